@@ -1,0 +1,311 @@
+//! The admin API under `/_emulator/`: what a test needs to steer the emulator over HTTP.
+//! Every route calls the same `Shared` method the Rust [`crate::Emulator`] handle calls.
+
+use std::sync::Arc;
+
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::{delete, get, post},
+    Json, Router,
+};
+use serde::{de::DeserializeOwned, Deserialize};
+use serde_json::{json, Value};
+
+use crate::{
+    config::{
+        Settings, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SCX_REFRESH_TOKEN,
+        DEMO_SECOND_TENANT_ID, DEMO_TENANT_ID, DEMO_WAWI_API_KEY, FOREIGN_TENANT_ID,
+    },
+    faults::Fault,
+    oauth::ClientSpec,
+    service::{error_response, Service},
+    session::SessionTokenSpec,
+    state::{now, Shared},
+    Error,
+};
+
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/_emulator", get(summary))
+        .route("/_emulator/settings", get(settings).patch(update_settings))
+        .route("/_emulator/clients", post(register_client))
+        .route("/_emulator/clients/{id}", delete(remove_client))
+        .route("/_emulator/session-tokens", post(mint_session_token))
+        .route("/_emulator/keys", get(keys))
+        .route("/_emulator/keys/rotate", post(rotate_keys))
+        .route("/_emulator/wawi/registrations", get(wawi_registrations))
+        .route(
+            "/_emulator/wawi/registrations/{id}/approve",
+            post(approve_wawi),
+        )
+        .route(
+            "/_emulator/wawi/registrations/{id}/reject",
+            post(reject_wawi),
+        )
+        .route("/_emulator/wawi/api-keys", post(issue_wawi_api_key))
+        .route(
+            "/_emulator/scx/refresh-tokens",
+            post(issue_scx_refresh_token),
+        )
+        .route(
+            "/_emulator/scx/events",
+            get(scx_events).post(push_scx_event),
+        )
+        .route(
+            "/_emulator/faults",
+            get(faults).post(inject_fault).delete(clear_faults),
+        )
+        .route("/_emulator/reset", post(reset))
+        .route("/_emulator/stats", get(stats))
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        error_response(Service::Admin, status, code, &self.to_string())
+    }
+}
+
+/// Parses an admin body; an empty body counts as `{}`.
+fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        bytes
+    };
+    serde_json::from_slice(bytes).map_err(|e| Error::InvalidInput(format!("request body: {e}")))
+}
+
+fn created(value: Value) -> Response {
+    (StatusCode::CREATED, Json(value)).into_response()
+}
+
+async fn summary(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let base = &shared.base_url;
+    Json(json!({
+        "url": base,
+        "token_url": format!("{base}/oauth2/token"),
+        "api_base": format!("{base}/erp/v2"),
+        "jwks_url": format!("{base}/account/.well-known/jwks.json"),
+        "scx_base": format!("{base}/v1"),
+        "wawi_base": format!("{base}/api/eazybusiness"),
+        "client_id": DEMO_CLIENT_ID,
+        "client_secret": DEMO_CLIENT_SECRET,
+        "tenant_id": DEMO_TENANT_ID,
+        "second_tenant_id": DEMO_SECOND_TENANT_ID,
+        "foreign_tenant_id": FOREIGN_TENANT_ID,
+        "wawi_api_key": DEMO_WAWI_API_KEY,
+        "scx_refresh_token": DEMO_SCX_REFRESH_TOKEN,
+    }))
+}
+
+async fn settings(State(shared): State<Arc<Shared>>) -> Json<Settings> {
+    Json(shared.lock().settings.clone())
+}
+
+async fn update_settings(
+    State(shared): State<Arc<Shared>>,
+    bytes: Bytes,
+) -> Result<Json<Settings>, Error> {
+    let patch: Value = body(&bytes)?;
+    shared.update_settings(patch).map(Json)
+}
+
+impl Shared {
+    /// Merges a partial settings object into the current settings.
+    pub(crate) fn update_settings(&self, patch: Value) -> Result<Settings, Error> {
+        let Value::Object(patch) = patch else {
+            return Err(Error::InvalidInput(
+                "expected a JSON object of settings to change".into(),
+            ));
+        };
+        let mut inner = self.lock();
+        let mut merged = serde_json::to_value(&inner.settings)
+            .map_err(|e| Error::InvalidInput(e.to_string()))?;
+        if let Value::Object(current) = &mut merged {
+            current.extend(patch);
+        }
+        let settings: Settings = serde_json::from_value(merged)
+            .map_err(|e| Error::InvalidInput(format!("settings: {e}")))?;
+        inner.settings = settings.clone();
+        Ok(settings)
+    }
+}
+
+async fn register_client(
+    State(shared): State<Arc<Shared>>,
+    bytes: Bytes,
+) -> Result<Response, Error> {
+    let spec: ClientSpec = body(&bytes)?;
+    let id = spec.client_id.clone();
+    shared.register_client(spec)?;
+    Ok(created(json!({ "client_id": id })))
+}
+
+async fn remove_client(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Error> {
+    shared.remove_client(&id).map(|()| StatusCode::NO_CONTENT)
+}
+
+async fn mint_session_token(
+    State(shared): State<Arc<Shared>>,
+    bytes: Bytes,
+) -> Result<Response, Error> {
+    let spec: SessionTokenSpec = body(&bytes)?;
+    let minted = shared.mint_session_token(spec)?;
+    Ok(created(json!(minted)))
+}
+
+async fn keys(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let inner = shared.lock();
+    Json(json!({
+        "current": inner.keys.current().kid,
+        "previous": inner.keys.previous().map(|k| k.kid.clone()),
+        "unpublished": inner.keys.unpublished().kid,
+        "jwks": inner.keys.jwks(now()),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rotate {
+    grace_secs: Option<u64>,
+}
+
+async fn rotate_keys(
+    State(shared): State<Arc<Shared>>,
+    bytes: Bytes,
+) -> Result<Json<Value>, Error> {
+    let Rotate { grace_secs } = body(&bytes)?;
+    Ok(Json(shared.rotate_keys(grace_secs)))
+}
+
+impl Shared {
+    /// Rotates the session keys; the old key stays published for `grace_secs`
+    /// (default: the `key_grace_secs` setting).
+    pub(crate) fn rotate_keys(&self, grace_secs: Option<u64>) -> Value {
+        let mut inner = self.lock();
+        let grace = grace_secs.unwrap_or(inner.settings.key_grace_secs);
+        let previous = inner.keys.current().kid.clone();
+        let current = inner.keys.rotate(now(), grace).kid.clone();
+        json!({ "current": current, "previous": previous, "grace_secs": grace })
+    }
+}
+
+async fn wawi_registrations(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!({ "registrations": shared.wawi_registrations() }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Approve {
+    granted_scopes: Option<Vec<String>>,
+}
+
+async fn approve_wawi(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Result<StatusCode, Error> {
+    let Approve { granted_scopes } = body(&bytes)?;
+    shared
+        .decide_wawi_registration(&id, true, granted_scopes)
+        .map(|()| StatusCode::NO_CONTENT)
+}
+
+async fn reject_wawi(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Error> {
+    shared
+        .decide_wawi_registration(&id, false, None)
+        .map(|()| StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewApiKey {
+    #[serde(default)]
+    scopes: Vec<String>,
+}
+
+async fn issue_wawi_api_key(
+    State(shared): State<Arc<Shared>>,
+    bytes: Bytes,
+) -> Result<Response, Error> {
+    let NewApiKey { scopes } = body(&bytes)?;
+    Ok(created(
+        json!({ "api_key": shared.issue_wawi_api_key(scopes) }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewRefreshToken {
+    seller_id: Option<String>,
+}
+
+async fn issue_scx_refresh_token(
+    State(shared): State<Arc<Shared>>,
+    bytes: Bytes,
+) -> Result<Response, Error> {
+    let NewRefreshToken { seller_id } = body(&bytes)?;
+    Ok(created(
+        json!({ "refresh_token": shared.issue_scx_refresh_token(seller_id) }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewEvent {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    event: Value,
+}
+
+async fn push_scx_event(
+    State(shared): State<Arc<Shared>>,
+    bytes: Bytes,
+) -> Result<Response, Error> {
+    let NewEvent { kind, event } = body(&bytes)?;
+    if kind.trim().is_empty() {
+        return Err(Error::InvalidInput(
+            "type must be a non-empty event type, e.g. \"Seller:Order.Created\"".into(),
+        ));
+    }
+    Ok(created(shared.push_scx_event(kind, event)))
+}
+
+async fn scx_events(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!({ "eventList": shared.scx_events() }))
+}
+
+async fn inject_fault(State(shared): State<Arc<Shared>>, bytes: Bytes) -> Result<Response, Error> {
+    let fault: Fault = body(&bytes)?;
+    let id = shared.lock().faults.arm(fault)?;
+    Ok(created(json!({ "id": id })))
+}
+
+async fn faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!({ "faults": shared.lock().faults.list() }))
+}
+
+async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.lock().faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn reset(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.reset();
+    StatusCode::NO_CONTENT
+}
+
+async fn stats(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.lock().stats))
+}

@@ -1,0 +1,290 @@
+//! The identity provider: `POST /oauth2/token` with the client-credentials grant exactly as
+//! JTL documents it, and the check of the Bearer tokens it issues.
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use axum::{
+    body::Bytes,
+    extract::State,
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    Extension, Json,
+};
+use base64::{engine::general_purpose::STANDARD, Engine};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::{
+    config::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SECOND_TENANT_ID, DEMO_TENANT_ID},
+    faults::ExpiresInOverride,
+    jwt,
+    service::{error_response, no_store, Service},
+    state::{now, Shared},
+    Error,
+};
+
+/// A registered OAuth client.
+#[derive(Clone, Debug)]
+pub(crate) struct OAuthClient {
+    secret: String,
+    pub(crate) tenants: Vec<String>,
+    /// `None`: every scope.
+    pub(crate) scopes: Option<Vec<String>>,
+}
+
+/// An OAuth client to register (`POST /_emulator/clients`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSpec {
+    /// The client id.
+    pub client_id: String,
+    /// The client secret.
+    pub client_secret: String,
+    /// Tenants the client may act for (`X-Tenant-ID`).
+    #[serde(default)]
+    pub tenants: Vec<String>,
+    /// Scopes granted (e.g. `items.read`); absent means all.
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
+}
+
+pub(crate) fn demo_clients() -> BTreeMap<String, OAuthClient> {
+    BTreeMap::from([(
+        DEMO_CLIENT_ID.to_owned(),
+        OAuthClient {
+            secret: DEMO_CLIENT_SECRET.to_owned(),
+            tenants: vec![DEMO_TENANT_ID.to_owned(), DEMO_SECOND_TENANT_ID.to_owned()],
+            scopes: None,
+        },
+    )])
+}
+
+impl Shared {
+    /// Registers (or replaces) an OAuth client.
+    pub(crate) fn register_client(&self, spec: ClientSpec) -> Result<(), Error> {
+        if spec.client_id.is_empty() || spec.client_id.contains(':') {
+            return Err(Error::InvalidInput(
+                "client_id must be non-empty and must not contain ':'".into(),
+            ));
+        }
+        if spec.client_secret.is_empty() {
+            return Err(Error::InvalidInput(
+                "client_secret must be non-empty".into(),
+            ));
+        }
+        self.lock().clients.insert(
+            spec.client_id,
+            OAuthClient {
+                secret: spec.client_secret,
+                tenants: spec.tenants,
+                scopes: spec.scopes,
+            },
+        );
+        Ok(())
+    }
+
+    /// Removes a client; tokens it holds stop working.
+    pub(crate) fn remove_client(&self, client_id: &str) -> Result<(), Error> {
+        match self.lock().clients.remove(client_id) {
+            Some(_) => Ok(()),
+            None => Err(Error::NotFound(format!("no client {client_id:?}"))),
+        }
+    }
+
+    /// Signs an emulator token (`token_use` tells Cloud access tokens from SCX auth tokens).
+    pub(crate) fn issue_token(
+        &self,
+        token_use: &str,
+        subject: &str,
+        lifetime: i64,
+        extra: Value,
+    ) -> String {
+        let key = self.lock().keys.access().clone();
+        let issued = now();
+        let mut claims = json!({
+            "iss": self.base_url,
+            "sub": subject,
+            "iat": issued,
+            "exp": issued.saturating_add(lifetime),
+            "jti": uuid::Uuid::new_v4().to_string(),
+            "token_use": token_use,
+        });
+        if let (Some(claims), Value::Object(extra)) = (claims.as_object_mut(), extra) {
+            claims.extend(extra);
+        }
+        let header = json!({ "alg": "EdDSA", "typ": "JWT", "kid": key.kid });
+        jwt::sign(&key.signing, &header, &claims)
+    }
+
+    /// Checks `Authorization: Bearer <token>` for a token this emulator issued for
+    /// `token_use`; the error is a message saying what is wrong.
+    pub(crate) fn bearer_claims(
+        &self,
+        headers: &HeaderMap,
+        token_use: &str,
+    ) -> Result<Map<String, Value>, String> {
+        let value = headers
+            .get(header::AUTHORIZATION)
+            .ok_or("the Authorization header is missing; expected 'Bearer <access token>'")?;
+        let value = value
+            .to_str()
+            .map_err(|_| "the Authorization header is not ASCII")?;
+        let token = match value.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+            _ => return Err("the Authorization header must use the Bearer scheme".into()),
+        };
+        let key = self.lock().keys.access().signing.verifying_key();
+        let claims = jwt::verify(&key, token, now()).map_err(|r| r.message().to_owned())?;
+        if claims.get("token_use").and_then(Value::as_str) != Some(token_use) {
+            return Err(format!(
+                "the token was not issued for this API (expected a {token_use} token)"
+            ));
+        }
+        if token_use == "access" {
+            let client = claims
+                .get("sub")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if !self.lock().clients.contains_key(client) {
+                return Err("the client of this token no longer exists".into());
+            }
+        }
+        Ok(claims)
+    }
+}
+
+/// `POST /oauth2/token`.
+pub(crate) async fn token(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    expires_override: Option<Extension<ExpiresInOverride>>,
+    body: Bytes,
+) -> Response {
+    match grant(&shared, &headers, &body) {
+        Ok(client_id) => {
+            let lifetime =
+                i64::try_from(shared.lock().settings.token_lifetime_secs).unwrap_or(i64::MAX);
+            let scope = shared
+                .lock()
+                .clients
+                .get(&client_id)
+                .and_then(|c| c.scopes.clone())
+                .map_or_else(|| "*".to_owned(), |s| s.join(" "));
+            let access_token = shared.issue_token(
+                "access",
+                &client_id,
+                lifetime,
+                json!({ "client_id": client_id, "scope": scope }),
+            );
+            let expires_in = expires_override.map_or(lifetime, |Extension(o)| o.0);
+            let mut response = Json(json!({
+                "access_token": access_token,
+                "token_type": "Bearer",
+                "expires_in": expires_in,
+            }))
+            .into_response();
+            no_store(&mut response);
+            response
+        }
+        Err((status, code, message)) => error_response(Service::Token, status, code, &message),
+    }
+}
+
+type OAuthError = (StatusCode, &'static str, String);
+
+fn invalid_request(message: impl Into<String>) -> OAuthError {
+    (StatusCode::BAD_REQUEST, "invalid_request", message.into())
+}
+
+fn invalid_client(message: impl Into<String>) -> OAuthError {
+    (StatusCode::UNAUTHORIZED, "invalid_client", message.into())
+}
+
+/// Runs the checks of RFC 6749 §4.4 and §2.3.1 in order; returns the client id.
+fn grant(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<String, OAuthError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        return Err(invalid_request(format!(
+            "expected Content-Type application/x-www-form-urlencoded; found {:?}",
+            if content_type.is_empty() {
+                "none"
+            } else {
+                content_type
+            }
+        )));
+    }
+    let mut params: BTreeMap<String, String> = BTreeMap::new();
+    for (name, value) in form_urlencoded::parse(body) {
+        if params.insert(name.to_string(), value.to_string()).is_some() {
+            return Err(invalid_request(format!("parameter {name:?} is repeated")));
+        }
+    }
+    let in_body = params.contains_key("client_secret");
+    let (client_id, client_secret) = match headers.get(header::AUTHORIZATION) {
+        None if in_body => {
+            return Err(invalid_client(
+                "client_secret_post is not supported; send the credentials as HTTP Basic (client_secret_basic)",
+            ))
+        }
+        None => {
+            return Err(invalid_client(
+                "client authentication missing; expected 'Authorization: Basic base64(client_id:client_secret)'",
+            ))
+        }
+        Some(_) if in_body => {
+            return Err(invalid_request(
+                "the client authenticated twice (Basic header and client_secret in the body)",
+            ))
+        }
+        Some(value) => parse_basic(value.as_bytes())?,
+    };
+    let known = shared
+        .lock()
+        .clients
+        .get(&client_id)
+        .map(|c| c.secret == client_secret);
+    match known {
+        None => return Err(invalid_client(format!("unknown client {client_id:?}"))),
+        Some(false) => {
+            return Err(invalid_client(format!(
+                "client authentication failed for {client_id:?}: wrong client secret"
+            )))
+        }
+        Some(true) => {}
+    }
+    match params.get("grant_type").map(String::as_str) {
+        None => Err(invalid_request(
+            "parameter grant_type is missing; expected grant_type=client_credentials",
+        )),
+        Some("client_credentials") => Ok(client_id),
+        Some(other) => Err((
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            format!("grant_type {other:?} is not supported; expected client_credentials"),
+        )),
+    }
+}
+
+fn parse_basic(value: &[u8]) -> Result<(String, String), OAuthError> {
+    let garbled = || {
+        invalid_request("the Authorization header is not valid HTTP Basic: expected 'Basic base64(client_id:client_secret)'")
+    };
+    let value = std::str::from_utf8(value).map_err(|_| garbled())?;
+    let (scheme, encoded) = value.trim().split_once(' ').ok_or_else(garbled)?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(invalid_client(format!(
+            "unsupported client authentication scheme {scheme:?}; expected Basic"
+        )));
+    }
+    let decoded = STANDARD.decode(encoded.trim()).map_err(|_| garbled())?;
+    let decoded = String::from_utf8(decoded).map_err(|_| garbled())?;
+    let (id, secret) = decoded.split_once(':').ok_or_else(garbled)?;
+    if id.is_empty() {
+        return Err(garbled());
+    }
+    Ok((id.to_owned(), secret.to_owned()))
+}

@@ -1,0 +1,147 @@
+//! Minting App Shell session tokens: EdDSA JWTs with `tenantId`, `userId`, `exp`, signed by the
+//! current, the previous or a never-published key, with `kid` where a test wants it.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::{
+    config::DEMO_TENANT_ID,
+    jwt,
+    state::{now, Shared},
+    Error,
+};
+
+/// Where the `kid` of a minted token goes. JTL's docs put it in the payload, its sample
+/// reads the header; verifiers must handle both and neither.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KidPlacement {
+    /// In the JOSE header (default).
+    #[default]
+    Header,
+    /// In the payload, as JTL's documentation shows.
+    Payload,
+    /// In both.
+    Both,
+    /// Nowhere.
+    None,
+}
+
+/// Which key signs a minted token.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SigningKeyChoice {
+    /// The current published key (default).
+    #[default]
+    Current,
+    /// The key rotated out last (published only during its grace period).
+    Previous,
+    /// A key that is never published: verification must fail with an unknown key.
+    Unpublished,
+}
+
+/// What to mint (`POST /_emulator/session-tokens`); every field is optional.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionTokenSpec {
+    /// `tenantId` claim; default the demo tenant.
+    #[serde(alias = "tenantId")]
+    pub tenant_id: Option<String>,
+    /// `userId` claim; default a fresh UUID.
+    #[serde(alias = "userId")]
+    pub user_id: Option<String>,
+    /// `tenantSlug` claim; omitted by default.
+    #[serde(alias = "tenantSlug")]
+    pub tenant_slug: Option<String>,
+    /// Lifetime in seconds from now (negative for an already expired token); default 3600.
+    #[serde(alias = "ttlSeconds", alias = "ttl")]
+    pub ttl_seconds: Option<i64>,
+    /// `iss`: absent = the configured issuer, `null` = no `iss` claim, a string = that issuer.
+    #[serde(deserialize_with = "present")]
+    pub iss: Option<Option<String>>,
+    /// Where the `kid` goes.
+    pub kid: KidPlacement,
+    /// Which key signs.
+    pub key: SigningKeyChoice,
+    /// Extra claims, set last (so they can also override `exp`, `nbf`, `iat`, ...).
+    pub claims: Map<String, Value>,
+    /// Extra JOSE header fields, set last (e.g. a different `alg`, for negative tests).
+    pub header: Map<String, Value>,
+}
+
+/// A minted session token.
+#[derive(Clone, Debug, Serialize)]
+pub struct MintedToken {
+    /// The compact JWT.
+    pub token: String,
+    /// The `kid` of the signing key (whether or not the token names it).
+    pub kid: String,
+    /// `exp` as a Unix time.
+    pub expires_at: i64,
+    /// The `userId` claim.
+    pub user_id: String,
+    /// The `tenantId` claim.
+    pub tenant_id: String,
+}
+
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+impl Shared {
+    pub(crate) fn mint_session_token(&self, spec: SessionTokenSpec) -> Result<MintedToken, Error> {
+        let (key, issuer) = {
+            let inner = self.lock();
+            let key = match spec.key {
+                SigningKeyChoice::Current => inner.keys.current().clone(),
+                SigningKeyChoice::Unpublished => inner.keys.unpublished().clone(),
+                SigningKeyChoice::Previous => inner.keys.previous().cloned().ok_or_else(|| {
+                    Error::Conflict("no previous key yet: rotate the keys first".into())
+                })?,
+            };
+            (key, inner.settings.session_issuer.clone())
+        };
+        let issued = now();
+        let tenant_id = spec.tenant_id.unwrap_or_else(|| DEMO_TENANT_ID.to_owned());
+        let user_id = spec
+            .user_id
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let mut claims = Map::new();
+        claims.insert("tenantId".into(), json!(tenant_id));
+        claims.insert("userId".into(), json!(user_id));
+        if let Some(slug) = spec.tenant_slug {
+            claims.insert("tenantSlug".into(), json!(slug));
+        }
+        claims.insert("iat".into(), json!(issued));
+        claims.insert(
+            "exp".into(),
+            json!(issued.saturating_add(spec.ttl_seconds.unwrap_or(3600))),
+        );
+        if let Some(iss) = spec.iss.unwrap_or(Some(issuer)) {
+            claims.insert("iss".into(), json!(iss));
+        }
+        let mut header = Map::new();
+        header.insert("alg".into(), json!("EdDSA"));
+        header.insert("typ".into(), json!("JWT"));
+        if matches!(spec.kid, KidPlacement::Header | KidPlacement::Both) {
+            header.insert("kid".into(), json!(key.kid));
+        }
+        if matches!(spec.kid, KidPlacement::Payload | KidPlacement::Both) {
+            claims.insert("kid".into(), json!(key.kid));
+        }
+        claims.extend(spec.claims);
+        header.extend(spec.header);
+        let expires_at = claims
+            .get("exp")
+            .and_then(Value::as_i64)
+            .unwrap_or_default();
+        let token = jwt::sign(&key.signing, &Value::Object(header), &Value::Object(claims));
+        Ok(MintedToken {
+            token,
+            kid: key.kid,
+            expires_at,
+            user_id,
+            tenant_id,
+        })
+    }
+}

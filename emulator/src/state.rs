@@ -1,0 +1,105 @@
+//! Everything a running emulator holds, behind one lock. Handlers take the lock briefly and
+//! never across an `.await`, so a plain mutex is enough.
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::{Mutex, MutexGuard, PoisonError},
+};
+
+use time::OffsetDateTime;
+
+use crate::{
+    catalogue::Catalogue,
+    config::Settings,
+    faults::FaultQueue,
+    keys::KeyRing,
+    oauth::{demo_clients, OAuthClient},
+    rate_limit::RateLimiter,
+    scx::ScxState,
+    stats::Stats,
+    wawi::WawiState,
+};
+
+/// State shared by all handlers of one emulator.
+pub(crate) struct Shared {
+    /// `http://127.0.0.1:<port>`, no trailing slash.
+    pub(crate) base_url: String,
+    initial: Settings,
+    inner: Mutex<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) settings: Settings,
+    pub(crate) clients: BTreeMap<String, OAuthClient>,
+    pub(crate) keys: KeyRing,
+    /// ERP data per tenant (created on first use); Wawi uses the key [`WAWI_DATABASE`].
+    pub(crate) catalogues: HashMap<String, Catalogue>,
+    pub(crate) stats: Stats,
+    pub(crate) faults: FaultQueue,
+    pub(crate) rate: RateLimiter,
+    pub(crate) scx: ScxState,
+    pub(crate) wawi: WawiState,
+}
+
+/// The catalogue key of the OnPremise database (`eazybusiness` in the Wawi base URL).
+pub(crate) const WAWI_DATABASE: &str = "eazybusiness";
+
+impl Inner {
+    fn fresh(settings: Settings, keys: KeyRing) -> Self {
+        Self {
+            settings,
+            clients: demo_clients(),
+            keys,
+            catalogues: HashMap::new(),
+            stats: Stats::new(),
+            faults: FaultQueue::default(),
+            rate: RateLimiter::default(),
+            scx: ScxState::new(),
+            wawi: WawiState::new(),
+        }
+    }
+
+    /// The catalogue of `tenant`, seeded on first use.
+    pub(crate) fn catalogue(&mut self, tenant: &str) -> &mut Catalogue {
+        self.catalogues
+            .entry(tenant.to_owned())
+            .or_insert_with(Catalogue::seeded)
+    }
+}
+
+impl Shared {
+    pub(crate) fn new(base_url: String, settings: Settings) -> Self {
+        Self {
+            base_url,
+            initial: settings.clone(),
+            inner: Mutex::new(Inner::fresh(settings, KeyRing::new())),
+        }
+    }
+
+    /// Locks the state. A handler that panicked cannot leave it half-written in a way that
+    /// matters to a test double, so a poisoned lock is simply taken over.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Back to the state at start, except the signing keys: tokens already handed out
+    /// stay verifiable.
+    pub(crate) fn reset(&self) {
+        let mut inner = self.lock();
+        let keys = std::mem::replace(&mut inner.keys, KeyRing::new());
+        *inner = Inner::fresh(self.initial.clone(), keys);
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// RFC 3339 text of a Unix time, in UTC with an explicit `+00:00` offset as SCX writes it.
+pub(crate) fn rfc3339(unix: i64) -> String {
+    let at = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]+00:00");
+    at.format(&format).unwrap_or_default()
+}

@@ -1,0 +1,51 @@
+//! Request counters per service and per route, as `GET /_emulator/stats` shows them.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::service::{Service, COUNTED};
+
+/// How many requests each service and each route has received since start or reset.
+/// A request is counted when it arrives, before faults or checks, so a test can see
+/// exactly how many requests a client sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    #[serde(flatten)]
+    services: BTreeMap<&'static str, u64>,
+    routes: BTreeMap<String, u64>,
+    faults_served: u64,
+}
+
+impl Stats {
+    pub(crate) fn new() -> Self {
+        Self {
+            services: COUNTED.iter().map(|s| (s.name(), 0)).collect(),
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn count(&mut self, service: Service, method: &str, route: &str) {
+        *self.services.entry(service.name()).or_default() += 1;
+        *self.routes.entry(format!("{method} {route}")).or_default() += 1;
+    }
+
+    pub(crate) fn count_fault(&mut self) {
+        self.faults_served += 1;
+    }
+
+    /// Requests received by `service`.
+    pub fn get(&self, service: Service) -> u64 {
+        self.services.get(service.name()).copied().unwrap_or(0)
+    }
+
+    /// Requests received on one route, named like `"GET /erp/v2/{resource}"`.
+    pub fn route(&self, method_and_route: &str) -> u64 {
+        self.routes.get(method_and_route).copied().unwrap_or(0)
+    }
+
+    /// How many injected faults have been served.
+    pub fn faults_served(&self) -> u64 {
+        self.faults_served
+    }
+}
