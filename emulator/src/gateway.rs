@@ -172,7 +172,10 @@ async fn ensure_json(service: Service, response: Response) -> Response {
         .await
         .unwrap_or_default();
     let text = String::from_utf8_lossy(&text);
-    let allowed = parts.headers.get(header::ALLOW).and_then(|v| v.to_str().ok());
+    let allowed = parts
+        .headers
+        .get(header::ALLOW)
+        .and_then(|v| v.to_str().ok());
     let message = match (text.trim(), allowed) {
         ("", Some(allowed)) => format!("method not allowed here; this path accepts {allowed}"),
         ("", None) => status.canonical_reason().unwrap_or("error").to_owned(),

@@ -1,0 +1,18 @@
+//! Tests of the emulator over real HTTP, as a raw client sees it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    unreachable_pub
+)]
+
+mod support;
+
+mod admin;
+mod erp;
+mod faults;
+mod oauth;
+mod scx;
+mod session;
+mod wawi;
