@@ -1,0 +1,320 @@
+//! The HTTP layer every client shares: one reqwest client (rustls), timeouts on every call,
+//! an overall deadline, retries with backoff for idempotent requests, and 401 → one token
+//! refresh → one retry.
+
+pub(crate) mod errors;
+mod request;
+mod response;
+mod retry;
+
+use std::{
+    sync::Once,
+    time::{Duration, Instant, SystemTime},
+};
+
+use base64::{engine::general_purpose::STANDARD, Engine};
+use bytes::Bytes;
+use reqwest::{
+    header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT},
+    Method, Url,
+};
+use tracing::{debug, warn};
+
+pub use request::Request;
+pub use response::{RateLimit, Response};
+pub use retry::RetryPolicy;
+
+pub(crate) use errors::Flavor;
+
+use crate::{token::TokenCache, Error, Result, Secret};
+
+/// Timeouts, retries and identification of a client's HTTP calls.
+#[derive(Clone, Debug)]
+pub struct HttpOptions {
+    /// Time allowed for one attempt (connect, send, read the whole answer).
+    pub timeout: Duration,
+    /// Time allowed for a call including every retry and wait.
+    pub deadline: Duration,
+    /// How failed attempts are retried.
+    pub retry: RetryPolicy,
+    /// `User-Agent` sent with every request.
+    pub user_agent: String,
+    /// Largest answer read; a larger one is a `network` error.
+    pub max_response_bytes: usize,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(30),
+            deadline: Duration::from_secs(90),
+            retry: RetryPolicy::default(),
+            user_agent: format!("jtl-connect/{}", env!("CARGO_PKG_VERSION")),
+            max_response_bytes: 32 * 1024 * 1024,
+        }
+    }
+}
+
+/// How a call authenticates.
+#[derive(Clone)]
+pub(crate) enum Auth {
+    /// Nothing (token requests that carry their credential in the body).
+    None,
+    /// `Bearer <token>` from a cache; a 401 invalidates it and retries once.
+    Bearer(TokenCache),
+    /// A fixed `<scheme> <key>`, e.g. `Wawi <api key>`; a 401 is final.
+    Fixed { scheme: &'static str, key: Secret },
+    /// HTTP Basic `client_id:client_secret` (the token endpoint).
+    Basic { user: String, password: Secret },
+}
+
+/// One prepared call.
+pub(crate) struct Call {
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Option<(Bytes, &'static str)>,
+    pub(crate) idempotent: bool,
+    pub(crate) flavor: Flavor,
+    pub(crate) timeout: Option<Duration>,
+}
+
+impl Call {
+    pub(crate) fn new(method: Method, url: Url, flavor: Flavor) -> Self {
+        let idempotent = matches!(method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE);
+        Self {
+            method,
+            url,
+            headers: Vec::new(),
+            body: None,
+            idempotent,
+            flavor,
+            timeout: None,
+        }
+    }
+
+    /// `GET /erp/v2/items`: method and path, never the query (it may hold a token).
+    fn what(&self) -> String {
+        format!("{} {}", self.method, self.url.path())
+    }
+}
+
+/// What one attempt produced.
+enum Attempt {
+    Answer { status: u16, headers: Vec<(String, String)>, body: Bytes },
+    Failed { error: Error, retryable: bool },
+}
+
+/// The shared HTTP client.
+#[derive(Clone, Debug)]
+pub(crate) struct Transport {
+    client: reqwest::Client,
+    pub(crate) options: HttpOptions,
+}
+
+static CRYPTO: Once = Once::new();
+
+impl Transport {
+    pub(crate) fn new(options: HttpOptions) -> Result<Self> {
+        // reqwest is built without a TLS provider so that only ring is compiled in;
+        // a host application that installed its own provider first keeps it.
+        CRYPTO.call_once(|| {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        });
+        let client = reqwest::Client::builder()
+            .connect_timeout(options.timeout.min(Duration::from_secs(10)))
+            // A redirect could carry credentials to another host: JTL does not redirect.
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?;
+        Ok(Self { client, options })
+    }
+
+    /// Sends `call` with retries; returns a 2xx answer or the typed error.
+    pub(crate) async fn send(&self, call: Call, auth: &Auth) -> Result<Response> {
+        let what = call.what();
+        let deadline = Instant::now() + self.options.deadline;
+        let policy = &self.options.retry;
+        let mut retries = 0;
+        let mut refreshed = false;
+        loop {
+            let (authorization, token) = match auth {
+                Auth::None => (None, None),
+                Auth::Bearer(cache) => {
+                    let token = cache.get().await?;
+                    (Some(format!("Bearer {}", token.expose())), Some(token))
+                }
+                Auth::Fixed { scheme, key } => (Some(format!("{scheme} {}", key.expose())), None),
+                Auth::Basic { user, password } => {
+                    let pair = format!("{user}:{}", password.expose());
+                    (Some(format!("Basic {}", STANDARD.encode(pair))), None)
+                }
+            };
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::timeout(format!("{what}: no answer within the deadline of {:?}", self.options.deadline)));
+            }
+            let limit = call.timeout.unwrap_or(self.options.timeout).min(left);
+            let attempt = match tokio::time::timeout(limit, self.attempt(&call, authorization.as_deref())).await {
+                Ok(attempt) => attempt,
+                Err(_) => Attempt::Failed {
+                    error: Error::timeout(format!("{what}: no answer within {limit:?}")),
+                    retryable: call.idempotent,
+                },
+            };
+            let (error, retry_after) = match attempt {
+                Attempt::Answer { status, headers, body } if (200..300).contains(&status) => {
+                    debug!(call = %what, status, retries, "answered");
+                    return Ok(Response { status, headers, body, what });
+                }
+                Attempt::Answer { status: 401, .. } if !refreshed && matches!(auth, Auth::Bearer(_)) => {
+                    if let (Auth::Bearer(cache), Some(token)) = (auth, &token) {
+                        debug!(call = %what, token = %token.fingerprint(), "401: refreshing the token once");
+                        cache.invalidate_if(token);
+                    }
+                    refreshed = true;
+                    continue;
+                }
+                Attempt::Answer { status, headers, body } => {
+                    let header = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+                    let retry_after = header("retry-after").and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+                    let error = errors::from_answer(call.flavor, &what, status, header("content-type"), &body, retry_after);
+                    if !(retry::retryable_status(status) && call.idempotent) {
+                        return Err(scrub(error, auth, token.as_deref()));
+                    }
+                    (error, retry_after)
+                }
+                Attempt::Failed { error, retryable } => {
+                    if !retryable {
+                        return Err(error);
+                    }
+                    (error, None)
+                }
+            };
+            if retries >= policy.max_retries {
+                return Err(scrub(error, auth, token.as_deref()));
+            }
+            let wait = match retry_after {
+                Some(asked) if asked > policy.max_retry_after => return Err(scrub(error, auth, token.as_deref())),
+                Some(asked) => asked,
+                None => policy.backoff(retries),
+            };
+            if Instant::now() + wait >= deadline {
+                return Err(scrub(error, auth, token.as_deref()));
+            }
+            warn!(call = %what, error = %error.code(), retry = retries + 1, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
+            retries += 1;
+        }
+    }
+
+    async fn attempt(&self, call: &Call, authorization: Option<&str>) -> Attempt {
+        let mut request = self
+            .client
+            .request(call.method.clone(), call.url.clone())
+            .header(USER_AGENT, &self.options.user_agent);
+        for (name, value) in &call.headers {
+            request = request.header(name, value);
+        }
+        if let Some(authorization) = authorization {
+            match HeaderValue::from_str(authorization) {
+                Ok(mut value) => {
+                    value.set_sensitive(true);
+                    request = request.header(AUTHORIZATION, value);
+                }
+                Err(_) => {
+                    return Attempt::Failed {
+                        error: Error::invalid_input("the credential contains characters that cannot be sent in an HTTP header"),
+                        retryable: false,
+                    }
+                }
+            }
+        }
+        if let Some((body, content_type)) = &call.body {
+            request = request.header(CONTENT_TYPE, *content_type).body(body.clone());
+        }
+        let what = call.what();
+        let mut response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                // A refused connection never reached the server: safe to retry any method.
+                let retryable = e.is_connect() || call.idempotent;
+                let error = if e.is_timeout() {
+                    Error::timeout(format!("{what}: timed out"))
+                } else {
+                    Error::network(format!("{what}: {}", describe(&e)))
+                };
+                return Attempt::Failed { error, retryable };
+            }
+        };
+        let status = response.status().as_u16();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let limit = self.options.max_response_bytes;
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Attempt::Failed {
+                error: Error::network(format!("{what}: the answer is larger than {limit} bytes")),
+                retryable: false,
+            };
+        }
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > limit {
+                        return Attempt::Failed {
+                            error: Error::network(format!("{what}: the answer is larger than {limit} bytes")),
+                            retryable: false,
+                        };
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    return Attempt::Failed {
+                        error: Error::network(format!("{what}: the answer broke off after {} bytes ({})", body.len(), describe(&e))),
+                        retryable: call.idempotent,
+                    }
+                }
+            }
+        }
+        Attempt::Answer { status, headers, body: Bytes::from(body) }
+    }
+}
+
+/// What went wrong, with its causes, without reqwest's own text: that names the URL,
+/// whose query may carry a token.
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = if error.is_connect() {
+        "could not connect".to_owned()
+    } else if error.is_body() || error.is_decode() {
+        "could not read the answer".to_owned()
+    } else {
+        "the request failed".to_owned()
+    };
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Defence in depth: an error answer that echoes a credential must not carry it further.
+fn scrub(error: Error, auth: &Auth, token: Option<&crate::AccessToken>) -> Error {
+    let mut secrets: Vec<&str> = Vec::new();
+    match auth {
+        Auth::Fixed { key, .. } => secrets.push(key.expose()),
+        Auth::Basic { password, .. } => secrets.push(password.expose()),
+        Auth::None | Auth::Bearer(_) => {}
+    }
+    if let Some(token) = token {
+        secrets.push(token.expose());
+    }
+    error.redact(&secrets)
+}

@@ -1,0 +1,45 @@
+//! # jtl-connect
+//!
+//! Everything an app needs to connect to JTL: credentials kept in [`Secret`]s, a token cache
+//! that sends one request for any number of callers and refreshes before expiry, verification
+//! of App Shell session tokens against JTL's JWKS, and clients for the Cloud ERP API
+//! ([`CloudClient`]), JTL-Wawi OnPremise and the SCX Channel API, with retries, rate limits,
+//! pagination and JTL's error bodies as typed [`Error`]s.
+//!
+//! The API is async (tokio); [`blocking`] mirrors it for synchronous callers and bindings.
+//!
+//! ```no_run
+//! # async fn demo() -> jtl_connect::Result<()> {
+//! use jtl_connect::{ClientCredentials, CloudClient, Endpoints};
+//! let client = CloudClient::builder(ClientCredentials::from_env()?)
+//!     .endpoints(Endpoints::production())
+//!     .tenant_id("00000000-0000-4000-8000-000000000001")
+//!     .build()?;
+//! let info: serde_json::Value = client.get("info").await?.json()?;
+//! # let _ = info;
+//! # Ok(()) }
+//! ```
+
+pub mod blocking;
+pub mod clock;
+mod cloud;
+mod credentials;
+mod endpoints;
+mod error;
+pub mod http;
+pub mod pagination;
+mod paginator;
+mod runtime;
+mod secret;
+pub mod token;
+
+pub use cloud::{CloudClient, CloudClientBuilder};
+pub use credentials::ClientCredentials;
+pub use endpoints::Endpoints;
+pub use error::{ApiDetail, Error, Result, TokenInvalidReason};
+pub use http::{HttpOptions, RateLimit, Request, Response, RetryPolicy};
+pub use pagination::Page;
+pub use paginator::Paginator;
+pub use runtime::runtime;
+pub use secret::{fingerprint, Secret};
+pub use token::{AccessToken, CacheOptions, TokenCache};

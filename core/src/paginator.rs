@@ -1,0 +1,95 @@
+//! [`Paginator`]: walks every page of a paginated endpoint, one request per page, lazily.
+
+use std::{collections::VecDeque, fmt, sync::Arc};
+
+use futures_util::{future::BoxFuture, Stream};
+use serde_json::Value;
+
+use crate::{pagination::Page, Error, Result};
+
+/// Fetches page `n` (1-based).
+pub(crate) type FetchPage = Arc<dyn Fn(u64) -> BoxFuture<'static, Result<Page>> + Send + Sync>;
+
+/// No walk goes on forever, whatever the server says.
+const MAX_PAGES: u64 = 1_000_000;
+
+/// Yields the records of every page in order, fetching the next page only when needed.
+pub struct Paginator {
+    fetch: FetchPage,
+    buffer: VecDeque<Value>,
+    next_page: Option<u64>,
+    pages_fetched: u64,
+    total_items: Option<u64>,
+}
+
+impl fmt::Debug for Paginator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paginator")
+            .field("next_page", &self.next_page)
+            .field("pages_fetched", &self.pages_fetched)
+            .finish()
+    }
+}
+
+impl Paginator {
+    pub(crate) fn new(fetch: FetchPage) -> Self {
+        Self { fetch, buffer: VecDeque::new(), next_page: Some(1), pages_fetched: 0, total_items: None }
+    }
+
+    /// The next page (all its records), or `None` after the last one.
+    pub async fn next_page(&mut self) -> Result<Option<Page>> {
+        let Some(number) = self.next_page else {
+            return Ok(None);
+        };
+        if self.pages_fetched >= MAX_PAGES {
+            return Err(Error::Api {
+                message: format!("stopped after {MAX_PAGES} pages: the server keeps announcing more"),
+                detail: Default::default(),
+            });
+        }
+        let page = (self.fetch)(number).await?;
+        self.pages_fetched += 1;
+        self.total_items = page.total_items.or(self.total_items);
+        self.next_page = page.next_page.filter(|next| *next > number);
+        Ok(Some(page))
+    }
+
+    /// The next record, or `None` after the last one.
+    pub async fn next_item(&mut self) -> Result<Option<Value>> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Ok(Some(item));
+            }
+            match self.next_page().await? {
+                Some(page) => self.buffer.extend(page.items),
+                None => return Ok(None),
+            }
+        }
+    }
+
+    /// Every remaining record.
+    pub async fn collect_all(mut self) -> Result<Vec<Value>> {
+        let mut all = Vec::new();
+        while let Some(item) = self.next_item().await? {
+            all.push(item);
+        }
+        Ok(all)
+    }
+
+    /// Pages fetched so far.
+    pub fn pages_fetched(&self) -> u64 {
+        self.pages_fetched
+    }
+
+    /// `totalItems` as the last page said, for progress bars.
+    pub fn total_items(&self) -> Option<u64> {
+        self.total_items
+    }
+
+    /// The records as a `Stream`.
+    pub fn into_stream(self) -> impl Stream<Item = Result<Value>> + Send {
+        futures_util::stream::try_unfold(self, |mut paginator| async move {
+            Ok(paginator.next_item().await?.map(|item| (item, paginator)))
+        })
+    }
+}

@@ -1,0 +1,203 @@
+//! [`TokenCache`]: one valid token for any number of callers.
+//!
+//! Modelled on the AWS SDK's identity cache: callers get the cached token without waiting
+//! while it is fresh; inside the refresh margin they still get it at once and one refresh
+//! starts in the background; only when it is (nearly) expired do they wait, all on the same
+//! single request. That request runs on its own task, so a caller that gives up does not
+//! cancel it for the others. A failed background refresh keeps serving the still-valid token
+//! and tries again after a short pause.
+
+use std::{
+    fmt,
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
+    time::{Duration, SystemTime},
+};
+
+use futures_util::{
+    future::{BoxFuture, Shared},
+    FutureExt,
+};
+use rand::Rng;
+use tracing::{debug, warn};
+
+use super::{AccessToken, IssuedToken, TokenSource};
+use crate::{clock::Clock, clock::SystemClock, Error, Result};
+
+/// How a [`TokenCache`] schedules refreshes.
+#[derive(Clone, Debug)]
+pub struct CacheOptions {
+    /// Refresh this long before expiry (default 5 min), capped at half the token's lifetime,
+    /// plus up to 10 % jitter so that many processes do not refresh at the same instant.
+    pub refresh_margin: Duration,
+    /// Callers wait for a new token once less than this is left (default 10 s, at most a
+    /// tenth of the lifetime): a request must not carry a token that expires on the way.
+    pub min_remaining: Duration,
+    /// Pause after a failed background refresh before the next try (default 5 s).
+    pub failure_pause: Duration,
+    /// The clock; tests inject a [`crate::clock::ManualClock`].
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for CacheOptions {
+    fn default() -> Self {
+        Self {
+            refresh_margin: Duration::from_secs(300),
+            min_remaining: Duration::from_secs(10),
+            failure_pause: Duration::from_secs(5),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+type Flight = Shared<BoxFuture<'static, Result<Arc<AccessToken>>>>;
+
+struct Cached {
+    token: Arc<AccessToken>,
+    refresh_at: SystemTime,
+    usable_until: SystemTime,
+}
+
+#[derive(Default)]
+struct State {
+    current: Option<Cached>,
+    in_flight: Option<Flight>,
+    paused_until: Option<SystemTime>,
+}
+
+struct Inner {
+    source: Arc<dyn TokenSource>,
+    options: CacheOptions,
+    state: Mutex<State>,
+}
+
+/// A cache of one access token, shared by clones (and by `for_tenant` handles).
+#[derive(Clone)]
+pub struct TokenCache {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenCache").field("source", &self.inner.source).finish_non_exhaustive()
+    }
+}
+
+impl TokenCache {
+    /// A cache over `source`.
+    pub fn new(source: Arc<dyn TokenSource>, options: CacheOptions) -> Self {
+        Self {
+            inner: Arc::new(Inner { source, options, state: Mutex::new(State::default()) }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.inner.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A valid token: the cached one, or a new one (one request for all concurrent callers).
+    pub async fn get(&self) -> Result<Arc<AccessToken>> {
+        let flight = {
+            let mut state = self.lock();
+            let now = self.inner.options.clock.now();
+            if let Some(cached) = &state.current {
+                if now < cached.refresh_at {
+                    return Ok(cached.token.clone());
+                }
+                if now < cached.usable_until {
+                    let token = cached.token.clone();
+                    let paused = state.paused_until.is_some_and(|until| now < until);
+                    if state.in_flight.is_none() && !paused {
+                        debug!(token = %token.fingerprint(), "refreshing in the background");
+                        // Runs on its own task; nobody needs to wait for it.
+                        drop(self.start(&mut state));
+                    }
+                    return Ok(token);
+                }
+            }
+            match &state.in_flight {
+                Some(flight) => flight.clone(),
+                None => self.start(&mut state),
+            }
+        };
+        flight.await
+    }
+
+    /// The cached token without fetching, if one is still usable.
+    pub fn peek(&self) -> Option<Arc<AccessToken>> {
+        let now = self.inner.options.clock.now();
+        self.lock()
+            .current
+            .as_ref()
+            .filter(|c| now < c.usable_until)
+            .map(|c| c.token.clone())
+    }
+
+    /// Drops the cached token if it is `rejected` (the one a 401 refused), so the next
+    /// [`TokenCache::get`] fetches a new one. A newer token fetched meanwhile stays.
+    pub fn invalidate_if(&self, rejected: &AccessToken) {
+        let mut state = self.lock();
+        if state.current.as_ref().is_some_and(|c| c.token.expose() == rejected.expose()) {
+            debug!(token = %rejected.fingerprint(), "dropping a rejected token");
+            state.current = None;
+        }
+    }
+
+    /// Drops the cached token unconditionally.
+    pub fn clear(&self) {
+        self.lock().current = None;
+    }
+
+    /// Starts the one request; the caller holds the lock, so there is never a second.
+    fn start(&self, state: &mut State) -> Flight {
+        let cache = self.clone();
+        let requested = self.inner.options.clock.now();
+        let fetch = self.inner.source.fetch();
+        let task = tokio::spawn(async move {
+            let result = fetch.await;
+            cache.finish(requested, result)
+        });
+        let flight = async move {
+            task.await
+                .unwrap_or_else(|e| Err(Error::network(format!("the token request stopped unexpectedly: {e}"))))
+        }
+        .boxed()
+        .shared();
+        state.in_flight = Some(flight.clone());
+        flight
+    }
+
+    fn finish(&self, requested: SystemTime, result: Result<IssuedToken>) -> Result<Arc<AccessToken>> {
+        let mut state = self.lock();
+        state.in_flight = None;
+        match result {
+            Ok(issued) => {
+                let options = &self.inner.options;
+                let lifetime = issued.lifetime;
+                let expires_at = requested + lifetime;
+                let margin = options.refresh_margin.min(lifetime / 2);
+                let jitter = random_fraction(margin / 10);
+                let token = Arc::new(AccessToken::new(issued.value, requested, expires_at, issued.scope));
+                state.current = Some(Cached {
+                    token: token.clone(),
+                    refresh_at: expires_at - margin - jitter,
+                    usable_until: expires_at - options.min_remaining.min(lifetime / 10),
+                });
+                state.paused_until = None;
+                Ok(token)
+            }
+            Err(error) => {
+                let now = self.inner.options.clock.now();
+                if state.current.as_ref().is_some_and(|c| now < c.usable_until) {
+                    warn!(error = %error.code(), "token refresh failed; the current token is still valid and stays in use");
+                }
+                state.paused_until = Some(now + self.inner.options.failure_pause);
+                Err(error)
+            }
+        }
+    }
+}
+
+fn random_fraction(max: Duration) -> Duration {
+    let millis = u64::try_from(max.as_millis()).unwrap_or(u64::MAX);
+    Duration::from_millis(rand::thread_rng().gen_range(0..=millis))
+}

@@ -1,0 +1,6 @@
+//! jtl-connect against the emulator, over real HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs, unreachable_pub)]
+
+mod support;
+
+mod cloud;
