@@ -76,7 +76,15 @@ fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     } else {
         bytes
     };
-    serde_json::from_slice(bytes).map_err(|e| Error::InvalidInput(format!("request body: {e}")))
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|e| Error::InvalidInput(format!("request body: {e}")))?;
+    if !value.is_object() {
+        // serde would fill a struct from an array by position: refuse anything but an object.
+        return Err(Error::InvalidInput(
+            "request body: expected a JSON object".into(),
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| Error::InvalidInput(format!("request body: {e}")))
 }
 
 fn created(value: Value) -> Response {

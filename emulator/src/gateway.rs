@@ -11,7 +11,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use futures_util::stream;
+use futures_util::{stream, StreamExt};
 
 use crate::{
     faults::{ExpiresInOverride, Fault, FaultKind},
@@ -79,13 +79,16 @@ pub(crate) async fn gateway(
                 .headers
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
             // The stream ends early with an error: hyper aborts the connection mid-body.
-            let chunks = stream::iter([
-                Ok::<Bytes, std::io::Error>(half),
-                Err(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionAborted,
-                    "truncated by fault",
-                )),
-            ]);
+            // Hyper flushes only while the body stream is pending and aborts without flushing
+            // on an error, so the error comes after a pause or not even the head would leave.
+            let chunks =
+                stream::iter([Ok::<Bytes, std::io::Error>(half)]).chain(stream::once(async {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::ConnectionAborted,
+                        "truncated by fault",
+                    ))
+                }));
             Response::from_parts(parts, Body::from_stream(chunks))
         }
         FaultKind::Drop => {

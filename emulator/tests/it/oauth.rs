@@ -62,7 +62,16 @@ fn basic(id: &str, secret: &str) -> String {
 async fn oauth_errors_have_the_documented_codes_and_statuses() {
     let emu = start().await;
     let good = basic(emu.client_id(), emu.client_secret());
-    let cases: Vec<(&str, Option<String>, Option<&str>, &str, u16, &str)> = vec![
+    // (case, Authorization, Content-Type, body, expected status, expected error)
+    type Case<'a> = (
+        &'a str,
+        Option<String>,
+        Option<&'a str>,
+        &'a str,
+        u16,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
         ("wrong secret", Some(basic(emu.client_id(), "nope")), FORM, "grant_type=client_credentials", 401, "invalid_client"),
         ("unknown client", Some(basic("who", "x")), FORM, "grant_type=client_credentials", 401, "invalid_client"),
         ("no Authorization", None, FORM, "grant_type=client_credentials", 401, "invalid_client"),

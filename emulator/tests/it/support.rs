@@ -11,6 +11,9 @@ pub async fn start() -> Emulator {
 }
 
 pub fn http() -> Client {
+    // The workspace builds reqwest without a TLS provider (core installs ring itself);
+    // reqwest needs one installed even for plain HTTP.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     Client::builder()
         .pool_max_idle_per_host(64)
         .build()
