@@ -35,7 +35,9 @@ impl CloudClient {
 
     /// See [`crate::CloudClient::for_tenant`].
     pub fn for_tenant(&self, tenant_id: &str) -> Result<Self> {
-        Ok(Self { inner: self.inner.for_tenant(tenant_id)? })
+        Ok(Self {
+            inner: self.inner.for_tenant(tenant_id)?,
+        })
     }
 
     /// See [`crate::CloudClient::access_token`].
@@ -59,13 +61,26 @@ impl CloudClient {
     }
 
     /// One page; see [`crate::CloudClient::page`].
-    pub fn page(&self, path: &str, query: &[(String, String)], page_number: u64, page_size: u32) -> Result<Page> {
+    pub fn page(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        page_number: u64,
+        page_size: u32,
+    ) -> Result<Page> {
         block_on(self.inner.page(path, query, page_number, page_size))?
     }
 
     /// Every record, as an iterator that fetches pages as it goes.
-    pub fn paginate(&self, path: &str, query: Vec<(String, String)>, page_size: Option<u32>) -> Paginator {
-        Paginator { inner: self.inner.paginate(path, query, page_size) }
+    pub fn paginate(
+        &self,
+        path: &str,
+        query: Vec<(String, String)>,
+        page_size: Option<u32>,
+    ) -> Paginator {
+        Paginator {
+            inner: self.inner.paginate(path, query, page_size),
+        }
     }
 }
 

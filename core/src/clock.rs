@@ -29,9 +29,13 @@ pub fn unix_seconds(at: SystemTime) -> i64 {
 /// The time at `unix` seconds since the epoch (clamped to what `SystemTime` can hold).
 pub fn from_unix_seconds(unix: i64) -> SystemTime {
     if unix >= 0 {
-        UNIX_EPOCH.checked_add(Duration::from_secs(unix.unsigned_abs())).unwrap_or(UNIX_EPOCH)
+        UNIX_EPOCH
+            .checked_add(Duration::from_secs(unix.unsigned_abs()))
+            .unwrap_or(UNIX_EPOCH)
     } else {
-        UNIX_EPOCH.checked_sub(Duration::from_secs(unix.unsigned_abs())).unwrap_or(UNIX_EPOCH)
+        UNIX_EPOCH
+            .checked_sub(Duration::from_secs(unix.unsigned_abs()))
+            .unwrap_or(UNIX_EPOCH)
     }
 }
 
@@ -62,18 +66,27 @@ impl ManualClock {
 
     /// Moves the clock forward.
     pub fn advance(&self, by: Duration) {
-        let mut now = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut now = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         *now += by;
     }
 
     /// Sets the clock.
     pub fn set(&self, to: SystemTime) {
-        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = to;
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = to;
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> SystemTime {
-        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

@@ -3,13 +3,9 @@
 
 use std::{fmt, sync::Arc};
 
-use serde_json::Value;
-
 use crate::{
     credentials::{env_var, optional_env_var},
     http::{Auth, Flavor, HttpOptions, Request, Response, Transport},
-    pagination::{parse_page, Page, DEFAULT_PAGE_SIZE},
-    paginator::Paginator,
     token::{AccessToken, CacheOptions, ClientCredentialsSource, TokenCache},
     ClientCredentials, Endpoints, Error, Result, Secret,
 };
@@ -90,7 +86,11 @@ impl CloudClientBuilder {
         let tenant_id = self.tenant_id.map(|t| check_tenant(&t)).transpose()?;
         let transport = Transport::new(self.http)?;
         let client_id = self.credentials.client_id().to_owned();
-        let source = ClientCredentialsSource::new(transport.clone(), self.endpoints.token_url().clone(), self.credentials);
+        let source = ClientCredentialsSource::new(
+            transport.clone(),
+            self.endpoints.token_url().clone(),
+            self.credentials,
+        );
         let cache = TokenCache::new(Arc::new(source), self.cache);
         Ok(CloudClient {
             shared: Arc::new(Shared {
@@ -108,7 +108,11 @@ impl CloudClientBuilder {
 
 fn check_tenant(tenant_id: &str) -> Result<String> {
     let tenant_id = tenant_id.trim();
-    if tenant_id.is_empty() || tenant_id.chars().any(|c| c.is_control() || c.is_whitespace()) {
+    if tenant_id.is_empty()
+        || tenant_id
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace())
+    {
         return Err(Error::invalid_input(format!(
             "tenant_id: expected the tenant's id (a UUID); found {tenant_id:?}"
         )));
@@ -137,7 +141,10 @@ impl CloudClient {
     /// From `JTL_CLIENT_ID`, `JTL_CLIENT_SECRET`, and optionally `JTL_TENANT_ID` and
     /// `JTL_ENVIRONMENT` (`production`, `beta`, `dev`, `qa`, or an emulator URL).
     pub fn from_env() -> Result<Self> {
-        let credentials = ClientCredentials::new(env_var("JTL_CLIENT_ID")?, Secret::new(env_var("JTL_CLIENT_SECRET")?))?;
+        let credentials = ClientCredentials::new(
+            env_var("JTL_CLIENT_ID")?,
+            Secret::new(env_var("JTL_CLIENT_SECRET")?),
+        )?;
         let endpoints = match optional_env_var("JTL_ENVIRONMENT") {
             Some(name) => Endpoints::from_name(&name)
                 .map_err(|e| Error::config(format!("JTL_ENVIRONMENT: {e}")))?,
@@ -152,12 +159,20 @@ impl CloudClient {
 
     /// A handle for another tenant that shares this client's token cache and connections.
     pub fn for_tenant(&self, tenant_id: &str) -> Result<Self> {
-        Ok(Self { shared: self.shared.clone(), tenant_id: Some(check_tenant(tenant_id)?), run_as: self.run_as.clone() })
+        Ok(Self {
+            shared: self.shared.clone(),
+            tenant_id: Some(check_tenant(tenant_id)?),
+            run_as: self.run_as.clone(),
+        })
     }
 
     /// A handle that acts as `user_id` (`X-RunAs`; needs the scope `Application.RunAs`).
     pub fn run_as(&self, user_id: &str) -> Self {
-        Self { shared: self.shared.clone(), tenant_id: self.tenant_id.clone(), run_as: Some(user_id.to_owned()) }
+        Self {
+            shared: self.shared.clone(),
+            tenant_id: self.tenant_id.clone(),
+            run_as: Some(user_id.to_owned()),
+        }
     }
 
     /// The tenant of this handle.
@@ -201,63 +216,22 @@ impl CloudClient {
         if let Some(language) = &self.shared.accept_language {
             defaults.push(("Accept-Language", language.clone()));
         }
-        let has_tenant = self.tenant_id.is_some() || request.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("x-tenant-id"));
+        let has_tenant = self.tenant_id.is_some()
+            || request
+                .headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case("x-tenant-id"));
         if !has_tenant {
             return Err(Error::config(
                 "no tenant: the ERP API needs X-Tenant-ID; create the client with a tenant_id or use for_tenant(id)",
             ));
         }
         let call = request.into_call(self.shared.endpoints.api_base(), &defaults, Flavor::Api)?;
-        self.shared.transport.send(call, &Auth::Bearer(self.shared.cache.clone())).await
-    }
-
-    /// `GET path`.
-    pub async fn get(&self, path: &str) -> Result<Response> {
-        self.request(Request::get(path)).await
-    }
-
-    /// `POST path` with a JSON body.
-    pub async fn post(&self, path: &str, json: Value) -> Result<Response> {
-        self.request(Request::post(path).json(json)).await
-    }
-
-    /// `PUT path` with a JSON body.
-    pub async fn put(&self, path: &str, json: Value) -> Result<Response> {
-        self.request(Request::put(path).json(json)).await
-    }
-
-    /// `PATCH path` with a JSON body.
-    pub async fn patch(&self, path: &str, json: Value) -> Result<Response> {
-        self.request(Request::patch(path).json(json)).await
-    }
-
-    /// `DELETE path`.
-    pub async fn delete(&self, path: &str) -> Result<Response> {
-        self.request(Request::delete(path)).await
-    }
-
-    /// One page of a paginated endpoint.
-    pub async fn page(&self, path: &str, query: &[(String, String)], page_number: u64, page_size: u32) -> Result<Page> {
-        let mut request = Request::get(path);
-        for (name, value) in query {
-            request = request.query(name.clone(), value.clone());
-        }
-        let request = request
-            .query("pageNumber", page_number.to_string())
-            .query("pageSize", page_size.to_string());
-        parse_page(self.request(request).await?.json()?, page_number)
-    }
-
-    /// Every record of a paginated endpoint, page by page (`page_size` default 100).
-    pub fn paginate(&self, path: &str, query: Vec<(String, String)>, page_size: Option<u32>) -> Paginator {
-        let client = self.clone();
-        let path = path.to_owned();
-        let size = page_size.unwrap_or(DEFAULT_PAGE_SIZE).max(1);
-        Paginator::new(Arc::new(move |number| {
-            let client = client.clone();
-            let path = path.clone();
-            let query = query.clone();
-            Box::pin(async move { client.page(&path, &query, number, size).await })
-        }))
+        self.shared
+            .transport
+            .send(call, &Auth::Bearer(self.shared.cache.clone()))
+            .await
     }
 }
+
+crate::http::helpers::request_helpers!(CloudClient);

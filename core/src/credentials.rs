@@ -17,7 +17,9 @@ impl ClientCredentials {
         let client_id = client_id.into().trim().to_owned();
         let client_secret = client_secret.into();
         if client_id.is_empty() {
-            return Err(Error::invalid_input("client_id: expected the app's client id; found an empty string"));
+            return Err(Error::invalid_input(
+                "client_id: expected the app's client id; found an empty string",
+            ));
         }
         if client_id.contains(':') {
             return Err(Error::invalid_input(
@@ -25,14 +27,22 @@ impl ClientCredentials {
             ));
         }
         if client_secret.is_blank() {
-            return Err(Error::invalid_input("client_secret: expected the app's client secret; found an empty string"));
+            return Err(Error::invalid_input(
+                "client_secret: expected the app's client secret; found an empty string",
+            ));
         }
-        Ok(Self { client_id, client_secret })
+        Ok(Self {
+            client_id,
+            client_secret,
+        })
     }
 
     /// Reads `JTL_CLIENT_ID` and `JTL_CLIENT_SECRET`; the error names a missing variable.
     pub fn from_env() -> Result<Self> {
-        Self::new(env_var("JTL_CLIENT_ID")?, Secret::new(env_var("JTL_CLIENT_SECRET")?))
+        Self::new(
+            env_var("JTL_CLIENT_ID")?,
+            Secret::new(env_var("JTL_CLIENT_SECRET")?),
+        )
     }
 
     /// The client id.
@@ -59,15 +69,24 @@ impl fmt::Debug for ClientCredentials {
 pub(crate) fn env_var(name: &str) -> Result<String> {
     match std::env::var(name) {
         Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_owned()),
-        Ok(_) => Err(Error::config(format!("environment variable {name} is empty"))),
-        Err(std::env::VarError::NotPresent) => Err(Error::config(format!("environment variable {name} is not set"))),
-        Err(std::env::VarError::NotUnicode(_)) => Err(Error::config(format!("environment variable {name} is not valid UTF-8"))),
+        Ok(_) => Err(Error::config(format!(
+            "environment variable {name} is empty"
+        ))),
+        Err(std::env::VarError::NotPresent) => Err(Error::config(format!(
+            "environment variable {name} is not set"
+        ))),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Error::config(format!(
+            "environment variable {name} is not valid UTF-8"
+        ))),
     }
 }
 
 /// An optional environment variable: `None` when unset or blank.
 pub(crate) fn optional_env_var(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 #[cfg(test)]
@@ -78,8 +97,14 @@ mod tests {
     fn validates_and_redacts() {
         let c = ClientCredentials::new("id-1", "top-secret-value").unwrap();
         let shown = format!("{c:?}");
-        assert!(shown.contains("id-1") && !shown.contains("top-secret-value"), "{shown}");
-        assert_eq!(ClientCredentials::new("", "x").unwrap_err().code(), "invalid_input");
+        assert!(
+            shown.contains("id-1") && !shown.contains("top-secret-value"),
+            "{shown}"
+        );
+        assert_eq!(
+            ClientCredentials::new("", "x").unwrap_err().code(),
+            "invalid_input"
+        );
         assert!(ClientCredentials::new("a:b", "x").is_err());
         let err = ClientCredentials::new("id", " ").unwrap_err();
         assert!(err.to_string().contains("client_secret"), "{err}");

@@ -39,12 +39,24 @@ impl Endpoints {
 
     /// JTL Cloud production, and the production SCX Channel API.
     pub fn production() -> Self {
-        Self::fixed("production", PRODUCTION_TOKEN, PRODUCTION_API, PRODUCTION_JWKS, PRODUCTION_SCX)
+        Self::fixed(
+            "production",
+            PRODUCTION_TOKEN,
+            PRODUCTION_API,
+            PRODUCTION_JWKS,
+            PRODUCTION_SCX,
+        )
     }
 
     /// JTL Cloud beta: the same hosts as production (beta is a property of the app).
     pub fn beta() -> Self {
-        Self::fixed("beta", PRODUCTION_TOKEN, PRODUCTION_API, PRODUCTION_JWKS, PRODUCTION_SCX)
+        Self::fixed(
+            "beta",
+            PRODUCTION_TOKEN,
+            PRODUCTION_API,
+            PRODUCTION_JWKS,
+            PRODUCTION_SCX,
+        )
     }
 
     /// JTL's dev stage (`auth.dev.jtl-cloud.com`, `api.dev.jtl-cloud.com`), SCX sandbox.
@@ -69,7 +81,13 @@ impl Endpoints {
 
     /// Production Cloud with the SCX sandbox (`scx-sbx.api.jtl-software.com`).
     pub fn sandbox() -> Self {
-        Self::fixed("sandbox", PRODUCTION_TOKEN, PRODUCTION_API, PRODUCTION_JWKS, SANDBOX_SCX)
+        Self::fixed(
+            "sandbox",
+            PRODUCTION_TOKEN,
+            PRODUCTION_API,
+            PRODUCTION_JWKS,
+            SANDBOX_SCX,
+        )
     }
 
     /// The emulator (or anything else laid out like JTL) at `base_url`:
@@ -157,7 +175,8 @@ impl Endpoints {
 }
 
 fn parse_fixed(url: &str) -> Url {
-    Url::parse(url).unwrap_or_else(|_| Url::parse("about:blank").unwrap_or_else(|_| unreachable_url()))
+    Url::parse(url)
+        .unwrap_or_else(|_| Url::parse("about:blank").unwrap_or_else(|_| unreachable_url()))
 }
 
 #[allow(clippy::panic)]
@@ -183,7 +202,9 @@ pub(crate) fn parse_url(what: &str, value: &str) -> Result<Url> {
 /// OnPremise runs on the local network without TLS).
 pub(crate) fn parse_url_with(what: &str, value: &str, plain_http_anywhere: bool) -> Result<Url> {
     let url = Url::parse(value.trim()).map_err(|e| {
-        Error::invalid_input(format!("{what}: expected an absolute http(s) URL; found {value:?} ({e})"))
+        Error::invalid_input(format!(
+            "{what}: expected an absolute http(s) URL; found {value:?} ({e})"
+        ))
     })?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::invalid_input(format!(
@@ -217,13 +238,25 @@ mod tests {
 
     #[test]
     fn named_environments_have_real_urls() {
-        for e in [Endpoints::production(), Endpoints::beta(), Endpoints::dev(), Endpoints::qa(), Endpoints::sandbox()] {
+        for e in [
+            Endpoints::production(),
+            Endpoints::beta(),
+            Endpoints::dev(),
+            Endpoints::qa(),
+            Endpoints::sandbox(),
+        ] {
             for url in [e.token_url(), e.api_base(), e.jwks_url(), e.scx_base()] {
                 assert_eq!(url.scheme(), "https", "{e:?}");
             }
         }
-        assert_eq!(Endpoints::production().token_url().as_str(), PRODUCTION_TOKEN);
-        assert_eq!(Endpoints::dev().api_base().as_str(), "https://api.dev.jtl-cloud.com/erp/v2/");
+        assert_eq!(
+            Endpoints::production().token_url().as_str(),
+            PRODUCTION_TOKEN
+        );
+        assert_eq!(
+            Endpoints::dev().api_base().as_str(),
+            "https://api.dev.jtl-cloud.com/erp/v2/"
+        );
         assert_eq!(Endpoints::sandbox().scx_base().as_str(), SANDBOX_SCX);
     }
 
@@ -235,8 +268,12 @@ mod tests {
         let err = Endpoints::emulator("http://example.com").unwrap_err();
         assert_eq!(err.code(), "invalid_input");
         assert!(err.to_string().contains("loopback"), "{err}");
-        assert!(Endpoints::production().with_api_base("http://10.0.0.1/erp/v2").is_err());
-        assert!(Endpoints::production().with_api_base("ftp://example.com").is_err());
+        assert!(Endpoints::production()
+            .with_api_base("http://10.0.0.1/erp/v2")
+            .is_err());
+        assert!(Endpoints::production()
+            .with_api_base("ftp://example.com")
+            .is_err());
         assert!(Endpoints::emulator("https://user:pw@example.com").is_err());
         assert!(parse_url_with("Wawi", "http://192.168.0.5:5883/api/eazybusiness", true).is_ok());
     }
@@ -247,9 +284,14 @@ mod tests {
         assert_eq!(e.token_url().as_str(), "http://127.0.0.1:9/oauth2/token");
         assert_eq!(e.api_base().as_str(), "http://127.0.0.1:9/erp/v2/");
         assert_eq!(Endpoints::from_name("beta").unwrap().name(), "beta");
-        assert_eq!(Endpoints::from_name("http://127.0.0.1:9").unwrap().name(), "emulator");
+        assert_eq!(
+            Endpoints::from_name("http://127.0.0.1:9").unwrap().name(),
+            "emulator"
+        );
         assert!(Endpoints::from_name("staging").is_err());
-        let custom = Endpoints::production().with_api_base("https://proxy.example/erp/v2").unwrap();
+        let custom = Endpoints::production()
+            .with_api_base("https://proxy.example/erp/v2")
+            .unwrap();
         assert_eq!(custom.api_base().as_str(), "https://proxy.example/erp/v2/");
         assert_eq!(custom.name(), "custom");
     }

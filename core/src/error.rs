@@ -256,23 +256,34 @@ impl Error {
     }
 
     pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
-        Self::InvalidInput { message: message.into() }
+        Self::InvalidInput {
+            message: message.into(),
+        }
     }
 
     pub(crate) fn config(message: impl Into<String>) -> Self {
-        Self::Config { message: message.into() }
+        Self::Config {
+            message: message.into(),
+        }
     }
 
     pub(crate) fn network(message: impl Into<String>) -> Self {
-        Self::Network { message: message.into() }
+        Self::Network {
+            message: message.into(),
+        }
     }
 
     pub(crate) fn timeout(message: impl Into<String>) -> Self {
-        Self::Timeout { message: message.into() }
+        Self::Timeout {
+            message: message.into(),
+        }
     }
 
     pub(crate) fn token_invalid(reason: TokenInvalidReason, message: impl Into<String>) -> Self {
-        Self::TokenInvalid { reason, message: message.into() }
+        Self::TokenInvalid {
+            reason,
+            message: message.into(),
+        }
     }
 }
 

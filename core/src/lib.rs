@@ -21,6 +21,7 @@
 //! ```
 
 pub mod blocking;
+mod cancel;
 pub mod clock;
 mod cloud;
 mod credentials;
@@ -30,16 +31,27 @@ pub mod http;
 pub mod pagination;
 mod paginator;
 mod runtime;
+mod scx;
 mod secret;
 pub mod token;
+pub mod wawi;
 
+pub use cancel::Cancellation;
 pub use cloud::{CloudClient, CloudClientBuilder};
 pub use credentials::ClientCredentials;
 pub use endpoints::Endpoints;
 pub use error::{ApiDetail, Error, Result, TokenInvalidReason};
 pub use http::{HttpOptions, RateLimit, Request, Response, RetryPolicy};
 pub use pagination::Page;
-pub use paginator::Paginator;
+pub use paginator::{FetchPage, Paginator};
 pub use runtime::runtime;
+pub use scx::{ScxClient, ScxClientBuilder, ScxEvent};
 pub use secret::{fingerprint, Secret};
 pub use token::{AccessToken, CacheOptions, TokenCache};
+pub use wawi::{
+    registration::{
+        register_wawi_app, PendingRegistration, RegistrationOptions, RegistrationStatus, WawiApp,
+        WawiRegistration,
+    },
+    WawiClient, WawiClientBuilder,
+};

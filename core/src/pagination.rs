@@ -42,7 +42,9 @@ fn number(map: &Map<String, Value>, name: &str) -> Option<u64> {
 pub fn parse_page(body: Value, requested: u64) -> Result<Page> {
     let Value::Object(mut map) = body else {
         return Err(Error::Api {
-            message: "expected a paginated envelope (a JSON object with items); found another JSON value".into(),
+            message:
+                "expected a paginated envelope (a JSON object with items); found another JSON value"
+                    .into(),
             detail: Default::default(),
         });
     };
@@ -96,17 +98,26 @@ mod tests {
             "hasPreviousPage": true, "hasNextPage": true, "nextPageNumber": 3, "previousPageNumber": 1,
             "items": [{"id": 21}]});
         let page = parse_page(camel, 2).unwrap();
-        assert_eq!((page.page_number, page.next_page, page.total_items), (2, Some(3), Some(45)));
+        assert_eq!(
+            (page.page_number, page.next_page, page.total_items),
+            (2, Some(3), Some(45))
+        );
         let pascal = json!({"TotalItems": 45, "PageNumber": 3, "PageSize": 20, "TotalPages": 3,
             "HasNextPage": false, "NextPageNumber": null, "Items": [{"Id": 41}]});
         let page = parse_page(pascal, 3).unwrap();
-        assert_eq!((page.page_number, page.next_page, page.items.len()), (3, None, 1));
+        assert_eq!(
+            (page.page_number, page.next_page, page.items.len()),
+            (3, None, 1)
+        );
     }
 
     #[test]
     fn stops_on_empty_pages_and_bad_shapes() {
         let page = parse_page(json!({"hasNextPage": true, "items": []}), 4).unwrap();
-        assert_eq!(page.next_page, None, "an empty page ends the walk even if hasNextPage lies");
+        assert_eq!(
+            page.next_page, None,
+            "an empty page ends the walk even if hasNextPage lies"
+        );
         let page = parse_page(json!({"totalPages": 5, "items": [1]}), 2).unwrap();
         assert_eq!(page.next_page, Some(3));
         assert!(parse_page(json!([1, 2]), 1).is_err());

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::{pagination::Page, Error, Result};
 
 /// Fetches page `n` (1-based).
-pub(crate) type FetchPage = Arc<dyn Fn(u64) -> BoxFuture<'static, Result<Page>> + Send + Sync>;
+pub type FetchPage = Arc<dyn Fn(u64) -> BoxFuture<'static, Result<Page>> + Send + Sync>;
 
 /// No walk goes on forever, whatever the server says.
 const MAX_PAGES: u64 = 1_000_000;
@@ -32,8 +32,15 @@ impl fmt::Debug for Paginator {
 }
 
 impl Paginator {
-    pub(crate) fn new(fetch: FetchPage) -> Self {
-        Self { fetch, buffer: VecDeque::new(), next_page: Some(1), pages_fetched: 0, total_items: None }
+    /// A paginator over `fetch` (page number → page), starting at page 1.
+    pub fn new(fetch: FetchPage) -> Self {
+        Self {
+            fetch,
+            buffer: VecDeque::new(),
+            next_page: Some(1),
+            pages_fetched: 0,
+            total_items: None,
+        }
     }
 
     /// The next page (all its records), or `None` after the last one.
@@ -43,7 +50,9 @@ impl Paginator {
         };
         if self.pages_fetched >= MAX_PAGES {
             return Err(Error::Api {
-                message: format!("stopped after {MAX_PAGES} pages: the server keeps announcing more"),
+                message: format!(
+                    "stopped after {MAX_PAGES} pages: the server keeps announcing more"
+                ),
                 detail: Default::default(),
             });
         }

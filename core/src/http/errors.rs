@@ -67,7 +67,10 @@ fn text(value: Option<&Value>) -> Option<String> {
 fn read_object(map: &Map<String, Value>) -> Said {
     if let Some(Value::Array(list)) = get(map, &["errorList"]) {
         let entries: Vec<&Map<String, Value>> = list.iter().filter_map(Value::as_object).collect();
-        let messages: Vec<String> = entries.iter().filter_map(|e| text(get(e, &["message"]))).collect();
+        let messages: Vec<String> = entries
+            .iter()
+            .filter_map(|e| text(get(e, &["message"])))
+            .collect();
         return Said {
             code: entries.first().and_then(|e| text(get(e, &["code"]))),
             message: (!messages.is_empty()).then(|| messages.join("; ")),
@@ -81,7 +84,16 @@ fn read_object(map: &Map<String, Value>) -> Said {
         .unwrap_or_default();
     Said {
         code: text(get(map, &["errorCode", "error", "code"])),
-        message: text(get(map, &["errorMessage", "error_description", "message", "detail", "title"])),
+        message: text(get(
+            map,
+            &[
+                "errorMessage",
+                "error_description",
+                "message",
+                "detail",
+                "title",
+            ],
+        )),
         validation_errors: validation,
     }
 }
@@ -91,7 +103,11 @@ fn flatten_validation(map: &Map<String, Value>) -> BTreeMap<String, String> {
         .filter_map(|(field, value)| {
             let message = match value {
                 Value::String(s) => s.clone(),
-                Value::Array(items) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; "),
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 other => other.to_string(),
             };
             (!message.is_empty()).then(|| (field.clone(), message))
@@ -130,15 +146,25 @@ pub(crate) fn from_answer(
         message.push_str(text);
     }
     if !said.validation_errors.is_empty() {
-        let fields: Vec<String> = said.validation_errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        let fields: Vec<String> = said
+            .validation_errors
+            .iter()
+            .map(|(f, m)| format!("{f}: {m}"))
+            .collect();
         message.push_str(&format!(" [{}]", fields.join("; ")));
     }
     let credentials_refused = match flavor {
         Flavor::TokenEndpoint => {
             matches!(status, 400 | 401)
-                && matches!(said.code.as_deref(), Some("invalid_client" | "invalid_grant" | "unauthorized_client"))
+                && matches!(
+                    said.code.as_deref(),
+                    Some("invalid_client" | "invalid_grant" | "unauthorized_client")
+                )
         }
-        Flavor::ScxAuth => matches!(status, 401 | 403) || said.code.as_deref().is_some_and(|c| c.starts_with("ATH")),
+        Flavor::ScxAuth => {
+            matches!(status, 401 | 403)
+                || said.code.as_deref().is_some_and(|c| c.starts_with("ATH"))
+        }
         Flavor::Api => false,
     };
     let detail = ApiDetail {
@@ -150,7 +176,11 @@ pub(crate) fn from_answer(
         return Error::InvalidCredentials { message, detail };
     }
     match (flavor, status) {
-        (_, 429) => Error::RateLimited { message, retry_after, detail },
+        (_, 429) => Error::RateLimited {
+            message,
+            retry_after,
+            detail,
+        },
         (Flavor::Api, 401) => Error::Unauthorized { message, detail },
         (Flavor::Api, 403) => Error::Forbidden { message, detail },
         (Flavor::Api, 404) => Error::NotFound { message, detail },
@@ -184,21 +214,60 @@ mod tests {
         assert_eq!(e.detail().unwrap().error_code.as_deref(), Some("ATH100"));
 
         let oauth = br#"{"error":"invalid_client","error_description":"wrong secret"}"#;
-        let e = from_answer(Flavor::TokenEndpoint, "POST /oauth2/token", 401, None, oauth, None);
+        let e = from_answer(
+            Flavor::TokenEndpoint,
+            "POST /oauth2/token",
+            401,
+            None,
+            oauth,
+            None,
+        );
         assert_eq!(e.code(), "invalid_credentials");
-        let e = from_answer(Flavor::TokenEndpoint, "POST /oauth2/token", 400, None, br#"{"error":"invalid_request"}"#, None);
+        let e = from_answer(
+            Flavor::TokenEndpoint,
+            "POST /oauth2/token",
+            400,
+            None,
+            br#"{"error":"invalid_request"}"#,
+            None,
+        );
         assert_eq!(e.code(), "api");
 
         let problem = br#"{"title":"One or more validation errors occurred.","status":400,"errors":{"Name":["required","too short"]}}"#;
         let e = from_answer(Flavor::Api, "POST /x", 400, None, problem, None);
-        assert_eq!(e.detail().unwrap().validation_errors["Name"], "required; too short");
+        assert_eq!(
+            e.detail().unwrap().validation_errors["Name"],
+            "required; too short"
+        );
 
-        let e = from_answer(Flavor::Api, "GET /x", 502, Some("text/html"), b"<html>bad gateway</html>", None);
+        let e = from_answer(
+            Flavor::Api,
+            "GET /x",
+            502,
+            Some("text/html"),
+            b"<html>bad gateway</html>",
+            None,
+        );
         assert!(e.to_string().contains("HTML"), "{e}");
-        let e = from_answer(Flavor::Api, "GET /x", 429, None, b"", Some(Duration::from_secs(3)));
+        let e = from_answer(
+            Flavor::Api,
+            "GET /x",
+            429,
+            None,
+            b"",
+            Some(Duration::from_secs(3)),
+        );
         assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
-        for (status, code) in [(401, "unauthorized"), (403, "forbidden"), (409, "conflict"), (500, "api")] {
-            assert_eq!(from_answer(Flavor::Api, "GET /x", status, None, b"{}", None).code(), code);
+        for (status, code) in [
+            (401, "unauthorized"),
+            (403, "forbidden"),
+            (409, "conflict"),
+            (500, "api"),
+        ] {
+            assert_eq!(
+                from_answer(Flavor::Api, "GET /x", status, None, b"{}", None).code(),
+                code
+            );
         }
     }
 }

@@ -3,6 +3,7 @@
 //! refresh → one retry.
 
 pub(crate) mod errors;
+pub(crate) mod helpers;
 mod request;
 mod response;
 mod retry;
@@ -81,7 +82,10 @@ pub(crate) struct Call {
 
 impl Call {
     pub(crate) fn new(method: Method, url: Url, flavor: Flavor) -> Self {
-        let idempotent = matches!(method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE);
+        let idempotent = matches!(
+            method,
+            Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
+        );
         Self {
             method,
             url,
@@ -101,8 +105,15 @@ impl Call {
 
 /// What one attempt produced.
 enum Attempt {
-    Answer { status: u16, headers: Vec<(String, String)>, body: Bytes },
-    Failed { error: Error, retryable: bool },
+    Answer {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Bytes,
+    },
+    Failed {
+        error: Error,
+        retryable: bool,
+    },
 }
 
 /// The shared HTTP client.
@@ -153,22 +164,39 @@ impl Transport {
             };
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(Error::timeout(format!("{what}: no answer within the deadline of {:?}", self.options.deadline)));
+                return Err(Error::timeout(format!(
+                    "{what}: no answer within the deadline of {:?}",
+                    self.options.deadline
+                )));
             }
             let limit = call.timeout.unwrap_or(self.options.timeout).min(left);
-            let attempt = match tokio::time::timeout(limit, self.attempt(&call, authorization.as_deref())).await {
-                Ok(attempt) => attempt,
-                Err(_) => Attempt::Failed {
-                    error: Error::timeout(format!("{what}: no answer within {limit:?}")),
-                    retryable: call.idempotent,
-                },
-            };
+            let attempt =
+                match tokio::time::timeout(limit, self.attempt(&call, authorization.as_deref()))
+                    .await
+                {
+                    Ok(attempt) => attempt,
+                    Err(_) => Attempt::Failed {
+                        error: Error::timeout(format!("{what}: no answer within {limit:?}")),
+                        retryable: call.idempotent,
+                    },
+                };
             let (error, retry_after) = match attempt {
-                Attempt::Answer { status, headers, body } if (200..300).contains(&status) => {
+                Attempt::Answer {
+                    status,
+                    headers,
+                    body,
+                } if (200..300).contains(&status) => {
                     debug!(call = %what, status, retries, "answered");
-                    return Ok(Response { status, headers, body, what });
+                    return Ok(Response {
+                        status,
+                        headers,
+                        body,
+                        what,
+                    });
                 }
-                Attempt::Answer { status: 401, .. } if !refreshed && matches!(auth, Auth::Bearer(_)) => {
+                Attempt::Answer { status: 401, .. }
+                    if !refreshed && matches!(auth, Auth::Bearer(_)) =>
+                {
                     if let (Auth::Bearer(cache), Some(token)) = (auth, &token) {
                         debug!(call = %what, token = %token.fingerprint(), "401: refreshing the token once");
                         cache.invalidate_if(token);
@@ -176,10 +204,27 @@ impl Transport {
                     refreshed = true;
                     continue;
                 }
-                Attempt::Answer { status, headers, body } => {
-                    let header = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
-                    let retry_after = header("retry-after").and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
-                    let error = errors::from_answer(call.flavor, &what, status, header("content-type"), &body, retry_after);
+                Attempt::Answer {
+                    status,
+                    headers,
+                    body,
+                } => {
+                    let header = |name: &str| {
+                        headers
+                            .iter()
+                            .find(|(n, _)| n == name)
+                            .map(|(_, v)| v.as_str())
+                    };
+                    let retry_after = header("retry-after")
+                        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+                    let error = errors::from_answer(
+                        call.flavor,
+                        &what,
+                        status,
+                        header("content-type"),
+                        &body,
+                        retry_after,
+                    );
                     if !(retry::retryable_status(status) && call.idempotent) {
                         return Err(scrub(error, auth, token.as_deref()));
                     }
@@ -196,7 +241,9 @@ impl Transport {
                 return Err(scrub(error, auth, token.as_deref()));
             }
             let wait = match retry_after {
-                Some(asked) if asked > policy.max_retry_after => return Err(scrub(error, auth, token.as_deref())),
+                Some(asked) if asked > policy.max_retry_after => {
+                    return Err(scrub(error, auth, token.as_deref()))
+                }
                 Some(asked) => asked,
                 None => policy.backoff(retries),
             };
@@ -223,16 +270,18 @@ impl Transport {
                     value.set_sensitive(true);
                     request = request.header(AUTHORIZATION, value);
                 }
-                Err(_) => {
-                    return Attempt::Failed {
-                        error: Error::invalid_input("the credential contains characters that cannot be sent in an HTTP header"),
-                        retryable: false,
-                    }
-                }
+                Err(_) => return Attempt::Failed {
+                    error: Error::invalid_input(
+                        "the credential contains characters that cannot be sent in an HTTP header",
+                    ),
+                    retryable: false,
+                },
             }
         }
         if let Some((body, content_type)) = &call.body {
-            request = request.header(CONTENT_TYPE, *content_type).body(body.clone());
+            request = request
+                .header(CONTENT_TYPE, *content_type)
+                .body(body.clone());
         }
         let what = call.what();
         let mut response = match request.send().await {
@@ -252,7 +301,12 @@ impl Transport {
         let headers: Vec<(String, String)> = response
             .headers()
             .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let limit = self.options.max_response_bytes;
         if response.content_length().is_some_and(|n| n > limit as u64) {
@@ -267,7 +321,9 @@ impl Transport {
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > limit {
                         return Attempt::Failed {
-                            error: Error::network(format!("{what}: the answer is larger than {limit} bytes")),
+                            error: Error::network(format!(
+                                "{what}: the answer is larger than {limit} bytes"
+                            )),
                             retryable: false,
                         };
                     }
@@ -276,13 +332,21 @@ impl Transport {
                 Ok(None) => break,
                 Err(e) => {
                     return Attempt::Failed {
-                        error: Error::network(format!("{what}: the answer broke off after {} bytes ({})", body.len(), describe(&e))),
+                        error: Error::network(format!(
+                            "{what}: the answer broke off after {} bytes ({})",
+                            body.len(),
+                            describe(&e)
+                        )),
                         retryable: call.idempotent,
                     }
                 }
             }
         }
-        Attempt::Answer { status, headers, body: Bytes::from(body) }
+        Attempt::Answer {
+            status,
+            headers,
+            body: Bytes::from(body),
+        }
     }
 }
 

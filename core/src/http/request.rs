@@ -38,8 +38,8 @@ impl Request {
             "OPTIONS" => Method::OPTIONS,
             other => {
                 return Err(Error::invalid_input(format!(
-                    "method: expected GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS; found {other:?}"
-                )))
+                "method: expected GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS; found {other:?}"
+            )))
             }
         };
         Ok(Self::with_method(method, path))
@@ -140,11 +140,13 @@ impl Request {
                 "path: expected a path relative to {base} (like \"items/7\"); found an absolute URL"
             )));
         }
-        let mut url = base
-            .join(path.trim_start_matches('/'))
-            .map_err(|e| Error::invalid_input(format!("path: {path:?} is not a valid URL path ({e})")))?;
+        let mut url = base.join(path.trim_start_matches('/')).map_err(|e| {
+            Error::invalid_input(format!("path: {path:?} is not a valid URL path ({e})"))
+        })?;
         if url.origin() != base.origin() {
-            return Err(Error::invalid_input(format!("path: {path:?} leaves {base}")));
+            return Err(Error::invalid_input(format!(
+                "path: {path:?} leaves {base}"
+            )));
         }
         if !self.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -157,7 +159,11 @@ impl Request {
             call.idempotent = idempotent;
         }
         call.timeout = self.timeout;
-        let own: Vec<(&str, &str)> = self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let own: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
         let defaults = defaults
             .iter()
             .filter(|(name, _)| !own.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)))
@@ -168,10 +174,15 @@ impl Request {
                     "headers: Authorization cannot be set per request; the client sends its own credentials",
                 ));
             }
-            let header_name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::invalid_input(format!("headers: {name:?} is not a valid header name")))?;
-            let header_value = reqwest::header::HeaderValue::from_str(value)
-                .map_err(|_| Error::invalid_input(format!("headers: the value of {name} is not a valid header value")))?;
+            let header_name =
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    Error::invalid_input(format!("headers: {name:?} is not a valid header name"))
+                })?;
+            let header_value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+                Error::invalid_input(format!(
+                    "headers: the value of {name} is not a valid header value"
+                ))
+            })?;
             call.headers.push((header_name, header_value));
         }
         if let Some(json) = self.json {

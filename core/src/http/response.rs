@@ -59,8 +59,14 @@ impl Response {
     /// The body parsed as JSON (`serde_json::Value` or any `Deserialize` type).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| Error::Api {
-            message: format!("{}: expected a JSON body; could not parse it: {e}", self.what),
-            detail: ApiDetail { status: self.status, ..ApiDetail::default() },
+            message: format!(
+                "{}: expected a JSON body; could not parse it: {e}",
+                self.what
+            ),
+            detail: ApiDetail {
+                status: self.status,
+                ..ApiDetail::default()
+            },
         })
     }
 

@@ -78,7 +78,9 @@ pub struct TokenCache {
 
 impl fmt::Debug for TokenCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenCache").field("source", &self.inner.source).finish_non_exhaustive()
+        f.debug_struct("TokenCache")
+            .field("source", &self.inner.source)
+            .finish_non_exhaustive()
     }
 }
 
@@ -86,12 +88,19 @@ impl TokenCache {
     /// A cache over `source`.
     pub fn new(source: Arc<dyn TokenSource>, options: CacheOptions) -> Self {
         Self {
-            inner: Arc::new(Inner { source, options, state: Mutex::new(State::default()) }),
+            inner: Arc::new(Inner {
+                source,
+                options,
+                state: Mutex::new(State::default()),
+            }),
         }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.inner.state.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// A valid token: the cached one, or a new one (one request for all concurrent callers).
@@ -136,7 +145,11 @@ impl TokenCache {
     /// [`TokenCache::get`] fetches a new one. A newer token fetched meanwhile stays.
     pub fn invalidate_if(&self, rejected: &AccessToken) {
         let mut state = self.lock();
-        if state.current.as_ref().is_some_and(|c| c.token.expose() == rejected.expose()) {
+        if state
+            .current
+            .as_ref()
+            .is_some_and(|c| c.token.expose() == rejected.expose())
+        {
             debug!(token = %rejected.fingerprint(), "dropping a rejected token");
             state.current = None;
         }
@@ -157,8 +170,11 @@ impl TokenCache {
             cache.finish(requested, result)
         });
         let flight = async move {
-            task.await
-                .unwrap_or_else(|e| Err(Error::network(format!("the token request stopped unexpectedly: {e}"))))
+            task.await.unwrap_or_else(|e| {
+                Err(Error::network(format!(
+                    "the token request stopped unexpectedly: {e}"
+                )))
+            })
         }
         .boxed()
         .shared();
@@ -166,7 +182,11 @@ impl TokenCache {
         flight
     }
 
-    fn finish(&self, requested: SystemTime, result: Result<IssuedToken>) -> Result<Arc<AccessToken>> {
+    fn finish(
+        &self,
+        requested: SystemTime,
+        result: Result<IssuedToken>,
+    ) -> Result<Arc<AccessToken>> {
         let mut state = self.lock();
         state.in_flight = None;
         match result {
@@ -176,7 +196,12 @@ impl TokenCache {
                 let expires_at = requested + lifetime;
                 let margin = options.refresh_margin.min(lifetime / 2);
                 let jitter = random_fraction(margin / 10);
-                let token = Arc::new(AccessToken::new(issued.value, requested, expires_at, issued.scope));
+                let token = Arc::new(AccessToken::new(
+                    issued.value,
+                    requested,
+                    expires_at,
+                    issued.scope,
+                ));
                 state.current = Some(Cached {
                     token: token.clone(),
                     refresh_at: expires_at - margin - jitter,

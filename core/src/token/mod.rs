@@ -5,7 +5,12 @@ mod cache;
 pub(crate) mod response;
 mod source;
 
-use std::{fmt, future::Future, pin::Pin, time::{Duration, SystemTime}};
+use std::{
+    fmt,
+    future::Future,
+    pin::Pin,
+    time::{Duration, SystemTime},
+};
 
 pub use cache::{CacheOptions, TokenCache};
 pub(crate) use source::{ClientCredentialsSource, ScxRefreshSource};
@@ -23,8 +28,18 @@ pub struct AccessToken {
 
 impl AccessToken {
     /// A token obtained at `obtained_at` that expires at `expires_at`.
-    pub fn new(value: Secret, obtained_at: SystemTime, expires_at: SystemTime, scope: Option<String>) -> Self {
-        Self { value, obtained_at, expires_at, scope }
+    pub fn new(
+        value: Secret,
+        obtained_at: SystemTime,
+        expires_at: SystemTime,
+        scope: Option<String>,
+    ) -> Self {
+        Self {
+            value,
+            obtained_at,
+            expires_at,
+            scope,
+        }
     }
 
     /// The token itself, to send. Never log it: use [`AccessToken::fingerprint`].
@@ -49,7 +64,9 @@ impl AccessToken {
 
     /// Its lifetime as issued.
     pub fn lifetime(&self) -> Duration {
-        self.expires_at.duration_since(self.obtained_at).unwrap_or_default()
+        self.expires_at
+            .duration_since(self.obtained_at)
+            .unwrap_or_default()
     }
 
     /// A short hash that identifies the token in logs.
@@ -80,7 +97,9 @@ pub struct IssuedToken {
 
 impl fmt::Debug for IssuedToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IssuedToken").field("lifetime", &self.lifetime).finish_non_exhaustive()
+        f.debug_struct("IssuedToken")
+            .field("lifetime", &self.lifetime)
+            .finish_non_exhaustive()
     }
 }
 

@@ -21,8 +21,16 @@ pub(crate) struct ClientCredentialsSource {
 }
 
 impl ClientCredentialsSource {
-    pub(crate) fn new(transport: Transport, token_url: Url, credentials: ClientCredentials) -> Self {
-        Self { transport, token_url, credentials: Arc::new(credentials) }
+    pub(crate) fn new(
+        transport: Transport,
+        token_url: Url,
+        credentials: ClientCredentials,
+    ) -> Self {
+        Self {
+            transport,
+            token_url,
+            credentials: Arc::new(credentials),
+        }
     }
 }
 
@@ -39,7 +47,10 @@ impl TokenSource for ClientCredentialsSource {
     fn fetch(&self) -> TokenFuture {
         let transport = self.transport.clone();
         let mut call = Call::new(Method::POST, self.token_url.clone(), Flavor::TokenEndpoint);
-        call.body = Some(("grant_type=client_credentials".into(), "application/x-www-form-urlencoded"));
+        call.body = Some((
+            "grant_type=client_credentials".into(),
+            "application/x-www-form-urlencoded",
+        ));
         // Asking for another token changes nothing on the server: safe to repeat.
         call.idempotent = true;
         let auth = Auth::Basic {
@@ -67,11 +78,19 @@ pub(crate) struct ScxRefreshSource {
 }
 
 impl ScxRefreshSource {
-    pub(crate) fn new(transport: Transport, scx_base: &Url, refresh_token: Secret) -> crate::Result<Self> {
-        let auth_url = scx_base
-            .join("auth")
-            .map_err(|e| crate::Error::invalid_input(format!("SCX base: cannot derive /auth ({e})")))?;
-        Ok(Self { transport, auth_url, refresh_token })
+    pub(crate) fn new(
+        transport: Transport,
+        scx_base: &Url,
+        refresh_token: Secret,
+    ) -> crate::Result<Self> {
+        let auth_url = scx_base.join("auth").map_err(|e| {
+            crate::Error::invalid_input(format!("SCX base: cannot derive /auth ({e})"))
+        })?;
+        Ok(Self {
+            transport,
+            auth_url,
+            refresh_token,
+        })
     }
 }
 
@@ -101,7 +120,8 @@ impl TokenSource for ScxRefreshSource {
                 Err(e) if e.detail().and_then(|d| d.error_code.as_deref()) == Some("VAL100") => {
                     debug!("SCX wants the refresh token as a query parameter");
                     let mut url = url;
-                    url.query_pairs_mut().append_pair("refreshToken", refresh_token.expose());
+                    url.query_pairs_mut()
+                        .append_pair("refreshToken", refresh_token.expose());
                     let mut call = Call::new(Method::POST, url, Flavor::ScxAuth);
                     call.idempotent = true;
                     transport.send(call, &Auth::None).await

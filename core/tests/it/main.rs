@@ -1,6 +1,14 @@
 //! jtl-connect against the emulator, over real HTTP.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs, unreachable_pub)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    unreachable_pub
+)]
 
 mod support;
 
 mod cloud;
+mod scx;
+mod wawi;

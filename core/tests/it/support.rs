@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use jtl_connect::{CacheOptions, ClientCredentials, CloudClient, Endpoints, HttpOptions, RetryPolicy};
+use jtl_connect::{
+    CacheOptions, ClientCredentials, CloudClient, Endpoints, HttpOptions, RetryPolicy,
+};
 use jtl_emulator::Emulator;
 
 pub async fn emulator() -> Emulator {
