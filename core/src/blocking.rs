@@ -6,33 +6,100 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::{runtime::block_on, AccessToken, Page, Request, Response, Result};
+use crate::{
+    runtime::block_on, wawi::registration::RegistrationOptions, AccessToken, Page, Result,
+    ScxEvent, WawiApp, WawiRegistration,
+};
 
 pub use crate::runtime::block_on as run;
 
-/// Blocking [`crate::CloudClient`].
-#[derive(Clone, Debug)]
-pub struct CloudClient {
-    inner: crate::CloudClient,
+/// Blocking versions of `request/get/post/put/patch/delete/page/paginate` over `self.inner`.
+macro_rules! blocking_requests {
+    ($client:ident, $inner:ty) => {
+        /// Blocking wrapper; see the async type for details.
+        #[derive(Clone, Debug)]
+        pub struct $client {
+            inner: $inner,
+        }
+
+        impl From<$inner> for $client {
+            fn from(inner: $inner) -> Self {
+                Self { inner }
+            }
+        }
+
+        impl $client {
+            /// Wraps an async client.
+            pub fn new(inner: $inner) -> Self {
+                Self { inner }
+            }
+
+            /// The async client underneath.
+            pub fn inner(&self) -> &$inner {
+                &self.inner
+            }
+
+            /// Sends a request.
+            pub fn request(&self, request: crate::Request) -> Result<crate::Response> {
+                block_on(self.inner.request(request))?
+            }
+
+            /// `GET path`.
+            pub fn get(&self, path: &str) -> Result<crate::Response> {
+                block_on(self.inner.get(path))?
+            }
+
+            /// `POST path` with a JSON body.
+            pub fn post(&self, path: &str, json: Value) -> Result<crate::Response> {
+                block_on(self.inner.post(path, json))?
+            }
+
+            /// `PUT path` with a JSON body.
+            pub fn put(&self, path: &str, json: Value) -> Result<crate::Response> {
+                block_on(self.inner.put(path, json))?
+            }
+
+            /// `PATCH path` with a JSON body.
+            pub fn patch(&self, path: &str, json: Value) -> Result<crate::Response> {
+                block_on(self.inner.patch(path, json))?
+            }
+
+            /// `DELETE path`.
+            pub fn delete(&self, path: &str) -> Result<crate::Response> {
+                block_on(self.inner.delete(path))?
+            }
+
+            /// One page of a paginated endpoint.
+            pub fn page(
+                &self,
+                path: &str,
+                query: &[(String, String)],
+                page_number: u64,
+                page_size: u32,
+            ) -> Result<Page> {
+                block_on(self.inner.page(path, query, page_number, page_size))?
+            }
+
+            /// Every record, as an iterator that fetches pages as it goes.
+            pub fn paginate(
+                &self,
+                path: &str,
+                query: Vec<(String, String)>,
+                page_size: Option<u32>,
+            ) -> Paginator {
+                Paginator {
+                    inner: self.inner.paginate(path, query, page_size),
+                }
+            }
+        }
+    };
 }
 
-impl From<crate::CloudClient> for CloudClient {
-    fn from(inner: crate::CloudClient) -> Self {
-        Self { inner }
-    }
-}
+blocking_requests!(CloudClient, crate::CloudClient);
+blocking_requests!(WawiClient, crate::WawiClient);
+blocking_requests!(ScxClient, crate::ScxClient);
 
 impl CloudClient {
-    /// Wraps an async client.
-    pub fn new(inner: crate::CloudClient) -> Self {
-        Self { inner }
-    }
-
-    /// The async client underneath.
-    pub fn inner(&self) -> &crate::CloudClient {
-        &self.inner
-    }
-
     /// See [`crate::CloudClient::for_tenant`].
     pub fn for_tenant(&self, tenant_id: &str) -> Result<Self> {
         Ok(Self {
@@ -44,44 +111,33 @@ impl CloudClient {
     pub fn access_token(&self) -> Result<Arc<AccessToken>> {
         block_on(self.inner.access_token())?
     }
+}
 
-    /// See [`crate::CloudClient::request`].
-    pub fn request(&self, request: Request) -> Result<Response> {
-        block_on(self.inner.request(request))?
+impl ScxClient {
+    /// See [`crate::ScxClient::access_token`].
+    pub fn access_token(&self) -> Result<Arc<AccessToken>> {
+        block_on(self.inner.access_token())?
     }
 
-    /// `GET path`.
-    pub fn get(&self, path: &str) -> Result<Response> {
-        self.request(Request::get(path))
+    /// See [`crate::ScxClient::events`].
+    pub fn events(&self) -> Result<Vec<ScxEvent>> {
+        block_on(self.inner.events())?
     }
 
-    /// `POST path` with a JSON body.
-    pub fn post(&self, path: &str, json: Value) -> Result<Response> {
-        self.request(Request::post(path).json(json))
+    /// See [`crate::ScxClient::acknowledge`].
+    pub fn acknowledge(&self, event_ids: &[String]) -> Result<()> {
+        block_on(self.inner.acknowledge(event_ids))?
     }
+}
 
-    /// One page; see [`crate::CloudClient::page`].
-    pub fn page(
-        &self,
-        path: &str,
-        query: &[(String, String)],
-        page_number: u64,
-        page_size: u32,
-    ) -> Result<Page> {
-        block_on(self.inner.page(path, query, page_number, page_size))?
-    }
-
-    /// Every record, as an iterator that fetches pages as it goes.
-    pub fn paginate(
-        &self,
-        path: &str,
-        query: Vec<(String, String)>,
-        page_size: Option<u32>,
-    ) -> Paginator {
-        Paginator {
-            inner: self.inner.paginate(path, query, page_size),
-        }
-    }
+/// See [`crate::register_wawi_app`]; cancel it from another thread with
+/// [`RegistrationOptions::cancellation`].
+pub fn register_wawi_app(
+    base_url: &str,
+    app: &WawiApp,
+    options: RegistrationOptions,
+) -> Result<WawiRegistration> {
+    block_on(crate::register_wawi_app(base_url, app, options))?
 }
 
 /// Blocking [`crate::Paginator`]: an `Iterator` of records.
@@ -99,6 +155,11 @@ impl Paginator {
     /// The next page, or `None` after the last.
     pub fn next_page(&mut self) -> Result<Option<Page>> {
         block_on(self.inner.next_page())?
+    }
+
+    /// `totalItems` as the last page said.
+    pub fn total_items(&self) -> Option<u64> {
+        self.inner.total_items()
     }
 }
 

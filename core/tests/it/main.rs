@@ -10,5 +10,6 @@
 mod support;
 
 mod cloud;
+mod leak;
 mod scx;
 mod wawi;
