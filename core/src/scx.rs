@@ -96,6 +96,7 @@ impl ScxClientBuilder {
             transport.clone(),
             self.endpoints.scx_base(),
             self.refresh_token,
+            self.accept_language.as_deref(),
         )?;
         Ok(ScxClient {
             shared: Arc::new(Shared {

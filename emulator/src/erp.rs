@@ -208,6 +208,7 @@ async fn info(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response
             "tenantId": caller.tenant,
             "tenant": "eazybusiness",
             "type": "WAWI-Api",
+            "runAs": headers.get("x-runas").and_then(|v| v.to_str().ok()),
             "emulated": true,
         }))
         .into_response(),

@@ -75,6 +75,7 @@ pub(crate) struct ScxRefreshSource {
     transport: Transport,
     auth_url: Url,
     refresh_token: Secret,
+    accept_language: Option<reqwest::header::HeaderValue>,
 }
 
 impl ScxRefreshSource {
@@ -82,14 +83,22 @@ impl ScxRefreshSource {
         transport: Transport,
         scx_base: &Url,
         refresh_token: Secret,
+        accept_language: Option<&str>,
     ) -> crate::Result<Self> {
         let auth_url = scx_base.join("auth").map_err(|e| {
             crate::Error::invalid_input(format!("SCX base: cannot derive /auth ({e})"))
         })?;
+        let accept_language = accept_language
+            .map(reqwest::header::HeaderValue::from_str)
+            .transpose()
+            .map_err(|_| {
+                crate::Error::invalid_input("accept_language: not a valid header value")
+            })?;
         Ok(Self {
             transport,
             auth_url,
             refresh_token,
+            accept_language,
         })
     }
 }
@@ -108,23 +117,31 @@ impl TokenSource for ScxRefreshSource {
         let transport = self.transport.clone();
         let url = self.auth_url.clone();
         let refresh_token = self.refresh_token.clone();
+        let language = self.accept_language.clone();
+        let new_call = move |url: Url| {
+            let mut call = Call::new(Method::POST, url, Flavor::ScxAuth);
+            // Asking for another token changes nothing on the server: safe to repeat.
+            call.idempotent = true;
+            if let Some(language) = &language {
+                call.headers
+                    .push((reqwest::header::ACCEPT_LANGUAGE, language.clone()));
+            }
+            call
+        };
         Box::pin(async move {
             let requested = SystemTime::now();
             let form: String = url::form_urlencoded::Serializer::new(String::new())
                 .append_pair("refreshToken", refresh_token.expose())
                 .finish();
-            let mut call = Call::new(Method::POST, url.clone(), Flavor::ScxAuth);
+            let mut call = new_call(url.clone());
             call.body = Some((form.into(), "application/x-www-form-urlencoded"));
-            call.idempotent = true;
             let answer = match transport.send(call, &Auth::None).await {
                 Err(e) if e.detail().and_then(|d| d.error_code.as_deref()) == Some("VAL100") => {
                     debug!("SCX wants the refresh token as a query parameter");
                     let mut url = url;
                     url.query_pairs_mut()
                         .append_pair("refreshToken", refresh_token.expose());
-                    let mut call = Call::new(Method::POST, url, Flavor::ScxAuth);
-                    call.idempotent = true;
-                    transport.send(call, &Auth::None).await
+                    transport.send(new_call(url), &Auth::None).await
                 }
                 other => other,
             }

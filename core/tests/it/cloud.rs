@@ -500,3 +500,69 @@ fn blocking_facade_works_from_plain_threads() {
     assert_eq!(items.len(), 60);
     assert_eq!(emu.stats().get(Service::Token), 1);
 }
+
+#[tokio::test]
+async fn run_as_and_accept_language_are_sent() {
+    let emu = emulator().await;
+    let client = cloud(&emu).run_as("user-42");
+    let info: Value = client.get("info").await.unwrap().json().unwrap();
+    assert_eq!(info["runAs"], "user-42");
+    let plain: Value = cloud(&emu).get("info").await.unwrap().json().unwrap();
+    assert_eq!(plain["runAs"], Value::Null);
+
+    let german = jtl_connect::ScxClient::builder("unknown-token")
+        .endpoints(endpoints(&emu))
+        .build()
+        .unwrap();
+    let english = jtl_connect::ScxClient::builder("unknown-token")
+        .endpoints(endpoints(&emu))
+        .accept_language("en")
+        .build()
+        .unwrap();
+    assert!(german
+        .events()
+        .await
+        .unwrap_err()
+        .to_string()
+        .contains("Zu diesem"));
+    let err = english.events().await.unwrap_err();
+    assert_eq!(err.code(), "invalid_credentials");
+    assert!(err.to_string().contains("No account"), "{err}");
+}
+
+#[test]
+fn from_env_names_the_missing_variable() {
+    // The only test touching these variables.
+    for name in [
+        "JTL_CLIENT_ID",
+        "JTL_CLIENT_SECRET",
+        "JTL_TENANT_ID",
+        "JTL_ENVIRONMENT",
+    ] {
+        std::env::remove_var(name);
+    }
+    let err = ClientCredentials::from_env().unwrap_err();
+    assert_eq!(err.code(), "config");
+    assert!(err.to_string().contains("JTL_CLIENT_ID"), "{err}");
+    std::env::set_var("JTL_CLIENT_ID", "env-client");
+    let err = CloudClient::from_env().unwrap_err();
+    assert!(err.to_string().contains("JTL_CLIENT_SECRET"), "{err}");
+    std::env::set_var("JTL_CLIENT_SECRET", "env-secret");
+    std::env::set_var("JTL_ENVIRONMENT", "nowhere");
+    let err = CloudClient::from_env().unwrap_err();
+    assert!(err.to_string().contains("JTL_ENVIRONMENT"), "{err}");
+    std::env::set_var("JTL_ENVIRONMENT", "http://127.0.0.1:9");
+    std::env::set_var("JTL_TENANT_ID", "t-1");
+    let client = CloudClient::from_env().unwrap();
+    assert_eq!(client.tenant_id(), Some("t-1"));
+    assert_eq!(client.client_id(), "env-client");
+    assert_eq!(client.endpoints().name(), "emulator");
+    for name in [
+        "JTL_CLIENT_ID",
+        "JTL_CLIENT_SECRET",
+        "JTL_TENANT_ID",
+        "JTL_ENVIRONMENT",
+    ] {
+        std::env::remove_var(name);
+    }
+}
