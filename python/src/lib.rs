@@ -1,0 +1,1 @@
+//! Python bindings of jtl-connect: conversions and error mapping only; behaviour lives in core.
