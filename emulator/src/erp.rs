@@ -129,6 +129,18 @@ fn scope_for(resource: &str, method: &Method) -> String {
     format!("{}.{access}", resource.to_ascii_lowercase())
 }
 
+/// The resource named in the path, and the admitted caller with the scope it needs.
+fn open(
+    shared: &Shared,
+    headers: &HeaderMap,
+    resource: &str,
+    method: Method,
+) -> Result<(&'static str, Caller), Response> {
+    let resource = known_resource(resource)?;
+    let caller = admit(shared, headers, Some(&scope_for(resource, &method)))?;
+    Ok((resource, caller))
+}
+
 fn known_resource(name: &str) -> Result<&'static str, Response> {
     catalogue::resource(name).ok_or_else(|| {
         fail(
@@ -221,12 +233,8 @@ async fn list(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let resource = match known_resource(&resource) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let caller = match admit(&shared, &headers, Some(&scope_for(resource, &Method::GET))) {
-        Ok(c) => c,
+    let (resource, caller) = match open(&shared, &headers, &resource, Method::GET) {
+        Ok(opened) => opened,
         Err(r) => return r,
     };
     let page = match pagination::parse(query.as_deref()) {
@@ -254,12 +262,8 @@ async fn read(
     Path((resource, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let resource = match known_resource(&resource) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let caller = match admit(&shared, &headers, Some(&scope_for(resource, &Method::GET))) {
-        Ok(c) => c,
+    let (resource, caller) = match open(&shared, &headers, &resource, Method::GET) {
+        Ok(opened) => opened,
         Err(r) => return r,
     };
     let found = record_id(resource, &id).and_then(|n| {
@@ -282,12 +286,8 @@ async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let resource = match known_resource(&resource) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let caller = match admit(&shared, &headers, Some(&scope_for(resource, &Method::POST))) {
-        Ok(c) => c,
+    let (resource, caller) = match open(&shared, &headers, &resource, Method::POST) {
+        Ok(opened) => opened,
         Err(r) => return r,
     };
     let created = json_body(&headers, &body).and_then(|body| {
@@ -335,12 +335,8 @@ fn update(
     body: Bytes,
     merge: bool,
 ) -> Response {
-    let resource = match known_resource(&resource) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let caller = match admit(&shared, &headers, Some(&scope_for(resource, &Method::PUT))) {
-        Ok(c) => c,
+    let (resource, caller) = match open(&shared, &headers, &resource, Method::PUT) {
+        Ok(opened) => opened,
         Err(r) => return r,
     };
     let updated = record_id(resource, &id).and_then(|n| {
@@ -362,16 +358,8 @@ async fn remove(
     Path((resource, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let resource = match known_resource(&resource) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    let caller = match admit(
-        &shared,
-        &headers,
-        Some(&scope_for(resource, &Method::DELETE)),
-    ) {
-        Ok(c) => c,
+    let (resource, caller) = match open(&shared, &headers, &resource, Method::DELETE) {
+        Ok(opened) => opened,
         Err(r) => return r,
     };
     let deleted = record_id(resource, &id)
