@@ -8,7 +8,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 DEMO_PORT ?= 8787
 
-.PHONY: demo test test-rust lint rust-toolchain emulator
+.PHONY: demo test test-rust lint bench rust-toolchain emulator
 
 demo: rust-toolchain
 	cargo build -q -p jtl-emulator
@@ -19,7 +19,12 @@ emulator: demo
 test: test-rust
 
 test-rust: rust-toolchain lint
-	cargo test --workspace
+	cargo test
+	cargo run -q -p jtl-connect-example --bin quickstart
+
+# Criterion benchmarks against the in-process emulator (release build; not part of test).
+bench: rust-toolchain
+	cargo bench -p jtl-connect-bench
 
 lint: rust-toolchain
 	cargo fmt --all -- --check

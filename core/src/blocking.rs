@@ -173,3 +173,30 @@ impl Iterator for Paginator {
         }
     }
 }
+
+impl CloudClient {
+    /// See [`crate::CloudClient::session_verifier`].
+    pub fn session_verifier(&self, config: crate::VerifierConfig) -> Result<SessionVerifier> {
+        Ok(SessionVerifier {
+            inner: self.inner.session_verifier(config)?,
+        })
+    }
+}
+
+/// Blocking [`crate::SessionVerifier`].
+#[derive(Clone, Debug)]
+pub struct SessionVerifier {
+    inner: crate::SessionVerifier,
+}
+
+impl SessionVerifier {
+    /// Wraps an async verifier.
+    pub fn new(inner: crate::SessionVerifier) -> Self {
+        Self { inner }
+    }
+
+    /// See [`crate::SessionVerifier::verify`].
+    pub fn verify(&self, token: &str) -> Result<crate::SessionClaims> {
+        block_on(self.inner.verify(token))?
+    }
+}

@@ -7,7 +7,7 @@ use crate::{
     credentials::{env_var, optional_env_var},
     http::{Auth, Flavor, HttpOptions, Request, Response, Transport},
     token::{AccessToken, CacheOptions, ClientCredentialsSource, TokenCache},
-    ClientCredentials, Endpoints, Error, Result, Secret,
+    ClientCredentials, Endpoints, Error, Result, Secret, SessionVerifier, VerifierConfig,
 };
 
 struct Shared {
@@ -197,6 +197,12 @@ impl CloudClient {
 
     pub(crate) fn transport(&self) -> &Transport {
         &self.shared.transport
+    }
+
+    /// A verifier of App Shell session tokens that fetches JTL's JWKS with this client's
+    /// access token (see [`VerifierConfig`] for issuer, leeway, algorithms and caching).
+    pub fn session_verifier(&self, config: VerifierConfig) -> Result<SessionVerifier> {
+        SessionVerifier::new(self, config)
     }
 
     /// A valid access token (cached; one request for any number of concurrent callers).

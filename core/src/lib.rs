@@ -33,6 +33,7 @@ mod paginator;
 mod runtime;
 mod scx;
 mod secret;
+mod session;
 pub mod token;
 pub mod wawi;
 
@@ -47,6 +48,10 @@ pub use paginator::{FetchPage, Paginator};
 pub use runtime::runtime;
 pub use scx::{ScxClient, ScxClientBuilder, ScxEvent};
 pub use secret::{fingerprint, Secret};
+pub use session::{
+    decode_unverified, Algorithm, SessionClaims, SessionVerifier, UnverifiedToken, VerifierConfig,
+    VerifierStats,
+};
 pub use token::{AccessToken, CacheOptions, TokenCache};
 pub use wawi::{
     registration::{

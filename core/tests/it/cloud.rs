@@ -499,6 +499,20 @@ fn blocking_facade_works_from_plain_threads() {
         .unwrap();
     assert_eq!(items.len(), 60);
     assert_eq!(emu.stats().get(Service::Token), 1);
+
+    let verifier = client
+        .session_verifier(jtl_connect::VerifierConfig::default())
+        .unwrap();
+    let minted = emu
+        .mint_session_token(jtl_emulator::SessionTokenSpec::default())
+        .unwrap();
+    let claims = verifier.verify(&minted.token).unwrap();
+    assert_eq!(claims.tenant_id, emu.tenant_id());
+    assert_eq!(claims.user_id, minted.user_id);
+    assert_eq!(
+        verifier.verify("x.y.z").unwrap_err().code(),
+        "token_invalid"
+    );
 }
 
 #[tokio::test]

@@ -12,4 +12,5 @@ mod support;
 mod cloud;
 mod leak;
 mod scx;
+mod session;
 mod wawi;

@@ -1,0 +1,222 @@
+//! Session-token verification next to a bare Ed25519 signature check, and the token cache on
+//! a warm path. Runs against an in-process emulator; no network beyond loopback, and none
+//! at all inside the measured loops (keys and access token are cached before measuring).
+//!
+//! `cargo bench -p jtl-connect-bench` (add `-- verify/` or `-- token/` to filter).
+
+// A benchmark may stop at a broken set-up.
+#![allow(clippy::expect_used)]
+
+use std::{
+    hint::black_box,
+    time::{Duration, Instant},
+};
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use criterion::Criterion;
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+use jtl_connect::{
+    ClientCredentials, CloudClient, Endpoints, Request, SessionVerifier, VerifierConfig,
+};
+use jtl_emulator::{Emulator, SessionTokenSpec};
+use serde_json::Value;
+use tokio::runtime::Runtime;
+
+struct Setup {
+    runtime: Runtime,
+    // Kept alive for the whole run: it serves the JWKS and the token endpoint.
+    _emulator: Emulator,
+    client: CloudClient,
+    token: String,
+    /// `header.payload`, the bytes the signature covers.
+    signing_input: Vec<u8>,
+    key_bytes: [u8; 32],
+    key: VerifyingKey,
+    signature: Signature,
+    cold: SessionVerifier,
+    cached: SessionVerifier,
+}
+
+fn setup() -> Setup {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let emulator = runtime
+        .block_on(Emulator::start())
+        .expect("the emulator starts");
+    let credentials = ClientCredentials::new(emulator.client_id(), emulator.client_secret())
+        .expect("demo credentials");
+    let endpoints = Endpoints::emulator(emulator.url()).expect("emulator endpoints");
+    let client = CloudClient::builder(credentials.clone())
+        .endpoints(endpoints.clone())
+        .tenant_id(emulator.tenant_id())
+        .build()
+        .expect("a client");
+    let minted = emulator
+        .mint_session_token(SessionTokenSpec {
+            ttl_seconds: Some(86_400),
+            tenant_slug: Some("bench-shop".into()),
+            ..SessionTokenSpec::default()
+        })
+        .expect("a session token");
+
+    // The raw public key, from the emulator's admin API (`/_emulator/keys`).
+    let admin = CloudClient::builder(credentials)
+        .endpoints(
+            endpoints
+                .with_api_base(&format!("{}/_emulator/", emulator.url()))
+                .expect("admin base"),
+        )
+        .tenant_id(emulator.tenant_id())
+        .build()
+        .expect("an admin client");
+    let keys: Value = runtime
+        .block_on(admin.request(Request::get("keys")))
+        .expect("GET /_emulator/keys")
+        .json()
+        .expect("JSON");
+    let jwk = keys["jwks"]["keys"]
+        .as_array()
+        .and_then(|keys| keys.iter().find(|k| k["kid"] == minted.kid.as_str()))
+        .expect("the signing key is published");
+    let key_bytes: [u8; 32] = URL_SAFE_NO_PAD
+        .decode(jwk["x"].as_str().expect("x"))
+        .expect("base64url")
+        .try_into()
+        .expect("32 bytes");
+    let key = VerifyingKey::from_bytes(&key_bytes).expect("an Ed25519 key");
+    let (signing_input, signature) = minted.token.rsplit_once('.').expect("three segments");
+    let signature = Signature::from_slice(&URL_SAFE_NO_PAD.decode(signature).expect("base64url"))
+        .expect("64 bytes");
+    key.verify(signing_input.as_bytes(), &signature)
+        .expect("the raw check agrees");
+
+    let cold = SessionVerifier::new(
+        &client,
+        VerifierConfig {
+            verified_cache_size: 0,
+            ..VerifierConfig::default()
+        },
+    )
+    .expect("a verifier");
+    let cached = SessionVerifier::new(&client, VerifierConfig::default()).expect("a verifier");
+    // Warm: access token, JWKS of both verifiers, and the verified-token cache of one.
+    runtime.block_on(async {
+        cold.verify(&minted.token).await.expect("verifies");
+        cached.verify(&minted.token).await.expect("verifies");
+    });
+    Setup {
+        runtime,
+        _emulator: emulator,
+        client,
+        signing_input: signing_input.as_bytes().to_vec(),
+        token: minted.token,
+        key_bytes,
+        key,
+        signature,
+        cold,
+        cached,
+    }
+}
+
+fn verify(c: &mut Criterion, s: &Setup) {
+    let mut group = c.benchmark_group("verify");
+    group.bench_function("raw_ed25519", |b| {
+        b.iter(|| black_box(&s.key).verify(black_box(&s.signing_input), black_box(&s.signature)))
+    });
+    group.bench_function("raw_ed25519_with_key_decode", |b| {
+        b.iter(|| {
+            VerifyingKey::from_bytes(black_box(&s.key_bytes))
+                .and_then(|key| key.verify(black_box(&s.signing_input), &s.signature))
+        })
+    });
+    group.bench_function("session_cold", |b| {
+        b.to_async(&s.runtime).iter(|| async {
+            s.cold
+                .verify(black_box(&s.token))
+                .await
+                .map(|c| c.expires_at)
+        })
+    });
+    group.bench_function("session_cached", |b| {
+        b.to_async(&s.runtime).iter(|| async {
+            s.cached
+                .verify(black_box(&s.token))
+                .await
+                .map(|c| c.expires_at)
+        })
+    });
+    group.finish();
+}
+
+fn token(c: &mut Criterion, s: &Setup) {
+    let mut group = c.benchmark_group("token");
+    let cache = s.client.token_cache().clone();
+    group.bench_function("token_cache_get", |b| {
+        b.to_async(&s.runtime)
+            .iter(|| async { cache.get().await.map(|t| t.expires_at()) })
+    });
+    group.bench_function("access_token", |b| {
+        b.to_async(&s.runtime)
+            .iter(|| async { s.client.access_token().await.map(|t| t.expires_at()) })
+    });
+    group.finish();
+}
+
+/// Best of five rounds of `rounds` calls, per call.
+fn per_call(rounds: u32, mut f: impl FnMut()) -> Duration {
+    (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..rounds {
+                f();
+            }
+            start.elapsed() / rounds
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// A plain-loop cross-check of the headline ratio, printed after criterion's report.
+fn ratio(s: &Setup) {
+    let raw = per_call(2_000, || {
+        black_box(s.key.verify(black_box(&s.signing_input), &s.signature)).ok();
+    });
+    let cold = s.runtime.block_on(async {
+        let mut best = Duration::MAX;
+        for _ in 0..5 {
+            let start = Instant::now();
+            for _ in 0..2_000 {
+                black_box(s.cold.verify(black_box(&s.token)).await).ok();
+            }
+            best = best.min(start.elapsed() / 2_000);
+        }
+        best
+    });
+    let get = s.runtime.block_on(async {
+        let cache = s.client.token_cache();
+        let start = Instant::now();
+        for _ in 0..100_000 {
+            black_box(cache.get().await).ok();
+        }
+        start.elapsed() / 100_000
+    });
+    println!(
+        "\nsummary: raw Ed25519 {raw:?}, session_cold {cold:?} => ratio {:.2}x (target <= 1.5x); token_cache_get {get:?} (target < 1 us)",
+        cold.as_secs_f64() / raw.as_secs_f64()
+    );
+}
+
+fn main() {
+    let s = setup();
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    verify(&mut c, &s);
+    token(&mut c, &s);
+    c.final_summary();
+    ratio(&s);
+}

@@ -1,0 +1,348 @@
+//! [`SessionClaims`], and the checks of a signature-verified payload: `exp`, `nbf`, `iat`,
+//! `iss`, `aud` and the required claims, against the verifier's clock.
+
+use std::time::SystemTime;
+
+use serde_json::{Map, Value};
+
+use super::{config::VerifierConfig, decode::malformed, keys::json_kind};
+use crate::{clock::from_unix_seconds, Error, Result, TokenInvalidReason};
+
+/// Longest claim value quoted in an error message.
+const QUOTE_LIMIT: usize = 100;
+
+/// What a verified session token says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionClaims {
+    /// `tenantId`: the JTL tenant the user works in. Non-empty unless `tenantId` was removed
+    /// from [`VerifierConfig::required_claims`] and the token lacks it (then empty).
+    pub tenant_id: String,
+    /// `userId`: the JTL user. Non-empty unless `userId` was removed from
+    /// [`VerifierConfig::required_claims`] and the token lacks it (then empty).
+    pub user_id: String,
+    /// `tenantSlug`, if the token carries it.
+    pub tenant_slug: Option<String>,
+    /// `exp`, in seconds since the Unix epoch.
+    pub expires_at: i64,
+    /// Every claim of the payload, including the ones above.
+    pub claims: Map<String, Value>,
+}
+
+impl SessionClaims {
+    /// `exp` as a [`SystemTime`].
+    pub fn expires_at_time(&self) -> SystemTime {
+        from_unix_seconds(self.expires_at)
+    }
+
+    /// One claim by name.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.claims.get(name)
+    }
+}
+
+fn invalid(reason: TokenInvalidReason, message: impl Into<String>) -> Error {
+    Error::token_invalid(reason, message)
+}
+
+/// `"value"`, shortened: claim values are attacker-chosen and may be long.
+fn quote(value: &str) -> String {
+    if value.chars().count() <= QUOTE_LIMIT {
+        format!("{value:?}")
+    } else {
+        let short: String = value.chars().take(QUOTE_LIMIT).collect();
+        format!("{short:?}...")
+    }
+}
+
+/// A NumericDate claim, whole seconds; `None` if absent or null.
+fn numeric_date(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>> {
+    match claims.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(seconds) => Ok(Some(seconds)),
+            // Fractional or beyond i64: whole seconds, saturating.
+            None => Ok(n.as_f64().map(|f| f.floor() as i64)),
+        },
+        Some(other) => Err(malformed(format!(
+            "claim {name}: expected a number of seconds since 1970; found {}",
+            json_kind(other)
+        ))),
+    }
+}
+
+fn text<'a>(claims: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
+    match claims.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(malformed(format!(
+            "claim {name}: expected a string; found {}",
+            json_kind(other)
+        ))),
+    }
+}
+
+/// Checks the claims of a token whose signature has been verified, at `now` (Unix seconds).
+pub(crate) fn check(
+    claims: Map<String, Value>,
+    config: &VerifierConfig,
+    now: i64,
+) -> Result<SessionClaims> {
+    let leeway = i64::try_from(config.leeway.as_secs()).unwrap_or(i64::MAX);
+    let exp = numeric_date(&claims, "exp")?.ok_or_else(|| {
+        invalid(
+            TokenInvalidReason::MissingClaim,
+            "expected an exp claim (expiry); the token has none",
+        )
+    })?;
+    if now >= exp.saturating_add(leeway) {
+        return Err(invalid(
+            TokenInvalidReason::Expired,
+            format!(
+                "expected exp after now ({now}) minus the leeway of {leeway} s; found exp {exp}, {} s ago",
+                now.saturating_sub(exp)
+            ),
+        ));
+    }
+    for name in ["nbf", "iat"] {
+        if let Some(at) = numeric_date(&claims, name)? {
+            if at > now.saturating_add(leeway) {
+                return Err(invalid(
+                    TokenInvalidReason::NotYetValid,
+                    format!(
+                        "expected {name} at or before now ({now}) plus the leeway of {leeway} s; found {name} {at}, {} s ahead",
+                        at.saturating_sub(now)
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(expected) = &config.issuer {
+        match text(&claims, "iss")? {
+            None => {
+                return Err(invalid(
+                    TokenInvalidReason::MissingClaim,
+                    format!(
+                        "expected issuer {}; the token has no iss claim (set issuer to None to accept such tokens)",
+                        quote(expected)
+                    ),
+                ))
+            }
+            Some(found) if found != expected => {
+                return Err(invalid(
+                    TokenInvalidReason::WrongIssuer,
+                    format!("expected issuer {}; found {}", quote(expected), quote(found)),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(expected) = &config.audience {
+        let found: Vec<&str> = match claims.get("aud") {
+            None | Some(Value::Null) => {
+                return Err(invalid(
+                    TokenInvalidReason::MissingClaim,
+                    format!("expected audience {expected:?}; the token has no aud claim"),
+                ))
+            }
+            Some(Value::String(one)) => vec![one.as_str()],
+            Some(Value::Array(list)) => list
+                .iter()
+                .map(|v| {
+                    v.as_str().ok_or_else(|| {
+                        malformed("claim aud: expected a string or an array of strings")
+                    })
+                })
+                .collect::<Result<_>>()?,
+            Some(other) => {
+                return Err(malformed(format!(
+                    "claim aud: expected a string or an array of strings; found {}",
+                    json_kind(other)
+                )))
+            }
+        };
+        if !found.iter().any(|aud| expected.iter().any(|e| e == aud)) {
+            let found: Vec<String> = found.iter().take(5).map(|a| quote(a)).collect();
+            return Err(invalid(
+                TokenInvalidReason::WrongAudience,
+                format!(
+                    "expected audience {expected:?}; found [{}]",
+                    found.join(", ")
+                ),
+            ));
+        }
+    }
+    for name in &config.required_claims {
+        let present = match claims.get(name.as_str()) {
+            None | Some(Value::Null) => false,
+            // A blank tenant or user id is as good as none.
+            Some(Value::String(s)) if matches!(name.as_str(), "tenantId" | "userId") => {
+                !s.trim().is_empty()
+            }
+            Some(_) => true,
+        };
+        if !present {
+            return Err(invalid(
+                TokenInvalidReason::MissingClaim,
+                format!(
+                    "expected the claim {name:?} (required: {}); the token has none",
+                    config.required_claims.join(", ")
+                ),
+            ));
+        }
+    }
+    let tenant_id = text(&claims, "tenantId")?.unwrap_or_default().to_owned();
+    let user_id = text(&claims, "userId")?.unwrap_or_default().to_owned();
+    let tenant_slug = text(&claims, "tenantSlug")?.map(str::to_owned);
+    Ok(SessionClaims {
+        tenant_id,
+        user_id,
+        tenant_slug,
+        expires_at: exp,
+        claims,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn run(claims: Value, config: &VerifierConfig) -> Result<SessionClaims> {
+        check(claims.as_object().unwrap().clone(), config, NOW)
+    }
+
+    fn good() -> Value {
+        json!({"tenantId": "t", "userId": "u", "exp": NOW + 600, "iat": NOW, "iss": "https://api.jtl-cloud.com"})
+    }
+
+    fn with(change: Value) -> Value {
+        let mut claims = good();
+        for (k, v) in change.as_object().unwrap() {
+            if v.is_null() {
+                claims.as_object_mut().unwrap().remove(k);
+            } else {
+                claims[k] = v.clone();
+            }
+        }
+        claims
+    }
+
+    fn reason(claims: Value, config: &VerifierConfig) -> Option<TokenInvalidReason> {
+        run(claims, config).unwrap_err().reason()
+    }
+
+    #[test]
+    fn accepts_a_good_payload() {
+        let c = run(
+            with(json!({"tenantSlug": "shop", "exp": (NOW + 10) as f64 + 0.5})),
+            &VerifierConfig::default(),
+        )
+        .unwrap();
+        assert_eq!((c.tenant_id.as_str(), c.user_id.as_str()), ("t", "u"));
+        assert_eq!(c.tenant_slug.as_deref(), Some("shop"));
+        assert_eq!(c.expires_at, NOW + 10);
+        assert_eq!(c.get("iss"), Some(&json!("https://api.jtl-cloud.com")));
+    }
+
+    #[test]
+    fn time_claims_honour_the_leeway() {
+        use TokenInvalidReason::*;
+        let config = VerifierConfig::default();
+        assert!(run(with(json!({"exp": NOW - 59})), &config).is_ok());
+        assert_eq!(
+            reason(with(json!({"exp": NOW - 60})), &config),
+            Some(Expired)
+        );
+        assert!(run(with(json!({"nbf": NOW + 60})), &config).is_ok());
+        assert_eq!(
+            reason(with(json!({"nbf": NOW + 61})), &config),
+            Some(NotYetValid)
+        );
+        assert_eq!(
+            reason(with(json!({"iat": NOW + 61})), &config),
+            Some(NotYetValid)
+        );
+        assert_eq!(
+            reason(with(json!({"exp": null})), &config),
+            Some(MissingClaim)
+        );
+        assert_eq!(
+            reason(with(json!({"exp": "soon"})), &config),
+            Some(Malformed)
+        );
+        assert_eq!(reason(with(json!({"nbf": true})), &config), Some(Malformed));
+        let strict = VerifierConfig {
+            leeway: Duration::ZERO,
+            ..VerifierConfig::default()
+        };
+        assert_eq!(reason(with(json!({"exp": NOW})), &strict), Some(Expired));
+        assert!(run(with(json!({"exp": NOW + 1})), &strict).is_ok());
+    }
+
+    #[test]
+    fn issuer_audience_and_required_claims() {
+        use TokenInvalidReason::*;
+        let config = VerifierConfig::default();
+        let err = run(with(json!({"iss": "https://evil.example"})), &config).unwrap_err();
+        assert_eq!(err.reason(), Some(WrongIssuer));
+        assert!(
+            err.to_string().contains("https://api.jtl-cloud.com")
+                && err.to_string().contains("https://evil.example"),
+            "{err}"
+        );
+        assert_eq!(
+            reason(with(json!({"iss": null})), &config),
+            Some(MissingClaim)
+        );
+        let any_issuer = VerifierConfig {
+            issuer: None,
+            ..VerifierConfig::default()
+        };
+        assert!(run(with(json!({"iss": null})), &any_issuer).is_ok());
+        assert_eq!(
+            reason(with(json!({"userId": null})), &config),
+            Some(MissingClaim)
+        );
+        assert_eq!(
+            reason(with(json!({"tenantId": " "})), &config),
+            Some(MissingClaim)
+        );
+        assert_eq!(
+            reason(with(json!({"tenantId": 5})), &config),
+            Some(Malformed)
+        );
+
+        let aud = VerifierConfig {
+            audience: Some(vec!["my-app".into()]),
+            ..VerifierConfig::default()
+        };
+        assert_eq!(reason(good(), &aud), Some(MissingClaim));
+        assert!(run(with(json!({"aud": "my-app"})), &aud).is_ok());
+        assert!(run(with(json!({"aud": ["other", "my-app"]})), &aud).is_ok());
+        assert_eq!(
+            reason(with(json!({"aud": ["other"]})), &aud),
+            Some(WrongAudience)
+        );
+        assert_eq!(reason(with(json!({"aud": 7})), &aud), Some(Malformed));
+
+        let app = VerifierConfig {
+            required_claims: vec![],
+            ..VerifierConfig::default()
+        };
+        let c = run(with(json!({"userId": null})), &app).unwrap();
+        assert_eq!(c.user_id, "");
+    }
+
+    #[test]
+    fn long_values_are_shortened_in_messages() {
+        let long = "x".repeat(5000);
+        let err = run(with(json!({"iss": long})), &VerifierConfig::default()).unwrap_err();
+        assert!(err.to_string().len() < 400, "{err}");
+    }
+}
