@@ -200,3 +200,12 @@ impl SessionVerifier {
         block_on(self.inner.verify(token))?
     }
 }
+
+/// See [`crate::AccountStore::test_connection`].
+pub fn test_connection(
+    store: &crate::AccountStore,
+    id: &str,
+    tenant_id: Option<&str>,
+) -> Result<crate::ConnectionTest> {
+    block_on(store.test_connection(id, tenant_id))?
+}

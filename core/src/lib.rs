@@ -34,6 +34,7 @@ mod runtime;
 mod scx;
 mod secret;
 mod session;
+pub mod store;
 pub mod token;
 pub mod wawi;
 
@@ -52,6 +53,7 @@ pub use session::{
     decode_unverified, Algorithm, SessionClaims, SessionVerifier, UnverifiedToken, VerifierConfig,
     VerifierStats,
 };
+pub use store::{Account, AccountClient, AccountStore, ConnectionTest, System};
 pub use token::{AccessToken, CacheOptions, TokenCache};
 pub use wawi::{
     registration::{

@@ -13,4 +13,5 @@ mod cloud;
 mod leak;
 mod scx;
 mod session;
+mod store;
 mod wawi;
