@@ -14,7 +14,7 @@ fn temp_db() -> PathBuf {
 
 const KEY: [u8; 32] = [7; 32];
 
-fn store(path: &PathBuf) -> AccountStore {
+fn store(path: &std::path::Path) -> AccountStore {
     AccountStore::open_with_master_key(path, &KEY).unwrap()
 }
 
@@ -124,7 +124,9 @@ async fn names_are_unique_per_system() {
 #[test]
 fn bad_input_names_the_field() {
     let store = store(&temp_db());
-    let cases: Vec<(System, &str, Vec<(&str, &str)>, &str)> = vec![
+    // (system, name, fields, the field the error must name)
+    type Case<'a> = (System, &'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
         (
             System::Cloud,
             "",
