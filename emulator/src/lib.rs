@@ -27,6 +27,7 @@
 
 mod admin;
 mod catalogue;
+pub mod cli;
 pub mod config;
 mod erp;
 mod error;

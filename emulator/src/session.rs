@@ -1,6 +1,7 @@
 //! Minting App Shell session tokens: EdDSA JWTs with `tenantId`, `userId`, `exp`, signed by the
 //! current, the previous or a never-published key, with `kid` where a test wants it.
 
+use ed25519_dalek::{Signer, SigningKey};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -67,6 +68,17 @@ pub struct SessionTokenSpec {
     pub claims: Map<String, Value>,
     /// Extra JOSE header fields, set last (e.g. a different `alg`, for negative tests).
     pub header: Map<String, Value>,
+    /// The header exactly as written, instead of the one built from the fields above: it is
+    /// base64url-encoded and signed verbatim, so it may be anything, including JSON with a
+    /// member twice (`{"alg":"none","alg":"EdDSA"}`), look-alike letters, or no JSON at all.
+    /// `kid` placement in the header and `header` do not apply then.
+    pub raw_header: Option<String>,
+    /// The payload exactly as written, instead of the claims built from the fields above:
+    /// base64url-encoded and signed verbatim (duplicate claims such as two `exp`, non-JSON
+    /// text, ...). `tenant_id`, `user_id`, `ttl_seconds`, `iss`, `claims` and a `kid` in the
+    /// payload do not apply then; the answer's `expires_at` is the payload's numeric `exp`
+    /// as a JSON parser reads it (the last one of duplicates), else 0.
+    pub raw_payload: Option<String>,
 }
 
 /// A minted session token.
@@ -82,6 +94,19 @@ pub struct MintedToken {
     pub user_id: String,
     /// The `tenantId` claim.
     pub tenant_id: String,
+}
+
+/// Signs a header and payload given as text, byte for byte: `jwt::sign` serialises JSON
+/// values, and negative tests need tokens no serialiser would write (duplicate members,
+/// non-JSON payloads). For JSON built here both give the same token.
+fn sign_raw(key: &SigningKey, header: &str, payload: &str) -> String {
+    let signing_input = format!(
+        "{}.{}",
+        jwt::b64(header.as_bytes()),
+        jwt::b64(payload.as_bytes())
+    );
+    let signature = key.sign(signing_input.as_bytes());
+    format!("{signing_input}.{}", jwt::b64(&signature.to_bytes()))
 }
 
 fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
@@ -131,11 +156,18 @@ impl Shared {
         }
         claims.extend(spec.claims);
         header.extend(spec.header);
-        let expires_at = claims
-            .get("exp")
-            .and_then(Value::as_i64)
+        let header = spec
+            .raw_header
+            .unwrap_or_else(|| Value::Object(header).to_string());
+        let payload = match spec.raw_payload {
+            Some(raw) => raw,
+            None => Value::Object(claims).to_string(),
+        };
+        let expires_at = serde_json::from_str::<Value>(&payload)
+            .ok()
+            .and_then(|claims| claims.get("exp").and_then(Value::as_i64))
             .unwrap_or_default();
-        let token = jwt::sign(&key.signing, &Value::Object(header), &Value::Object(claims));
+        let token = sign_raw(&key.signing, &header, &payload);
         Ok(MintedToken {
             token,
             kid: key.kid,

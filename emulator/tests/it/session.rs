@@ -273,3 +273,57 @@ async fn admin_api_mints_and_rotates() {
     assert_eq!(keys["previous"], rotated["previous"]);
     assert_eq!(keys["jwks"]["keys"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn raw_header_and_payload_are_signed_verbatim() {
+    let emu = start().await;
+    let header = r#"{"alg":"EdDSA","alg":"none"}"#;
+    let payload = r#"{"exp":1,"tenantId":"a","exp":4000000000,"tenantId":"b"}"#;
+    let minted = emu
+        .mint_session_token(SessionTokenSpec {
+            raw_header: Some(header.into()),
+            raw_payload: Some(payload.into()),
+            // Ignored: the raw payload replaces every claim.
+            tenant_id: Some("ignored".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut parts = minted.token.split('.');
+    let text = |segment: &str| String::from_utf8(URL_SAFE_NO_PAD.decode(segment).unwrap()).unwrap();
+    assert_eq!(text(parts.next().unwrap()), header, "byte for byte");
+    assert_eq!(text(parts.next().unwrap()), payload, "byte for byte");
+    assert_eq!(
+        minted.expires_at, 4_000_000_000,
+        "the last exp, as parsers read it"
+    );
+    assert!(
+        verifies_with(&jwks(&emu).await, &minted.kid, &minted.token),
+        "signed by the current key"
+    );
+
+    // Not JSON at all; only the payload raw, so the header is built as usual (with kid).
+    let odd = emu
+        .mint_session_token(SessionTokenSpec {
+            raw_payload: Some("not json \u{0}\u{441}".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(odd.expires_at, 0);
+    let mut parts = odd.token.split('.');
+    assert_eq!(decode(parts.next().unwrap())["kid"], odd.kid);
+    assert_eq!(text(parts.next().unwrap()), "not json \u{0}\u{441}");
+
+    // The admin API takes them too.
+    let (status, minted) = admin(
+        &emu,
+        Method::POST,
+        "/session-tokens",
+        Some(json!({ "raw_payload": "[1,2]" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{minted}");
+    assert_eq!(
+        text(minted["token"].as_str().unwrap().split('.').nth(1).unwrap()),
+        "[1,2]"
+    );
+}
