@@ -8,7 +8,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 DEMO_PORT ?= 8787
 
-.PHONY: demo test test-rust lint bench rust-toolchain emulator
+.PHONY: demo test test-rust test-python lint bench rust-toolchain emulator
 
 demo: rust-toolchain
 	cargo build -q -p jtl-emulator
@@ -16,11 +16,16 @@ demo: rust-toolchain
 
 emulator: demo
 
-test: test-rust
+test: test-rust test-python
 
 test-rust: rust-toolchain lint
 	cargo test
 	cargo run -q -p jtl-connect-example --bin quickstart
+
+# Python: a venv in python/.venv, the package built from ./python (dev profile, sharing
+# this target directory), ruff, stubtest, mypy --strict, pytest.
+test-python: rust-toolchain
+	bash python/scripts/test.sh
 
 # Criterion benchmarks against the in-process emulator (release build; not part of test).
 bench: rust-toolchain

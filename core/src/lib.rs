@@ -27,6 +27,7 @@ mod cloud;
 mod credentials;
 mod endpoints;
 mod error;
+mod fork;
 pub mod http;
 pub mod pagination;
 mod paginator;

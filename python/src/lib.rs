@@ -1,1 +1,65 @@
-//! Python bindings of jtl-connect: conversions and error mapping only; behaviour lives in core.
+//! Python bindings of jtl-connect (`jtl_connect._native`): conversions and error mapping only;
+//! behaviour lives in the core crate.
+//!
+//! One module per wrapped piece of the core: [`cloud`], [`wawi`], [`scx`], [`session`],
+//! [`accounts`], [`endpoints`], [`token`], [`secret`], [`response`], [`paginator`], [`emulator`];
+//! [`convert`], [`request`], [`errors`], [`runtime`] and [`logging`] hold what they share.
+
+mod accounts;
+mod cloud;
+mod convert;
+mod emulator;
+mod endpoints;
+mod errors;
+mod logging;
+mod methods;
+mod options;
+mod paginator;
+mod request;
+mod response;
+mod runtime;
+mod scx;
+mod secret;
+mod session;
+mod token;
+mod wawi;
+
+use pyo3::prelude::*;
+
+/// The native part of the `jtl_connect` package; import `jtl_connect` instead.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    logging::install(m.py())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<endpoints::Endpoints>()?;
+    m.add_class::<secret::Secret>()?;
+    m.add_class::<token::AccessToken>()?;
+    m.add_class::<response::Response>()?;
+    m.add_class::<response::Page>()?;
+    m.add_class::<paginator::Paginator>()?;
+    m.add_class::<paginator::AsyncPaginator>()?;
+    m.add_class::<cloud::CloudClient>()?;
+    m.add_class::<cloud::AsyncCloudClient>()?;
+    m.add_class::<session::SessionVerifier>()?;
+    m.add_class::<session::AsyncSessionVerifier>()?;
+    m.add_class::<session::SessionClaims>()?;
+    m.add_class::<session::UnverifiedToken>()?;
+    m.add_function(wrap_pyfunction!(session::decode_unverified, m)?)?;
+    m.add_class::<wawi::WawiClient>()?;
+    m.add_class::<wawi::AsyncWawiClient>()?;
+    m.add_class::<wawi::WawiApp>()?;
+    m.add_class::<wawi::WawiRegistration>()?;
+    m.add_class::<wawi::Cancellation>()?;
+    m.add_function(wrap_pyfunction!(wawi::register_wawi_app, m)?)?;
+    m.add_function(wrap_pyfunction!(wawi::register_wawi_app_async, m)?)?;
+    m.add_class::<scx::ScxClient>()?;
+    m.add_class::<scx::AsyncScxClient>()?;
+    m.add_class::<scx::ScxEvent>()?;
+    m.add_class::<accounts::AccountStore>()?;
+    m.add_class::<accounts::Account>()?;
+    m.add_class::<accounts::ConnectionTest>()?;
+    m.add_class::<emulator::Emulator>()?;
+    m.add_class::<emulator::MintedToken>()?;
+    m.add_function(wrap_pyfunction!(logging::refresh_log_levels, m)?)?;
+    Ok(())
+}

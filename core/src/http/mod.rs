@@ -9,7 +9,7 @@ mod response;
 mod retry;
 
 use std::{
-    sync::Once,
+    sync::{Arc, Mutex, Once, PoisonError},
     time::{Duration, Instant, SystemTime},
 };
 
@@ -27,7 +27,7 @@ pub use retry::RetryPolicy;
 
 pub(crate) use errors::Flavor;
 
-use crate::{token::TokenCache, Error, Result, Secret};
+use crate::{fork::Owner, token::TokenCache, Error, Result, Secret};
 
 /// Timeouts, retries and identification of a client's HTTP calls.
 #[derive(Clone, Debug)]
@@ -119,7 +119,9 @@ enum Attempt {
 /// The shared HTTP client.
 #[derive(Clone, Debug)]
 pub(crate) struct Transport {
-    client: reqwest::Client,
+    /// The client and the process it was built in: pooled connections do not survive
+    /// fork(), so a child builds its own client.
+    client: Arc<Mutex<(Owner, reqwest::Client)>>,
     pub(crate) options: HttpOptions,
 }
 
@@ -127,19 +129,20 @@ static CRYPTO: Once = Once::new();
 
 impl Transport {
     pub(crate) fn new(options: HttpOptions) -> Result<Self> {
-        // reqwest is built without a TLS provider so that only ring is compiled in;
-        // a host application that installed its own provider first keeps it.
-        CRYPTO.call_once(|| {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        });
-        let client = reqwest::Client::builder()
-            .connect_timeout(options.timeout.min(Duration::from_secs(10)))
-            // A redirect could carry credentials to another host: JTL does not redirect.
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?;
-        Ok(Self { client, options })
+        let client = build_client(&options)?;
+        Ok(Self {
+            client: Arc::new(Mutex::new((Owner::current(), client))),
+            options,
+        })
+    }
+
+    /// The client of this process (rebuilt once in a forked child).
+    fn client(&self) -> Result<reqwest::Client> {
+        let mut slot = self.client.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.0.changed() {
+            slot.1 = build_client(&self.options)?;
+        }
+        Ok(slot.1.clone())
     }
 
     /// Sends `call` with retries; returns a 2xx answer or the typed error.
@@ -257,8 +260,16 @@ impl Transport {
     }
 
     async fn attempt(&self, call: &Call, authorization: Option<&str>) -> Attempt {
-        let mut request = self
-            .client
+        let client = match self.client() {
+            Ok(client) => client,
+            Err(error) => {
+                return Attempt::Failed {
+                    error,
+                    retryable: false,
+                }
+            }
+        };
+        let mut request = client
             .request(call.method.clone(), call.url.clone())
             .header(USER_AGENT, &self.options.user_agent);
         for (name, value) in &call.headers {
@@ -348,6 +359,21 @@ impl Transport {
             body: Bytes::from(body),
         }
     }
+}
+
+fn build_client(options: &HttpOptions) -> Result<reqwest::Client> {
+    // reqwest is built without a TLS provider so that only ring is compiled in;
+    // a host application that installed its own provider first keeps it.
+    CRYPTO.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+    reqwest::Client::builder()
+        .connect_timeout(options.timeout.min(Duration::from_secs(10)))
+        // A redirect could carry credentials to another host: JTL does not redirect.
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))
 }
 
 /// What went wrong, with its causes, without reqwest's own text: that names the URL,

@@ -35,6 +35,7 @@ use super::keys::{parse_jwks, KeySet};
 use crate::{
     clock::Clock,
     error::ApiDetail,
+    fork::Owner,
     http::{Auth, Call, Flavor, Transport},
     Error, Result,
 };
@@ -53,6 +54,7 @@ struct State {
     last_attempt: Option<SystemTime>,
     /// When the last fetch failed, if the one after it has not succeeded yet.
     failed_at: Option<SystemTime>,
+    owner: Owner,
 }
 
 /// Settings of a [`JwksCache`].
@@ -113,10 +115,16 @@ impl JwksCache {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.inner
+        let mut state = self
+            .inner
             .state
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner);
+        if state.owner.changed() {
+            // A fetch in flight at fork() ran on the parent's runtime: it never ends here.
+            state.in_flight = None;
+        }
+        state
     }
 
     fn now(&self) -> SystemTime {

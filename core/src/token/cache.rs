@@ -21,7 +21,7 @@ use rand::Rng;
 use tracing::{debug, warn};
 
 use super::{AccessToken, IssuedToken, TokenSource};
-use crate::{clock::Clock, clock::SystemClock, Error, Result};
+use crate::{clock::Clock, clock::SystemClock, fork::Owner, Error, Result};
 
 /// How a [`TokenCache`] schedules refreshes.
 #[derive(Clone, Debug)]
@@ -62,6 +62,7 @@ struct State {
     current: Option<Cached>,
     in_flight: Option<Flight>,
     paused_until: Option<SystemTime>,
+    owner: Owner,
 }
 
 struct Inner {
@@ -97,10 +98,16 @@ impl TokenCache {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.inner
+        let mut state = self
+            .inner
             .state
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner);
+        if state.owner.changed() {
+            // A refresh in flight at fork() ran on the parent's runtime: it never ends here.
+            state.in_flight = None;
+        }
+        state
     }
 
     /// A valid token: the cached one, or a new one (one request for all concurrent callers).

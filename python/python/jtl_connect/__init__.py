@@ -1,0 +1,104 @@
+"""jtl_connect: connect to JTL (JTL Cloud, JTL-Wawi OnPremise, the SCX Channel API).
+
+    import jtl_connect
+
+    client = jtl_connect.CloudClient.from_env()   # JTL_CLIENT_ID, JTL_CLIENT_SECRET, ...
+    info = client.get("info").json()
+    for item in client.paginate("items"):
+        ...
+
+Every call releases the GIL and runs on one shared native runtime: clients are safe to
+share between threads and keep working after ``os.fork()``. ``jtl_connect.aio`` has the
+same clients as coroutines; ``jtl_connect.testing`` an in-process emulator of JTL's
+servers for tests. Log records go to the ``jtl_connect`` logger.
+"""
+
+from __future__ import annotations
+
+import logging as _logging
+
+from jtl_connect._native import (
+    AccessToken,
+    Account,
+    AccountStore,
+    Cancellation,
+    CloudClient,
+    ConnectionTest,
+    Endpoints,
+    Page,
+    Paginator,
+    Response,
+    ScxClient,
+    ScxEvent,
+    Secret,
+    SessionClaims,
+    SessionVerifier,
+    UnverifiedToken,
+    WawiApp,
+    WawiClient,
+    WawiRegistration,
+    __version__,
+    decode_unverified,
+    refresh_log_levels,
+    register_wawi_app,
+)
+from jtl_connect.errors import (
+    ApiError,
+    AuthenticationError,
+    ConfigError,
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    JtlError,
+    NetworkError,
+    NotFoundError,
+    RateLimitError,
+    RegistrationRejectedError,
+    StoreError,
+    TimeoutError,
+    TokenVerificationError,
+)
+
+__all__ = [
+    "AccessToken",
+    "Account",
+    "AccountStore",
+    "ApiError",
+    "AuthenticationError",
+    "Cancellation",
+    "CloudClient",
+    "ConfigError",
+    "ConflictError",
+    "ConnectionTest",
+    "Endpoints",
+    "ForbiddenError",
+    "InvalidInputError",
+    "JtlError",
+    "NetworkError",
+    "NotFoundError",
+    "Page",
+    "Paginator",
+    "RateLimitError",
+    "RegistrationRejectedError",
+    "Response",
+    "ScxClient",
+    "ScxEvent",
+    "Secret",
+    "SessionClaims",
+    "SessionVerifier",
+    "StoreError",
+    "TimeoutError",
+    "TokenVerificationError",
+    "UnverifiedToken",
+    "WawiApp",
+    "WawiClient",
+    "WawiRegistration",
+    "__version__",
+    "decode_unverified",
+    "refresh_log_levels",
+    "register_wawi_app",
+]
+
+# A library leaves output to the application: without a configured handler, records of
+# the `jtl_connect` loggers go nowhere (not to logging's last-resort stderr handler).
+_logging.getLogger("jtl_connect").addHandler(_logging.NullHandler())

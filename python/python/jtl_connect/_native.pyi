@@ -1,0 +1,1102 @@
+"""Type stubs of the native module (Rust, PyO3). Import from `jtl_connect`,
+`jtl_connect.aio` and `jtl_connect.testing` instead."""
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal, final
+
+from typing_extensions import Self, TypeAlias
+
+__version__: str
+__all__ = [
+    "AccessToken",
+    "Account",
+    "AccountStore",
+    "AsyncCloudClient",
+    "AsyncPaginator",
+    "AsyncScxClient",
+    "AsyncSessionVerifier",
+    "AsyncWawiClient",
+    "Cancellation",
+    "CloudClient",
+    "ConnectionTest",
+    "Emulator",
+    "Endpoints",
+    "MintedToken",
+    "Page",
+    "Paginator",
+    "Response",
+    "ScxClient",
+    "ScxEvent",
+    "Secret",
+    "SessionClaims",
+    "SessionVerifier",
+    "UnverifiedToken",
+    "WawiApp",
+    "WawiClient",
+    "WawiRegistration",
+    "__version__",
+    "decode_unverified",
+    "refresh_log_levels",
+    "register_wawi_app",
+    "register_wawi_app_async",
+]
+
+_Scalar: TypeAlias = str | int | float | bool
+_ParamValue: TypeAlias = _Scalar | Sequence[_Scalar] | None
+_Params: TypeAlias = Mapping[str, _ParamValue] | Iterable[tuple[str, _ParamValue]] | None
+_Headers: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]] | None
+_SecretLike: TypeAlias = str | Secret
+_Json: TypeAlias = Any
+"""JSON data: dict (str keys), list, tuple, str, int, float, bool or None."""
+
+def refresh_log_levels() -> None:
+    """Re-reads Python's logging levels after they were changed at run time."""
+
+def decode_unverified(token: str) -> UnverifiedToken:
+    """Header and claims of a JWT, **not verified**: for inspection only."""
+
+@final
+class Secret:
+    """A secret string; `repr()` and `str()` show `Secret('***')`."""
+
+    def __new__(cls, value: str) -> Self: ...
+    def expose(self) -> str:
+        """The secret itself: only where it is sent, never to log or display."""
+    @property
+    def fingerprint(self) -> str:
+        """The first 8 hex digits of its SHA-256, for logs."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Endpoints:
+    """The URLs of JTL's services. `Endpoints(token_url=..., ...)` starts from production."""
+
+    def __new__(
+        cls,
+        *,
+        token_url: str | None = None,
+        api_base: str | None = None,
+        jwks_url: str | None = None,
+        scx_base: str | None = None,
+    ) -> Self: ...
+    def replace(
+        self,
+        *,
+        token_url: str | None = None,
+        api_base: str | None = None,
+        jwks_url: str | None = None,
+        scx_base: str | None = None,
+    ) -> Endpoints: ...
+    @staticmethod
+    def production() -> Endpoints: ...
+    @staticmethod
+    def beta() -> Endpoints: ...
+    @staticmethod
+    def dev() -> Endpoints: ...
+    @staticmethod
+    def qa() -> Endpoints: ...
+    @staticmethod
+    def sandbox() -> Endpoints: ...
+    @staticmethod
+    def emulator(url: str) -> Endpoints: ...
+    @staticmethod
+    def from_name(name: str) -> Endpoints: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def token_url(self) -> str: ...
+    @property
+    def api_base(self) -> str: ...
+    @property
+    def jwks_url(self) -> str: ...
+    @property
+    def scx_base(self) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class AccessToken:
+    """A bearer token; `repr()` shows a fingerprint and the expiry, never the token."""
+
+    def expose(self) -> str: ...
+    @property
+    def expires_at(self) -> float:
+        """Unix seconds, as `time.time()`."""
+    @property
+    def obtained_at(self) -> float: ...
+    @property
+    def scope(self) -> str | None: ...
+    @property
+    def fingerprint(self) -> str: ...
+
+@final
+class Response:
+    """A successful (2xx) answer; error answers raise a `JtlError`."""
+
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers(self) -> dict[str, str]:
+        """Names in lower case."""
+    def header(self, name: str) -> str | None: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def content(self) -> bytes: ...
+    def json(self) -> Any: ...
+    @property
+    def rate_limit(self) -> dict[str, int | None] | None:
+        """`limit`, `remaining`, `interval_secs` from JTL's rate-limit headers."""
+
+@final
+class Page:
+    """One page of a paginated endpoint."""
+
+    @property
+    def items(self) -> list[Any]: ...
+    @property
+    def page_number(self) -> int: ...
+    @property
+    def page_size(self) -> int | None: ...
+    @property
+    def total_items(self) -> int | None: ...
+    @property
+    def total_pages(self) -> int | None: ...
+    @property
+    def next_page(self) -> int | None: ...
+    def __len__(self) -> int: ...
+
+@final
+class Paginator(Iterator[Any]):
+    """Every record of a paginated endpoint; pages are fetched as iteration reaches them."""
+
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> Any: ...
+    def next_page(self) -> Page | None: ...
+    @property
+    def total_items(self) -> int | None: ...
+    @property
+    def pages_fetched(self) -> int: ...
+
+@final
+class AsyncPaginator(AsyncIterator[Any]):
+    """Every record of a paginated endpoint, for `async for`."""
+
+    def __aiter__(self) -> Self: ...
+    def __anext__(self) -> Awaitable[Any]: ...
+    async def next_page(self) -> Page | None: ...
+    @property
+    def total_items(self) -> int | None: ...
+    @property
+    def pages_fetched(self) -> int: ...
+
+@final
+class SessionClaims:
+    """What a verified session token says."""
+
+    @property
+    def tenant_id(self) -> str: ...
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def tenant_slug(self) -> str | None: ...
+    @property
+    def expires_at(self) -> int:
+        """`exp`, Unix seconds."""
+    @property
+    def claims(self) -> dict[str, Any]: ...
+    def get(self, name: str, default: Any = None) -> Any: ...
+    def __getitem__(self, name: str, /) -> Any: ...
+    def __contains__(self, name: str, /) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class UnverifiedToken:
+    """Header and claims of a token read without verifying anything."""
+
+    @property
+    def header(self) -> dict[str, Any]: ...
+    @property
+    def claims(self) -> dict[str, Any]: ...
+
+@final
+class SessionVerifier:
+    """Verifies App Shell session tokens against JTL's JWKS."""
+
+    def verify(self, token: str) -> SessionClaims: ...
+    @property
+    def jwks_url(self) -> str: ...
+    def stats(self) -> dict[str, int]: ...
+
+@final
+class AsyncSessionVerifier:
+    """Verifies App Shell session tokens; `verify` is a coroutine."""
+
+    async def verify(self, token: str) -> SessionClaims: ...
+    @property
+    def jwks_url(self) -> str: ...
+    def stats(self) -> dict[str, int]: ...
+
+@final
+class CloudClient:
+    """A client of the JTL Cloud ERP API."""
+
+    def __new__(
+        cls,
+        client_id: str,
+        client_secret: _SecretLike,
+        tenant_id: str | None = None,
+        endpoints: Endpoints | None = None,
+        *,
+        accept_language: str | None = None,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        max_retries: int | None = None,
+    ) -> Self: ...
+    @staticmethod
+    def from_env() -> CloudClient: ...
+    def for_tenant(self, tenant_id: str) -> CloudClient: ...
+    def run_as(self, user_id: str) -> CloudClient: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def tenant_id(self) -> str | None: ...
+    @property
+    def endpoints(self) -> Endpoints: ...
+    def access_token(self) -> AccessToken: ...
+    def session_verifier(
+        self,
+        *,
+        issuer: str | None = None,
+        verify_issuer: bool = True,
+        audience: list[str] | None = None,
+        algorithms: list[str] | None = None,
+        leeway: float | None = None,
+        jwks_url: str | None = None,
+        jwks_ttl: float | None = None,
+        unknown_kid_cooldown: float | None = None,
+        max_stale: float | None = None,
+        max_token_bytes: int | None = None,
+        max_keys_tried: int | None = None,
+        required_claims: list[str] | None = None,
+        verified_cache_size: int | None = None,
+    ) -> SessionVerifier: ...
+    def request(
+        self,
+        method: str,
+        path: str,
+        params: _Params = None,
+        json: _Json = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    def get(
+        self,
+        path: str,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+    ) -> Response: ...
+    def post(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    def put(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    def patch(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    def delete(
+        self,
+        path: str,
+        params: _Params = None,
+        headers: _Headers = None,
+        json: _Json = None,
+        *,
+        timeout: float | None = None,
+    ) -> Response: ...
+    def page(
+        self,
+        path: str,
+        page_number: int = 1,
+        page_size: int | None = None,
+        params: _Params = None,
+    ) -> Page: ...
+    def paginate(
+        self, path: str, params: _Params = None, page_size: int | None = None
+    ) -> Paginator: ...
+
+@final
+class AsyncCloudClient:
+    """The Cloud client for asyncio (`jtl_connect.aio.CloudClient`)."""
+
+    def __new__(
+        cls,
+        client_id: str,
+        client_secret: _SecretLike,
+        tenant_id: str | None = None,
+        endpoints: Endpoints | None = None,
+        *,
+        accept_language: str | None = None,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        max_retries: int | None = None,
+    ) -> Self: ...
+    @staticmethod
+    def from_env() -> AsyncCloudClient: ...
+    def for_tenant(self, tenant_id: str) -> AsyncCloudClient: ...
+    def run_as(self, user_id: str) -> AsyncCloudClient: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def tenant_id(self) -> str | None: ...
+    @property
+    def endpoints(self) -> Endpoints: ...
+    async def access_token(self) -> AccessToken: ...
+    def session_verifier(
+        self,
+        *,
+        issuer: str | None = None,
+        verify_issuer: bool = True,
+        audience: list[str] | None = None,
+        algorithms: list[str] | None = None,
+        leeway: float | None = None,
+        jwks_url: str | None = None,
+        jwks_ttl: float | None = None,
+        unknown_kid_cooldown: float | None = None,
+        max_stale: float | None = None,
+        max_token_bytes: int | None = None,
+        max_keys_tried: int | None = None,
+        required_claims: list[str] | None = None,
+        verified_cache_size: int | None = None,
+    ) -> AsyncSessionVerifier: ...
+    async def request(
+        self,
+        method: str,
+        path: str,
+        params: _Params = None,
+        json: _Json = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    async def get(
+        self,
+        path: str,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+    ) -> Response: ...
+    async def post(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    async def put(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    async def patch(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    async def delete(
+        self,
+        path: str,
+        params: _Params = None,
+        headers: _Headers = None,
+        json: _Json = None,
+        *,
+        timeout: float | None = None,
+    ) -> Response: ...
+    async def page(
+        self,
+        path: str,
+        page_number: int = 1,
+        page_size: int | None = None,
+        params: _Params = None,
+    ) -> Page: ...
+    def paginate(
+        self, path: str, params: _Params = None, page_size: int | None = None
+    ) -> AsyncPaginator: ...
+
+@final
+class WawiClient:
+    """A client of a JTL-Wawi installation's REST API (`Authorization: Wawi <api key>`)."""
+
+    def __new__(
+        cls,
+        base_url: str,
+        api_key: _SecretLike,
+        app_id: str | None = None,
+        app_version: str | None = None,
+        api_version: str = ...,  # "1.0"
+        *,
+        run_as: str | None = None,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        max_retries: int | None = None,
+    ) -> Self: ...
+    @property
+    def base_url(self) -> str: ...
+    def request(
+        self,
+        method: str,
+        path: str,
+        params: _Params = None,
+        json: _Json = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    def get(
+        self,
+        path: str,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+    ) -> Response: ...
+    def post(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    def put(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    def patch(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    def delete(
+        self,
+        path: str,
+        params: _Params = None,
+        headers: _Headers = None,
+        json: _Json = None,
+        *,
+        timeout: float | None = None,
+    ) -> Response: ...
+    def page(
+        self,
+        path: str,
+        page_number: int = 1,
+        page_size: int | None = None,
+        params: _Params = None,
+    ) -> Page: ...
+    def paginate(
+        self, path: str, params: _Params = None, page_size: int | None = None
+    ) -> Paginator: ...
+
+@final
+class AsyncWawiClient:
+    """The Wawi client for asyncio (`jtl_connect.aio.WawiClient`)."""
+
+    def __new__(
+        cls,
+        base_url: str,
+        api_key: _SecretLike,
+        app_id: str | None = None,
+        app_version: str | None = None,
+        api_version: str = ...,  # "1.0"
+        *,
+        run_as: str | None = None,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        max_retries: int | None = None,
+    ) -> Self: ...
+    @property
+    def base_url(self) -> str: ...
+    async def request(
+        self,
+        method: str,
+        path: str,
+        params: _Params = None,
+        json: _Json = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    async def get(
+        self,
+        path: str,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+    ) -> Response: ...
+    async def post(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    async def put(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    async def patch(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    async def delete(
+        self,
+        path: str,
+        params: _Params = None,
+        headers: _Headers = None,
+        json: _Json = None,
+        *,
+        timeout: float | None = None,
+    ) -> Response: ...
+    async def page(
+        self,
+        path: str,
+        page_number: int = 1,
+        page_size: int | None = None,
+        params: _Params = None,
+    ) -> Page: ...
+    def paginate(
+        self, path: str, params: _Params = None, page_size: int | None = None
+    ) -> AsyncPaginator: ...
+
+@final
+class ScxEvent:
+    """One event of the SCX event queue."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def created_at(self) -> str | None: ...
+    @property
+    def event(self) -> Any: ...
+
+@final
+class ScxClient:
+    """A client of the SCX Channel API (refresh token -> cached auth tokens)."""
+
+    def __new__(
+        cls,
+        refresh_token: _SecretLike,
+        endpoints: Endpoints | None = None,
+        *,
+        accept_language: str | None = None,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        max_retries: int | None = None,
+    ) -> Self: ...
+    def access_token(self) -> AccessToken: ...
+    def events(self) -> list[ScxEvent]: ...
+    def acknowledge(self, ids: Iterable[str | ScxEvent]) -> None: ...
+    def seller_sign_up(self, channel: str) -> dict[str, Any]: ...
+    def request(
+        self,
+        method: str,
+        path: str,
+        params: _Params = None,
+        json: _Json = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    def get(
+        self,
+        path: str,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+    ) -> Response: ...
+    def post(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    def put(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    def patch(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    def delete(
+        self,
+        path: str,
+        params: _Params = None,
+        headers: _Headers = None,
+        json: _Json = None,
+        *,
+        timeout: float | None = None,
+    ) -> Response: ...
+    def page(
+        self,
+        path: str,
+        page_number: int = 1,
+        page_size: int | None = None,
+        params: _Params = None,
+    ) -> Page: ...
+    def paginate(
+        self, path: str, params: _Params = None, page_size: int | None = None
+    ) -> Paginator: ...
+
+@final
+class AsyncScxClient:
+    """The SCX client for asyncio (`jtl_connect.aio.ScxClient`)."""
+
+    def __new__(
+        cls,
+        refresh_token: _SecretLike,
+        endpoints: Endpoints | None = None,
+        *,
+        accept_language: str | None = None,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        max_retries: int | None = None,
+    ) -> Self: ...
+    async def access_token(self) -> AccessToken: ...
+    async def events(self) -> list[ScxEvent]: ...
+    async def acknowledge(self, ids: Iterable[str | ScxEvent]) -> None: ...
+    async def seller_sign_up(self, channel: str) -> dict[str, Any]: ...
+    async def request(
+        self,
+        method: str,
+        path: str,
+        params: _Params = None,
+        json: _Json = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    async def get(
+        self,
+        path: str,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+    ) -> Response: ...
+    async def post(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    async def put(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    async def patch(
+        self,
+        path: str,
+        json: _Json = None,
+        params: _Params = None,
+        headers: _Headers = None,
+        *,
+        timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> Response: ...
+    async def delete(
+        self,
+        path: str,
+        params: _Params = None,
+        headers: _Headers = None,
+        json: _Json = None,
+        *,
+        timeout: float | None = None,
+    ) -> Response: ...
+    async def page(
+        self,
+        path: str,
+        page_number: int = 1,
+        page_size: int | None = None,
+        params: _Params = None,
+    ) -> Page: ...
+    def paginate(
+        self, path: str, params: _Params = None, page_size: int | None = None
+    ) -> AsyncPaginator: ...
+
+@final
+class WawiApp:
+    """How an app presents itself in JTL-Wawi's registration dialog."""
+
+    def __new__(
+        cls,
+        app_id: str,
+        display_name: str,
+        version: str,
+        *,
+        description: str = "",
+        provider_name: str = "",
+        provider_website: str = "",
+        mandatory_scopes: Sequence[str] = ...,
+        optional_scopes: Sequence[str] = ...,
+        icon_base64: str | None = None,
+    ) -> Self: ...
+    @property
+    def app_id(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def provider_name(self) -> str: ...
+    @property
+    def provider_website(self) -> str: ...
+    @property
+    def mandatory_scopes(self) -> list[str]: ...
+    @property
+    def optional_scopes(self) -> list[str]: ...
+    @property
+    def icon_base64(self) -> str | None: ...
+
+@final
+class WawiRegistration:
+    """An approved registration: the permanent API key and the granted scopes."""
+
+    @property
+    def app_id(self) -> str: ...
+    @property
+    def api_key(self) -> Secret: ...
+    @property
+    def granted_scopes(self) -> list[str]: ...
+
+@final
+class Cancellation:
+    """Stops a waiting `register_wawi_app` from another thread."""
+
+    def __new__(cls) -> Self: ...
+    def cancel(self) -> None: ...
+    @property
+    def is_cancelled(self) -> bool: ...
+
+def register_wawi_app(
+    base_url: str,
+    app: WawiApp,
+    challenge_code: _SecretLike | None = None,
+    *,
+    poll_interval: float = 5.0,
+    timeout: float = 600.0,
+    cancellation: Cancellation | None = None,
+) -> WawiRegistration:
+    """Registers `app` with JTL-Wawi and waits until the user accepts it."""
+
+async def register_wawi_app_async(
+    base_url: str,
+    app: WawiApp,
+    challenge_code: _SecretLike | None = None,
+    *,
+    poll_interval: float = 5.0,
+    timeout: float = 600.0,
+    cancellation: Cancellation | None = None,
+) -> WawiRegistration:
+    """`register_wawi_app` as a coroutine."""
+
+_System: TypeAlias = Literal["jtl-cloud", "jtl-wawi", "jtl-scx"]
+_Field: TypeAlias = str | Secret | bool
+
+@final
+class Account:
+    """A stored account: never the secret."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def system(self) -> _System: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def fields(self) -> dict[str, str]: ...
+    @property
+    def secret_hint(self) -> str | None: ...
+    @property
+    def created_at(self) -> int: ...
+    @property
+    def updated_at(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class ConnectionTest:
+    """The outcome of `AccountStore.test_connection()`; true when ok."""
+
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def code(self) -> str | None: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def elapsed_ms(self) -> int: ...
+    def __bool__(self) -> bool: ...
+
+@final
+class AccountStore:
+    """Connected JTL accounts in an encrypted SQLite store."""
+
+    def __new__(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        master_key: bytes | None = None,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        max_retries: int | None = None,
+    ) -> Self: ...
+    @property
+    def path(self) -> Path: ...
+    @property
+    def key_source(self) -> Literal["environment", "file", "explicit"]: ...
+    def add(self, system: _System, name: str, **fields: _Field) -> Account: ...
+    def list(self) -> list[Account]: ...
+    def get(self, id: str) -> Account: ...
+    def find(self, system: _System, name: str) -> Account | None: ...
+    def update(self, id: str, name: str | None = None, **fields: _Field) -> Account: ...
+    def delete(self, id: str) -> None: ...
+    def client(
+        self, id: str, tenant_id: str | None = None
+    ) -> CloudClient | WawiClient | ScxClient: ...
+    def async_client(
+        self, id: str, tenant_id: str | None = None
+    ) -> AsyncCloudClient | AsyncWawiClient | AsyncScxClient: ...
+    def test_connection(self, id: str, tenant_id: str | None = None) -> ConnectionTest: ...
+
+_Service: TypeAlias = Literal[
+    "token", "api", "jwks", "scx_auth", "scx", "wawi", "wawi_registration"
+]
+_FaultKind: TypeAlias = Literal[
+    "status", "delay", "malformed_json", "truncated", "drop", "wrong_content_type", "expires_in"
+]
+
+@final
+class MintedToken:
+    """A minted App Shell session token."""
+
+    @property
+    def token(self) -> str: ...
+    @property
+    def kid(self) -> str: ...
+    @property
+    def expires_at(self) -> int: ...
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def tenant_id(self) -> str: ...
+
+@final
+class Emulator:
+    """JTL's servers in-process on a free loopback port (`jtl_connect.testing.Emulator`)."""
+
+    def __new__(
+        cls,
+        *,
+        port: int = 0,
+        token_lifetime_secs: int = ...,
+        scx_token_lifetime_secs: int = ...,
+        latency_ms: int = ...,
+        rate_limit: int = ...,
+        rate_limit_interval_secs: int = ...,
+        key_grace_secs: int = ...,
+        wawi_auto_approve_ms: int | None = ...,
+        session_issuer: str = ...,
+    ) -> Self: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *_exc: object) -> bool: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def endpoints(self) -> Endpoints: ...
+    @property
+    def wawi_url(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def client_secret(self) -> str: ...
+    @property
+    def tenant_id(self) -> str: ...
+    @property
+    def second_tenant_id(self) -> str: ...
+    @property
+    def foreign_tenant_id(self) -> str: ...
+    @property
+    def wawi_api_key(self) -> str: ...
+    @property
+    def scx_refresh_token(self) -> str: ...
+    @property
+    def current_kid(self) -> str: ...
+    def mint_session_token(
+        self,
+        *,
+        tenant_id: str = ...,
+        user_id: str = ...,
+        tenant_slug: str = ...,
+        ttl_seconds: int = ...,
+        iss: str | None = ...,
+        kid: Literal["header", "payload", "both", "none"] = ...,
+        key: Literal["current", "previous", "unpublished"] = ...,
+        claims: Mapping[str, Any] = ...,
+        header: Mapping[str, Any] = ...,
+    ) -> MintedToken: ...
+    def inject_fault(
+        self,
+        service: _Service,
+        kind: _FaultKind = "status",
+        *,
+        status: int | None = None,
+        count: int = 1,
+        delay_ms: int | None = None,
+        retry_after: str | float | None = None,
+        body: _Json = None,
+        expires_in: int | None = None,
+    ) -> int: ...
+    def clear_faults(self) -> None: ...
+    def stats(self) -> dict[str, Any]:
+        """Requests per service (`token`, `api`, ...), per route (`routes`), `faults_served`."""
+    def rotate_keys(self, grace: float | None = None) -> dict[str, Any]: ...
+    def reset(self) -> None: ...
+    def settings(self) -> dict[str, Any]: ...
+    def update_settings(
+        self,
+        *,
+        token_lifetime_secs: int = ...,
+        scx_token_lifetime_secs: int = ...,
+        latency_ms: int = ...,
+        rate_limit: int = ...,
+        rate_limit_interval_secs: int = ...,
+        key_grace_secs: int = ...,
+        wawi_auto_approve_ms: int | None = ...,
+        session_issuer: str = ...,
+    ) -> dict[str, Any]: ...
+    def register_client(
+        self,
+        client_id: str,
+        client_secret: str,
+        tenants: Sequence[str] = ...,
+        scopes: Sequence[str] | None = None,
+    ) -> None: ...
+    def issue_scx_refresh_token(self) -> str: ...
+    def push_scx_event(self, type: str, event: _Json = None) -> dict[str, Any]: ...
+    def issue_wawi_api_key(self, scopes: Sequence[str] = ...) -> str: ...
+    def wawi_registrations(self) -> list[dict[str, Any]]: ...
+    def approve_wawi_registration(
+        self, registration_id: str, granted_scopes: Sequence[str] | None = None
+    ) -> None: ...
+    def reject_wawi_registration(self, registration_id: str) -> None: ...

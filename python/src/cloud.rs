@@ -1,0 +1,195 @@
+//! [`CloudClient`] and [`AsyncCloudClient`]: the JTL Cloud ERP API.
+
+use pyo3::prelude::*;
+
+use crate::{
+    convert::{repr_opt, repr_str},
+    endpoints::Endpoints,
+    errors,
+    methods::{async_client, sync_client},
+    options::http_options,
+    runtime::{block, spawn},
+    secret::secret_arg,
+    session::{verifier, AsyncSessionVerifier, SessionVerifier, VerifierArgs},
+    token::AccessToken,
+};
+
+/// A client of the JTL Cloud ERP API (`Authorization: Bearer`, `X-Tenant-ID`).
+///
+/// `CloudClient(client_id, client_secret, tenant_id=None, endpoints=None)`; paths are
+/// relative to the API base (`client.get("items/7")`). Handles made with `for_tenant` share
+/// one token cache. Safe to use from many threads; every call releases the GIL.
+#[pyclass(module = "jtl_connect", frozen)]
+pub(crate) struct CloudClient {
+    pub(crate) inner: jtl_connect::CloudClient,
+}
+
+/// The same client for asyncio: every request method is a coroutine.
+#[pyclass(module = "jtl_connect.aio", frozen)]
+pub(crate) struct AsyncCloudClient {
+    pub(crate) inner: jtl_connect::CloudClient,
+}
+
+/// Builds the core client from the constructor's arguments.
+#[allow(clippy::too_many_arguments)]
+fn build(
+    py: Python<'_>,
+    client_id: &str,
+    client_secret: &Bound<'_, PyAny>,
+    tenant_id: Option<&str>,
+    endpoints: Option<&Bound<'_, Endpoints>>,
+    accept_language: Option<&str>,
+    timeout: Option<f64>,
+    deadline: Option<f64>,
+    max_retries: Option<u32>,
+) -> PyResult<jtl_connect::CloudClient> {
+    let secret = secret_arg(client_secret, "client_secret")?;
+    let http = http_options(py, timeout, deadline, max_retries)?;
+    let endpoints = Endpoints::or_production(endpoints);
+    let built = jtl_connect::ClientCredentials::new(client_id, secret).and_then(|credentials| {
+        let mut builder = jtl_connect::CloudClient::builder(credentials)
+            .endpoints(endpoints)
+            .http_options(http);
+        if let Some(tenant) = tenant_id {
+            builder = builder.tenant_id(tenant);
+        }
+        if let Some(language) = accept_language {
+            builder = builder.accept_language(language);
+        }
+        builder.build()
+    });
+    built.map_err(|e| errors::to_py(py, &e))
+}
+
+fn repr(name: &str, client: &jtl_connect::CloudClient) -> String {
+    format!(
+        "{name}(client_id={}, tenant_id={}, endpoints={})",
+        repr_str(client.client_id()),
+        repr_opt(client.tenant_id()),
+        repr_str(client.endpoints().name())
+    )
+}
+
+/// The methods both classes share besides the request methods; `$verifier` is the session
+/// verifier class they hand out.
+macro_rules! cloud_methods {
+    ($client:ident, $class:ident, $verifier:ident, { $($own:tt)* }) => {
+        $client!($class, {
+            $($own)*
+
+            #[new]
+            #[pyo3(signature = (client_id, client_secret, tenant_id=None, endpoints=None, *, accept_language=None, timeout=None, deadline=None, max_retries=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn new(
+                py: Python<'_>,
+                client_id: &str,
+                client_secret: &Bound<'_, PyAny>,
+                tenant_id: Option<&str>,
+                endpoints: Option<&Bound<'_, Endpoints>>,
+                accept_language: Option<&str>,
+                timeout: Option<f64>,
+                deadline: Option<f64>,
+                max_retries: Option<u32>,
+            ) -> PyResult<Self> {
+                let inner = build(
+                    py, client_id, client_secret, tenant_id, endpoints, accept_language,
+                    timeout, deadline, max_retries,
+                )?;
+                Ok(Self { inner })
+            }
+
+            /// From `JTL_CLIENT_ID`, `JTL_CLIENT_SECRET`, and optionally `JTL_TENANT_ID` and
+            /// `JTL_ENVIRONMENT` (`production`, `beta`, `dev`, `qa`, or an emulator URL).
+            #[staticmethod]
+            fn from_env(py: Python<'_>) -> PyResult<Self> {
+                jtl_connect::CloudClient::from_env()
+                    .map(|inner| Self { inner })
+                    .map_err(|e| errors::to_py(py, &e))
+            }
+
+            /// A handle for another tenant that shares this client's token cache.
+            fn for_tenant(&self, py: Python<'_>, tenant_id: &str) -> PyResult<Self> {
+                self.inner
+                    .for_tenant(tenant_id)
+                    .map(|inner| Self { inner })
+                    .map_err(|e| errors::to_py(py, &e))
+            }
+
+            /// A handle that acts as `user_id` (`X-RunAs`; needs the scope
+            /// `Application.RunAs`), sharing the token cache.
+            fn run_as(&self, user_id: &str) -> Self {
+                Self { inner: self.inner.run_as(user_id) }
+            }
+
+            /// The client id.
+            #[getter]
+            fn client_id(&self) -> &str {
+                self.inner.client_id()
+            }
+
+            /// The tenant of this handle (`X-Tenant-ID`), if any.
+            #[getter]
+            fn tenant_id(&self) -> Option<&str> {
+                self.inner.tenant_id()
+            }
+
+            /// The endpoints it talks to.
+            #[getter]
+            fn endpoints(&self) -> Endpoints {
+                Endpoints { inner: self.inner.endpoints().clone() }
+            }
+
+            /// A verifier of App Shell session tokens, fetching JTL's keys with this client's
+            /// token. `issuer=None` means JTL's (`https://api.jtl-cloud.com`);
+            /// `verify_issuer=False` skips the check. Durations are in seconds.
+            #[pyo3(signature = (*, issuer=None, verify_issuer=true, audience=None, algorithms=None, leeway=None, jwks_url=None, jwks_ttl=None, unknown_kid_cooldown=None, max_stale=None, max_token_bytes=None, max_keys_tried=None, required_claims=None, verified_cache_size=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn session_verifier(
+                &self,
+                py: Python<'_>,
+                issuer: Option<String>,
+                verify_issuer: bool,
+                audience: Option<Vec<String>>,
+                algorithms: Option<Vec<String>>,
+                leeway: Option<f64>,
+                jwks_url: Option<&str>,
+                jwks_ttl: Option<f64>,
+                unknown_kid_cooldown: Option<f64>,
+                max_stale: Option<f64>,
+                max_token_bytes: Option<usize>,
+                max_keys_tried: Option<usize>,
+                required_claims: Option<Vec<String>>,
+                verified_cache_size: Option<usize>,
+            ) -> PyResult<$verifier> {
+                let args = VerifierArgs {
+                    issuer, verify_issuer, audience, algorithms, leeway, jwks_url, jwks_ttl,
+                    unknown_kid_cooldown, max_stale, max_token_bytes, max_keys_tried,
+                    required_claims, verified_cache_size,
+                };
+                verifier(py, &self.inner, args).map($verifier::from)
+            }
+
+            fn __repr__(&self) -> String {
+                repr(stringify!($class), &self.inner)
+            }
+        });
+    };
+}
+
+cloud_methods!(sync_client, CloudClient, SessionVerifier, {
+    /// A valid access token (cached; one request for any number of concurrent callers).
+    fn access_token(&self, py: Python<'_>) -> PyResult<AccessToken> {
+        let client = self.inner.clone();
+        block(py, async move {
+            client.access_token().await.map(AccessToken::from)
+        })
+    }
+});
+
+cloud_methods!(async_client, AsyncCloudClient, AsyncSessionVerifier, {
+    /// A valid access token (cached; one request for any number of concurrent callers).
+    async fn access_token(&self) -> PyResult<AccessToken> {
+        let client = self.inner.clone();
+        spawn(async move { client.access_token().await.map(AccessToken::from) }).await
+    }
+});

@@ -1,0 +1,70 @@
+//! Running core futures for Python, always on the core's shared runtime
+//! ([`jtl_connect::runtime`], rebuilt in a forked child).
+//!
+//! - [`block`]: synchronous methods detach from the interpreter (the GIL is released) and
+//!   wait for the future; every 100 ms they check for signals, so Ctrl-C interrupts a wait.
+//! - [`spawn`]: `async fn` methods (Python coroutines) spawn the future on the runtime and
+//!   await its handle; the event loop is never blocked, and cancelling the coroutine aborts
+//!   the task.
+
+use std::{future::Future, time::Duration};
+
+use pyo3::{exceptions::PyRuntimeError, prelude::*};
+
+use crate::errors;
+
+/// How often a blocked call looks for signals (Ctrl-C).
+const SIGNAL_CHECK: Duration = Duration::from_millis(100);
+
+/// Runs `future` to completion with the interpreter detached.
+pub(crate) fn block<T, F>(py: Python<'_>, future: F) -> PyResult<T>
+where
+    F: Future<Output = jtl_connect::Result<T>> + Send,
+    T: Send,
+{
+    match py.detach(|| jtl_connect::blocking::run(interruptible(future))) {
+        Ok(Ok(Ok(value))) => Ok(value),
+        Ok(Ok(Err(error))) | Err(error) => Err(errors::to_py(py, &error)),
+        Ok(Err(signal)) => Err(signal),
+    }
+}
+
+/// `future`, stopped early (and dropped) if a Python signal handler raises.
+async fn interruptible<F: Future>(future: F) -> PyResult<F::Output> {
+    tokio::pin!(future);
+    loop {
+        let tick = tokio::time::sleep(SIGNAL_CHECK);
+        tokio::select! {
+            biased;
+            output = &mut future => return Ok(output),
+            () = tick => Python::attach(|py| py.check_signals())?,
+        }
+    }
+}
+
+/// Aborts a spawned task when dropped (the coroutine awaiting it was cancelled).
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Runs `future` as a task of the shared runtime and awaits it (for `async fn` methods).
+pub(crate) async fn spawn<T, F>(future: F) -> PyResult<T>
+where
+    F: Future<Output = jtl_connect::Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    let runtime = jtl_connect::runtime().map_err(|e| errors::to_py_attached(&e))?;
+    let task = runtime.spawn(future);
+    let _abort = AbortOnDrop(task.abort_handle());
+    match task.await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(errors::to_py_attached(&error)),
+        Err(failure) => Err(PyRuntimeError::new_err(format!(
+            "a jtl-connect task failed: {failure}"
+        ))),
+    }
+}

@@ -1,0 +1,206 @@
+//! The SCX Channel API: [`ScxClient`] / [`AsyncScxClient`] with the event queue, and
+//! [`ScxEvent`].
+
+use pyo3::{exceptions::PyTypeError, prelude::*, types::PyString};
+
+use crate::{
+    convert::{repr_str, to_python, type_name, Json},
+    endpoints::Endpoints,
+    errors,
+    methods::{async_client, sync_client},
+    options::http_options,
+    runtime::{block, spawn},
+    secret::secret_arg,
+    token::AccessToken,
+};
+
+/// One event of the SCX event queue.
+#[pyclass(module = "jtl_connect", frozen)]
+pub(crate) struct ScxEvent {
+    inner: jtl_connect::ScxEvent,
+}
+
+#[pymethods]
+impl ScxEvent {
+    /// Event id, used to acknowledge it.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    /// Event type, e.g. `Seller:Order.Created`.
+    #[getter]
+    fn r#type(&self) -> &str {
+        &self.inner.kind
+    }
+
+    /// When it was created (ISO 8601), if given.
+    #[getter]
+    fn created_at(&self) -> Option<&str> {
+        self.inner.created_at.as_deref()
+    }
+
+    /// The event's payload.
+    #[getter]
+    fn event<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner.event)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "ScxEvent(id={}, type={})",
+            repr_str(&self.inner.id),
+            repr_str(&self.inner.kind)
+        )
+    }
+}
+
+fn wrap_events(events: Vec<jtl_connect::ScxEvent>) -> Vec<ScxEvent> {
+    events.into_iter().map(|inner| ScxEvent { inner }).collect()
+}
+
+/// Event ids from a sequence of `str` ids or `ScxEvent`s.
+fn event_ids(ids: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    if ids.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(
+            "ids: expected a list of event ids (or ScxEvents); found a single str",
+        ));
+    }
+    let mut out = Vec::new();
+    for id in ids.try_iter()? {
+        let id = id?;
+        if let Ok(event) = id.cast::<ScxEvent>() {
+            out.push(event.get().inner.id.clone());
+        } else if id.is_instance_of::<PyString>() {
+            out.push(id.extract()?);
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "ids: expected str or ScxEvent items; found {}",
+                type_name(&id)
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// A client of the SCX Channel API: the refresh token is exchanged for short-lived auth
+/// tokens (cached and refreshed like Cloud tokens); paths are relative to the SCX base
+/// (`client.get("channel/event")`).
+#[pyclass(module = "jtl_connect", frozen)]
+pub(crate) struct ScxClient {
+    pub(crate) inner: jtl_connect::ScxClient,
+}
+
+/// The same client for asyncio: every request method is a coroutine.
+#[pyclass(module = "jtl_connect.aio", frozen)]
+pub(crate) struct AsyncScxClient {
+    pub(crate) inner: jtl_connect::ScxClient,
+}
+
+/// Builds the core client from the constructor's arguments.
+#[allow(clippy::too_many_arguments)]
+fn build(
+    py: Python<'_>,
+    refresh_token: &Bound<'_, PyAny>,
+    endpoints: Option<&Bound<'_, Endpoints>>,
+    accept_language: Option<&str>,
+    timeout: Option<f64>,
+    deadline: Option<f64>,
+    max_retries: Option<u32>,
+) -> PyResult<jtl_connect::ScxClient> {
+    let token = secret_arg(refresh_token, "refresh_token")?;
+    let mut builder = jtl_connect::ScxClient::builder(token)
+        .endpoints(Endpoints::or_production(endpoints))
+        .http_options(http_options(py, timeout, deadline, max_retries)?);
+    if let Some(language) = accept_language {
+        builder = builder.accept_language(language);
+    }
+    builder.build().map_err(|e| errors::to_py(py, &e))
+}
+
+/// The methods both classes share besides the request methods and the event helpers.
+macro_rules! scx_methods {
+    ($client:ident, $class:ident, { $($own:tt)* }) => {
+        $client!($class, {
+            $($own)*
+
+            #[new]
+            #[pyo3(signature = (refresh_token, endpoints=None, *, accept_language=None, timeout=None, deadline=None, max_retries=None))]
+            fn new(
+                py: Python<'_>,
+                refresh_token: &Bound<'_, PyAny>,
+                endpoints: Option<&Bound<'_, Endpoints>>,
+                accept_language: Option<&str>,
+                timeout: Option<f64>,
+                deadline: Option<f64>,
+                max_retries: Option<u32>,
+            ) -> PyResult<Self> {
+                let inner = build(py, refresh_token, endpoints, accept_language, timeout, deadline, max_retries)?;
+                Ok(Self { inner })
+            }
+
+            fn __repr__(&self) -> String {
+                format!("{}(refresh_token=Secret('***'))", stringify!($class))
+            }
+        });
+    };
+}
+
+scx_methods!(sync_client, ScxClient, {
+    /// A valid auth token (cached, refreshed before expiry).
+    fn access_token(&self, py: Python<'_>) -> PyResult<AccessToken> {
+        let client = self.inner.clone();
+        block(py, async move {
+            client.access_token().await.map(AccessToken::from)
+        })
+    }
+
+    /// Unacknowledged events (`GET /v1/channel/event`, at most 100).
+    fn events(&self, py: Python<'_>) -> PyResult<Vec<ScxEvent>> {
+        let client = self.inner.clone();
+        block(py, async move { client.events().await.map(wrap_events) })
+    }
+
+    /// Acknowledges events (ids or `ScxEvent`s) so they are not delivered again.
+    fn acknowledge(&self, py: Python<'_>, ids: &Bound<'_, PyAny>) -> PyResult<()> {
+        let ids = event_ids(ids)?;
+        let client = self.inner.clone();
+        block(py, async move { client.acknowledge(&ids).await })
+    }
+
+    /// A sign-up link for a new seller of `channel`: `{"signUpUrl", "expiresAt"}`.
+    fn seller_sign_up(&self, py: Python<'_>, channel: &str) -> PyResult<Json> {
+        let client = self.inner.clone();
+        let channel = channel.to_owned();
+        block(py, async move {
+            client.seller_sign_up(&channel).await.map(Json)
+        })
+    }
+});
+
+scx_methods!(async_client, AsyncScxClient, {
+    /// A valid auth token (cached, refreshed before expiry).
+    async fn access_token(&self) -> PyResult<AccessToken> {
+        let client = self.inner.clone();
+        spawn(async move { client.access_token().await.map(AccessToken::from) }).await
+    }
+
+    /// Unacknowledged events (`GET /v1/channel/event`, at most 100).
+    async fn events(&self) -> PyResult<Vec<ScxEvent>> {
+        let client = self.inner.clone();
+        spawn(async move { client.events().await.map(wrap_events) }).await
+    }
+
+    /// Acknowledges events (ids or `ScxEvent`s) so they are not delivered again.
+    async fn acknowledge(&self, ids: Py<PyAny>) -> PyResult<()> {
+        let ids = Python::attach(|py| event_ids(ids.bind(py)))?;
+        let client = self.inner.clone();
+        spawn(async move { client.acknowledge(&ids).await }).await
+    }
+
+    /// A sign-up link for a new seller of `channel`: `{"signUpUrl", "expiresAt"}`.
+    async fn seller_sign_up(&self, channel: String) -> PyResult<Json> {
+        let client = self.inner.clone();
+        spawn(async move { client.seller_sign_up(&channel).await.map(Json) }).await
+    }
+});

@@ -1,0 +1,356 @@
+//! JTL-Wawi OnPremise: [`WawiClient`] / [`AsyncWawiClient`], and the two-step app
+//! registration ([`register_wawi_app`]) that yields the permanent API key.
+
+use jtl_connect::{wawi::DEFAULT_API_VERSION, RegistrationOptions};
+use pyo3::prelude::*;
+
+use crate::{
+    convert::{repr_str, seconds},
+    errors,
+    methods::{async_client, sync_client},
+    options::http_options,
+    runtime::{block, spawn},
+    secret::{secret_arg, Secret},
+};
+
+/// A client of a JTL-Wawi installation's REST API (`Authorization: Wawi <api key>`,
+/// `api-version`, `X-AppID`, `X-AppVersion`); paths are relative to `base_url`
+/// (`client.get("v1/items")`). Plain `http://` is allowed: OnPremise runs in the local network.
+#[pyclass(module = "jtl_connect", frozen)]
+pub(crate) struct WawiClient {
+    pub(crate) inner: jtl_connect::WawiClient,
+}
+
+/// The same client for asyncio: every request method is a coroutine.
+#[pyclass(module = "jtl_connect.aio", frozen)]
+pub(crate) struct AsyncWawiClient {
+    pub(crate) inner: jtl_connect::WawiClient,
+}
+
+/// Builds the core client from the constructor's arguments.
+#[allow(clippy::too_many_arguments)]
+fn build(
+    py: Python<'_>,
+    base_url: &str,
+    api_key: &Bound<'_, PyAny>,
+    app_id: Option<&str>,
+    app_version: Option<&str>,
+    api_version: &str,
+    run_as: Option<&str>,
+    timeout: Option<f64>,
+    deadline: Option<f64>,
+    max_retries: Option<u32>,
+) -> PyResult<jtl_connect::WawiClient> {
+    let key = secret_arg(api_key, "api_key")?;
+    let mut builder = jtl_connect::WawiClient::builder(base_url, key)
+        .api_version(api_version)
+        .http_options(http_options(py, timeout, deadline, max_retries)?);
+    if let Some(app_id) = app_id {
+        builder = builder.app_id(app_id);
+    }
+    if let Some(version) = app_version {
+        builder = builder.app_version(version);
+    }
+    if let Some(user) = run_as {
+        builder = builder.run_as(user);
+    }
+    builder.build().map_err(|e| errors::to_py(py, &e))
+}
+
+/// The methods both classes share besides the request methods.
+macro_rules! wawi_methods {
+    ($client:ident, $class:ident) => {
+        $client!($class, {
+            #[new]
+            #[pyo3(signature = (base_url, api_key, app_id=None, app_version=None, api_version=DEFAULT_API_VERSION, *, run_as=None, timeout=None, deadline=None, max_retries=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn new(
+                py: Python<'_>,
+                base_url: &str,
+                api_key: &Bound<'_, PyAny>,
+                app_id: Option<&str>,
+                app_version: Option<&str>,
+                api_version: &str,
+                run_as: Option<&str>,
+                timeout: Option<f64>,
+                deadline: Option<f64>,
+                max_retries: Option<u32>,
+            ) -> PyResult<Self> {
+                let inner = build(
+                    py, base_url, api_key, app_id, app_version, api_version, run_as, timeout,
+                    deadline, max_retries,
+                )?;
+                Ok(Self { inner })
+            }
+
+            /// The base URL, ending in `/`.
+            #[getter]
+            fn base_url(&self) -> &str {
+                self.inner.base_url()
+            }
+
+            fn __repr__(&self) -> String {
+                format!(
+                    "{}(base_url={}, api_key=Secret('***'))",
+                    stringify!($class),
+                    repr_str(self.inner.base_url())
+                )
+            }
+        });
+    };
+}
+
+wawi_methods!(sync_client, WawiClient);
+wawi_methods!(async_client, AsyncWawiClient);
+
+/// How an app presents itself in JTL-Wawi's registration dialog.
+#[pyclass(module = "jtl_connect", frozen)]
+pub(crate) struct WawiApp {
+    inner: jtl_connect::WawiApp,
+}
+
+#[pymethods]
+impl WawiApp {
+    #[new]
+    #[pyo3(signature = (app_id, display_name, version, *, description="", provider_name="", provider_website="", mandatory_scopes=Vec::new(), optional_scopes=Vec::new(), icon_base64=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        app_id: String,
+        display_name: String,
+        version: String,
+        description: &str,
+        provider_name: &str,
+        provider_website: &str,
+        mandatory_scopes: Vec<String>,
+        optional_scopes: Vec<String>,
+        icon_base64: Option<String>,
+    ) -> Self {
+        Self {
+            inner: jtl_connect::WawiApp {
+                app_id,
+                display_name,
+                description: description.to_owned(),
+                version,
+                provider_name: provider_name.to_owned(),
+                provider_website: provider_website.to_owned(),
+                mandatory_scopes,
+                optional_scopes,
+                icon_base64,
+            },
+        }
+    }
+
+    /// Unique app id, e.g. `com.example.exporter`.
+    #[getter]
+    fn app_id(&self) -> &str {
+        &self.inner.app_id
+    }
+
+    /// Name shown to the user.
+    #[getter]
+    fn display_name(&self) -> &str {
+        &self.inner.display_name
+    }
+
+    /// App version.
+    #[getter]
+    fn version(&self) -> &str {
+        &self.inner.version
+    }
+
+    /// What the app does.
+    #[getter]
+    fn description(&self) -> &str {
+        &self.inner.description
+    }
+
+    /// Who makes it.
+    #[getter]
+    fn provider_name(&self) -> &str {
+        &self.inner.provider_name
+    }
+
+    /// The maker's website.
+    #[getter]
+    fn provider_website(&self) -> &str {
+        &self.inner.provider_website
+    }
+
+    /// Scopes the app cannot work without.
+    #[getter]
+    fn mandatory_scopes(&self) -> Vec<String> {
+        self.inner.mandatory_scopes.clone()
+    }
+
+    /// Scopes the user may grant or not.
+    #[getter]
+    fn optional_scopes(&self) -> Vec<String> {
+        self.inner.optional_scopes.clone()
+    }
+
+    /// App icon, base64 (PNG), if any.
+    #[getter]
+    fn icon_base64(&self) -> Option<&str> {
+        self.inner.icon_base64.as_deref()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "WawiApp(app_id={}, display_name={}, version={})",
+            repr_str(&self.inner.app_id),
+            repr_str(&self.inner.display_name),
+            repr_str(&self.inner.version)
+        )
+    }
+}
+
+/// An approved registration: the permanent API key (a `Secret`: store it now, it is shown
+/// once) and the granted scopes.
+#[pyclass(module = "jtl_connect", frozen)]
+pub(crate) struct WawiRegistration {
+    inner: jtl_connect::WawiRegistration,
+}
+
+#[pymethods]
+impl WawiRegistration {
+    /// The app id as registered.
+    #[getter]
+    fn app_id(&self) -> &str {
+        &self.inner.app_id
+    }
+
+    /// The permanent API key.
+    #[getter]
+    fn api_key(&self) -> Secret {
+        Secret {
+            inner: self.inner.api_key.clone(),
+        }
+    }
+
+    /// The scopes the user granted.
+    #[getter]
+    fn granted_scopes(&self) -> Vec<String> {
+        self.inner.granted_scopes.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "WawiRegistration(app_id={}, api_key=Secret('***'), granted_scopes={:?})",
+            repr_str(&self.inner.app_id),
+            self.inner.granted_scopes
+        )
+    }
+}
+
+/// A flag that stops a waiting `register_wawi_app` from another thread: `cancel()`.
+#[pyclass(module = "jtl_connect", frozen)]
+#[derive(Default)]
+pub(crate) struct Cancellation {
+    inner: jtl_connect::Cancellation,
+}
+
+#[pymethods]
+impl Cancellation {
+    #[new]
+    fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the flag and wakes every waiter.
+    fn cancel(&self) {
+        self.inner.cancel();
+    }
+
+    /// Whether it is set.
+    #[getter]
+    fn is_cancelled(&self) -> bool {
+        self.inner.is_cancelled()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Cancellation(is_cancelled={})",
+            if self.inner.is_cancelled() {
+                "True"
+            } else {
+                "False"
+            }
+        )
+    }
+}
+
+/// The registration options from keyword arguments.
+fn options(
+    py: Python<'_>,
+    challenge_code: Option<&Bound<'_, PyAny>>,
+    poll_interval: f64,
+    timeout: f64,
+    cancellation: Option<&Bound<'_, Cancellation>>,
+) -> PyResult<RegistrationOptions> {
+    Ok(RegistrationOptions {
+        challenge_code: challenge_code
+            .map(|c| secret_arg(c, "challenge_code").map(|s| s.expose().to_owned()))
+            .transpose()?,
+        poll_interval: seconds(py, "poll_interval", poll_interval)?,
+        timeout: seconds(py, "timeout", timeout)?,
+        cancellation: cancellation.map(|c| c.get().inner.clone()),
+        ..RegistrationOptions::default()
+    })
+}
+
+/// Registers `app` with JTL-Wawi at `base_url` (e.g. `http://127.0.0.1:5883/api/eazybusiness`)
+/// and waits until the user accepts it in JTL-Wawi (Admin → App registration). Returns the
+/// permanent API key and the granted scopes. A rejection raises `RegistrationRejectedError`;
+/// no decision within `timeout` seconds, or `cancellation.cancel()`, a `TimeoutError`.
+#[pyfunction]
+#[pyo3(signature = (base_url, app, challenge_code=None, *, poll_interval=5.0, timeout=600.0, cancellation=None))]
+pub(crate) fn register_wawi_app(
+    py: Python<'_>,
+    base_url: &str,
+    app: &Bound<'_, WawiApp>,
+    challenge_code: Option<&Bound<'_, PyAny>>,
+    poll_interval: f64,
+    timeout: f64,
+    cancellation: Option<&Bound<'_, Cancellation>>,
+) -> PyResult<WawiRegistration> {
+    let options = options(py, challenge_code, poll_interval, timeout, cancellation)?;
+    let app = app.get().inner.clone();
+    let base_url = base_url.to_owned();
+    block(py, async move {
+        jtl_connect::register_wawi_app(&base_url, &app, options)
+            .await
+            .map(|inner| WawiRegistration { inner })
+    })
+}
+
+/// `register_wawi_app` as a coroutine (`jtl_connect.aio.register_wawi_app`); cancelling the
+/// task stops the wait.
+#[pyfunction]
+#[pyo3(signature = (base_url, app, challenge_code=None, *, poll_interval=5.0, timeout=600.0, cancellation=None))]
+pub(crate) async fn register_wawi_app_async(
+    base_url: String,
+    app: Py<WawiApp>,
+    challenge_code: Option<Py<PyAny>>,
+    poll_interval: f64,
+    timeout: f64,
+    cancellation: Option<Py<Cancellation>>,
+) -> PyResult<WawiRegistration> {
+    let (app, options) = Python::attach(|py| -> PyResult<_> {
+        let challenge_code = challenge_code.map(|c| c.into_bound(py));
+        let cancellation = cancellation.map(|c| c.into_bound(py));
+        let options = options(
+            py,
+            challenge_code.as_ref(),
+            poll_interval,
+            timeout,
+            cancellation.as_ref(),
+        )?;
+        Ok((app.get().inner.clone(), options))
+    })?;
+    spawn(async move {
+        jtl_connect::register_wawi_app(&base_url, &app, options)
+            .await
+            .map(|inner| WawiRegistration { inner })
+    })
+    .await
+}
