@@ -1,5 +1,5 @@
 # jtl-connect: every target installs what it needs, so a fresh clone works.
-#   make demo   run the main job (for now: the emulator, with how to use it)
+#   make demo   the Accounts Integration page on the emulator (the main job)
 #   make test   run every suite (what .ci/run calls)
 
 SHELL := /bin/bash
@@ -8,15 +8,19 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 DEMO_PORT ?= 8787
 
-.PHONY: demo test test-rust test-python lint bench rust-toolchain emulator
+.PHONY: demo test test-rust test-python test-node test-browser chromium lint bench rust-toolchain emulator
 
+# The Accounts Integration page on the emulator: builds what it needs, prints the URL and
+# the demo credentials to paste.
 demo: rust-toolchain
+	bash scripts/demo.sh
+
+# Only the emulator of JTL's servers.
+emulator: rust-toolchain
 	cargo build -q -p jtl-emulator
 	$(CARGO_TARGET_DIR)/debug/jtl-emulator --port $(DEMO_PORT)
 
-emulator: demo
-
-test: test-rust test-python
+test: test-rust test-python test-node test-browser
 
 test-rust: rust-toolchain lint
 	cargo test
@@ -26,6 +30,17 @@ test-rust: rust-toolchain lint
 # this target directory), ruff, stubtest, mypy --strict, pytest.
 test-python: rust-toolchain
 	bash python/scripts/test.sh
+
+# Node: npm ci (locked napi-rs CLI), the addon built in debug, node --test.
+test-node: rust-toolchain
+	bash node/scripts/test.sh
+
+# The accounts page in a real (Debian) Chromium driven by playwright-core.
+test-browser: rust-toolchain chromium
+	bash examples/accounts-page/scripts/test.sh
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 # Criterion benchmarks against the in-process emulator (release build; not part of test).
 bench: rust-toolchain

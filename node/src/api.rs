@@ -1,0 +1,310 @@
+//! The request helpers every client class has (`request`, `get`, `post`, `put`, `patch`,
+//! `delete`, `page`, `paginate`), written once for the three core clients: [`Api`] says how
+//! a client sends, [`api_methods!`] adds the JavaScript methods to a class.
+
+use std::{future::Future, pin::Pin};
+
+use jtl_connect::{Request, Result as CoreResult};
+use napi::{
+    bindgen_prelude::{Either, PromiseRaw},
+    Env,
+};
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::{
+    convert::{invalid, query_pairs},
+    paginator::Paginator,
+    request::{self, RequestOptions},
+    response::{Page, Response},
+    runtime::spawn,
+};
+
+/// A boxed, sendable future.
+pub(crate) type Boxed<T> = Pin<Box<dyn Future<Output = CoreResult<T>> + Send>>;
+
+/// A core client as the request helpers use it.
+pub(crate) trait Api: Clone + Send + Sync + 'static {
+    /// Sends one request.
+    fn send(&self, request: Request) -> Boxed<jtl_connect::Response>;
+    /// Fetches one page (1-based) of a paginated endpoint.
+    fn page(
+        &self,
+        path: String,
+        query: Vec<(String, String)>,
+        number: u64,
+        size: u32,
+    ) -> Boxed<jtl_connect::Page>;
+    /// Every record of a paginated endpoint, lazily.
+    fn paginate(
+        &self,
+        path: &str,
+        query: Vec<(String, String)>,
+        page_size: Option<u32>,
+    ) -> jtl_connect::Paginator;
+}
+
+macro_rules! impl_api {
+    ($client:ty) => {
+        impl Api for $client {
+            fn send(&self, request: Request) -> Boxed<jtl_connect::Response> {
+                let client = self.clone();
+                Box::pin(async move { client.request(request).await })
+            }
+
+            fn page(
+                &self,
+                path: String,
+                query: Vec<(String, String)>,
+                number: u64,
+                size: u32,
+            ) -> Boxed<jtl_connect::Page> {
+                let client = self.clone();
+                Box::pin(async move { client.page(&path, &query, number, size).await })
+            }
+
+            fn paginate(
+                &self,
+                path: &str,
+                query: Vec<(String, String)>,
+                page_size: Option<u32>,
+            ) -> jtl_connect::Paginator {
+                <$client>::paginate(self, path, query, page_size)
+            }
+        }
+    };
+}
+
+impl_api!(jtl_connect::CloudClient);
+impl_api!(jtl_connect::WawiClient);
+impl_api!(jtl_connect::ScxClient);
+
+/// Options of `paginate(path, options)` and `page(path, options)`.
+#[napi(object)]
+#[derive(Default)]
+pub struct PageOptions {
+    /// Query parameters besides `pageNumber` and `pageSize` (see `RequestOptions.params`).
+    #[napi(
+        ts_type = "Record<string, string | number | boolean | null | undefined | Array<string | number | boolean>> | Array<[string, string | number | boolean]>"
+    )]
+    pub params: Option<Value>,
+    /// Records per page (default 100; JTL allows 1 to 100).
+    pub page_size: Option<u32>,
+    /// For `page()`: which page (1-based, default 1).
+    pub page_number: Option<u32>,
+}
+
+/// Sends `request` once it is built; a request that could not be built rejects the Promise.
+fn send<'env, C: Api>(
+    env: &'env Env,
+    client: &C,
+    request: CoreResult<Request>,
+) -> napi::Result<PromiseRaw<'env, Response>> {
+    let client = client.clone();
+    spawn(
+        env,
+        async move { client.send(request?).await },
+        |_, response| Ok(Response::from(response)),
+    )
+}
+
+/// `request({method, path, ...})` or `request(method, path, options)`.
+pub(crate) fn request<'env, C: Api>(
+    env: &'env Env,
+    client: &C,
+    method_or_options: Either<String, RequestOptions>,
+    path: Option<String>,
+    options: Option<RequestOptions>,
+) -> napi::Result<PromiseRaw<'env, Response>> {
+    let built = match method_or_options {
+        Either::A(method) => match path {
+            Some(path) => request::build(&method, &path, options.unwrap_or_default()),
+            None => Err(invalid(
+                "path: expected request(method, path, options); found no path",
+            )),
+        },
+        Either::B(options) => {
+            let method = options.method.clone().unwrap_or_else(|| "GET".to_owned());
+            match options.path.clone() {
+                Some(path) => request::build(&method, &path, options),
+                None => Err(invalid(
+                    "path: expected request({ method, path, ... }); found no path",
+                )),
+            }
+        }
+    };
+    send(env, client, built)
+}
+
+/// `get/delete(path, options)` and `post/put/patch(path, json, options)`.
+pub(crate) fn call<'env, C: Api>(
+    env: &'env Env,
+    client: &C,
+    method: &str,
+    path: String,
+    json: Option<Value>,
+    options: Option<RequestOptions>,
+) -> napi::Result<PromiseRaw<'env, Response>> {
+    let mut options = options.unwrap_or_default();
+    if json.is_some() {
+        options.json = json;
+    }
+    send(env, client, request::build(method, &path, options))
+}
+
+/// `page(path, { params, pageNumber, pageSize })`.
+pub(crate) fn page<'env, C: Api>(
+    env: &'env Env,
+    client: &C,
+    path: String,
+    options: Option<PageOptions>,
+) -> napi::Result<PromiseRaw<'env, Page>> {
+    let client = client.clone();
+    let options = options.unwrap_or_default();
+    spawn(
+        env,
+        async move {
+            let query = query_pairs(options.params)?;
+            let number = u64::from(options.page_number.unwrap_or(1).max(1));
+            let size = options
+                .page_size
+                .unwrap_or(jtl_connect::pagination::DEFAULT_PAGE_SIZE);
+            client.page(path, query, number, size).await
+        },
+        |_, page| Ok(Page::from(page)),
+    )
+}
+
+/// `paginate(path, { params, pageSize })`: a lazy [`Paginator`].
+pub(crate) fn paginate<C: Api>(
+    env: &Env,
+    client: &C,
+    path: String,
+    options: Option<PageOptions>,
+) -> napi::Result<Paginator> {
+    let options = options.unwrap_or_default();
+    let query = crate::errors::check(env, query_pairs(options.params))?;
+    Ok(Paginator::new(client.paginate(
+        &path,
+        query,
+        options.page_size,
+    )))
+}
+
+/// Adds `request`, `get`, `post`, `put`, `patch`, `delete`, `page` and `paginate` to a class
+/// whose field `inner` is a core client implementing [`Api`].
+macro_rules! api_methods {
+    ($class:ident) => {
+        #[napi_derive::napi]
+        impl $class {
+            /// Sends a request: `request({ method, path, params, json, headers })` or
+            /// `request(method, path, { params, json, headers })`. Resolves with the
+            /// `Response` of a 2xx answer; rejects with a `JtlError` otherwise.
+            #[napi(
+                ts_args_type = "methodOrOptions: string | RequestOptions, path?: string, options?: RequestOptions"
+            )]
+            pub fn request<'env>(
+                &self,
+                env: &'env napi::Env,
+                method_or_options: napi::bindgen_prelude::Either<
+                    String,
+                    $crate::request::RequestOptions,
+                >,
+                path: Option<String>,
+                options: Option<$crate::request::RequestOptions>,
+            ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
+            {
+                $crate::api::request(env, &self.inner, method_or_options, path, options)
+            }
+
+            /// `GET path`.
+            #[napi]
+            pub fn get<'env>(
+                &self,
+                env: &'env napi::Env,
+                path: String,
+                options: Option<$crate::request::RequestOptions>,
+            ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
+            {
+                $crate::api::call(env, &self.inner, "GET", path, None, options)
+            }
+
+            /// `POST path` with a JSON body (not retried unless `idempotent: true`).
+            #[napi]
+            pub fn post<'env>(
+                &self,
+                env: &'env napi::Env,
+                path: String,
+                #[napi(ts_arg_type = "any")] json: Option<serde_json::Value>,
+                options: Option<$crate::request::RequestOptions>,
+            ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
+            {
+                $crate::api::call(env, &self.inner, "POST", path, json, options)
+            }
+
+            /// `PUT path` with a JSON body.
+            #[napi]
+            pub fn put<'env>(
+                &self,
+                env: &'env napi::Env,
+                path: String,
+                #[napi(ts_arg_type = "any")] json: Option<serde_json::Value>,
+                options: Option<$crate::request::RequestOptions>,
+            ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
+            {
+                $crate::api::call(env, &self.inner, "PUT", path, json, options)
+            }
+
+            /// `PATCH path` with a JSON body (not retried unless `idempotent: true`).
+            #[napi]
+            pub fn patch<'env>(
+                &self,
+                env: &'env napi::Env,
+                path: String,
+                #[napi(ts_arg_type = "any")] json: Option<serde_json::Value>,
+                options: Option<$crate::request::RequestOptions>,
+            ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
+            {
+                $crate::api::call(env, &self.inner, "PATCH", path, json, options)
+            }
+
+            /// `DELETE path`.
+            #[napi]
+            pub fn delete<'env>(
+                &self,
+                env: &'env napi::Env,
+                path: String,
+                options: Option<$crate::request::RequestOptions>,
+            ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
+            {
+                $crate::api::call(env, &self.inner, "DELETE", path, None, options)
+            }
+
+            /// One page of a paginated endpoint: `page(path, { params, pageNumber, pageSize })`.
+            #[napi]
+            pub fn page<'env>(
+                &self,
+                env: &'env napi::Env,
+                path: String,
+                options: Option<$crate::api::PageOptions>,
+            ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Page>>
+            {
+                $crate::api::page(env, &self.inner, path, options)
+            }
+
+            /// Every record of a paginated endpoint, fetched page by page as it is consumed:
+            /// `for await (const item of client.paginate("items", { pageSize: 50 }))`.
+            #[napi]
+            pub fn paginate(
+                &self,
+                env: &napi::Env,
+                path: String,
+                options: Option<$crate::api::PageOptions>,
+            ) -> napi::Result<$crate::paginator::Paginator> {
+                $crate::api::paginate(env, &self.inner, path, options)
+            }
+        }
+    };
+}
+
+pub(crate) use api_methods;

@@ -1,0 +1,178 @@
+//! [`CloudClient`]: the JTL Cloud ERP API (wraps [`jtl_connect::CloudClient`]).
+
+use jtl_connect::{ClientCredentials, Secret};
+use napi::{
+    bindgen_prelude::{Either, PromiseRaw},
+    Env,
+};
+use napi_derive::napi;
+
+use crate::{
+    api::api_methods,
+    endpoints::{self, Endpoints},
+    errors::check,
+    http::{self, HttpOptions},
+    runtime::spawn,
+    session::{self, SessionVerifier, VerifierOptions},
+    token::AccessToken,
+};
+
+/// What `new CloudClient({...})` takes.
+#[napi(object, object_to_js = false)]
+pub struct CloudClientOptions {
+    /// The app's client id.
+    pub client_id: Option<String>,
+    /// The app's client secret (kept in native memory, wiped when the client is collected).
+    pub client_secret: Option<String>,
+    /// The tenant for `X-Tenant-ID`; without it, use `forTenant(id)`.
+    pub tenant_id: Option<String>,
+    /// Which JTL: an `Endpoints`, or `"production"`, `"beta"`, `"dev"`, `"qa"`,
+    /// `"sandbox"` or an emulator URL (default production).
+    #[napi(ts_type = "Endpoints | string")]
+    pub endpoints: Option<Either<String, &'static Endpoints>>,
+    /// `Accept-Language` for every request (JTL answers in German otherwise).
+    pub accept_language: Option<String>,
+    /// Timeouts and retries.
+    pub http: Option<HttpOptions>,
+}
+
+/// A client of the JTL Cloud ERP API: a client-credentials token (one request for any number
+/// of concurrent callers, refreshed before expiry), `X-Tenant-ID`, retries and typed errors.
+/// Paths are relative to the API base (`"items/7"`). `forTenant(id)` handles share the token
+/// cache. Printing it never shows the secret.
+#[napi]
+pub struct CloudClient {
+    pub(crate) inner: jtl_connect::CloudClient,
+}
+
+/// What `toJSON()` of a [`CloudClient`] shows: no secret.
+#[napi(object)]
+pub struct CloudClientInfo {
+    /// The client id.
+    pub client_id: String,
+    /// The tenant of this handle, if any.
+    pub tenant_id: Option<String>,
+    /// The endpoints' name.
+    pub endpoints: String,
+}
+
+#[napi]
+impl CloudClient {
+    /// `new CloudClient({ clientId, clientSecret, tenantId, endpoints })`. No request is made
+    /// yet. Throws `JtlError` `invalid_input` for a missing id or secret or a bad tenant id.
+    #[napi(constructor)]
+    pub fn new(env: &Env, options: CloudClientOptions) -> napi::Result<Self> {
+        let endpoints = endpoints::resolve(env, options.endpoints)?;
+        let result = (|| {
+            let credentials = ClientCredentials::new(
+                options.client_id.unwrap_or_default(),
+                Secret::new(options.client_secret.unwrap_or_default()),
+            )?;
+            let mut builder = jtl_connect::CloudClient::builder(credentials)
+                .endpoints(endpoints)
+                .http_options(http::core_options(options.http)?);
+            if let Some(tenant) = options.tenant_id {
+                builder = builder.tenant_id(tenant);
+            }
+            if let Some(language) = options.accept_language {
+                builder = builder.accept_language(language);
+            }
+            builder.build()
+        })();
+        Ok(Self {
+            inner: check(env, result)?,
+        })
+    }
+
+    /// From `JTL_CLIENT_ID`, `JTL_CLIENT_SECRET`, and optionally `JTL_TENANT_ID` and
+    /// `JTL_ENVIRONMENT` (`production`, `beta`, ... or an emulator URL). Throws `JtlError`
+    /// `config` naming a missing variable.
+    #[napi(factory)]
+    pub fn from_env(env: &Env) -> napi::Result<Self> {
+        Ok(Self {
+            inner: check(env, jtl_connect::CloudClient::from_env())?,
+        })
+    }
+
+    /// A handle for another tenant that shares this client's token cache and connections.
+    #[napi]
+    pub fn for_tenant(&self, env: &Env, tenant_id: String) -> napi::Result<CloudClient> {
+        Ok(Self {
+            inner: check(env, self.inner.for_tenant(&tenant_id))?,
+        })
+    }
+
+    /// A handle that acts as `userId` (`X-RunAs`; needs the scope `Application.RunAs`).
+    #[napi]
+    pub fn run_as(&self, user_id: String) -> CloudClient {
+        Self {
+            inner: self.inner.run_as(&user_id),
+        }
+    }
+
+    /// The client id.
+    #[napi(getter)]
+    pub fn client_id(&self) -> String {
+        self.inner.client_id().to_owned()
+    }
+
+    /// The tenant of this handle, or `null`.
+    #[napi(getter)]
+    pub fn tenant_id(&self) -> Option<String> {
+        self.inner.tenant_id().map(str::to_owned)
+    }
+
+    /// The endpoints.
+    #[napi(getter)]
+    pub fn endpoints(&self) -> Endpoints {
+        Endpoints {
+            inner: self.inner.endpoints().clone(),
+        }
+    }
+
+    /// A valid access token (cached; one request for any number of concurrent callers).
+    #[napi]
+    pub fn access_token<'env>(
+        &self,
+        env: &'env Env,
+    ) -> napi::Result<PromiseRaw<'env, AccessToken>> {
+        let client = self.inner.clone();
+        spawn(
+            env,
+            async move { client.access_token().await },
+            |_, token| Ok(AccessToken::from(token)),
+        )
+    }
+
+    /// A verifier of App Shell session tokens, fetching JTL's keys with this client's token.
+    /// Create it once and share it: it caches the keys.
+    #[napi]
+    pub fn session_verifier(
+        &self,
+        env: &Env,
+        options: Option<VerifierOptions>,
+    ) -> napi::Result<SessionVerifier> {
+        session::verifier(env, &self.inner, options)
+    }
+
+    /// `{ clientId, tenantId, endpoints }`: no secret.
+    #[napi(js_name = "toJSON")]
+    pub fn to_json(&self) -> CloudClientInfo {
+        CloudClientInfo {
+            client_id: self.client_id(),
+            tenant_id: self.tenant_id(),
+            endpoints: self.inner.endpoints().name().to_owned(),
+        }
+    }
+
+    /// `CloudClient(<client id>, tenant <tenant id>)`.
+    #[napi(js_name = "toString")]
+    pub fn to_string_js(&self) -> String {
+        match self.inner.tenant_id() {
+            Some(tenant) => format!("CloudClient({}, tenant {tenant})", self.inner.client_id()),
+            None => format!("CloudClient({})", self.inner.client_id()),
+        }
+    }
+}
+
+api_methods!(CloudClient);

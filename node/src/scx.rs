@@ -1,0 +1,157 @@
+//! [`ScxClient`]: the SCX Channel API (wraps [`jtl_connect::ScxClient`]).
+
+use jtl_connect::Secret;
+use napi::{
+    bindgen_prelude::{Either, PromiseRaw},
+    Env,
+};
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::{
+    api::api_methods,
+    endpoints::{self, Endpoints},
+    errors::check,
+    http::{self, HttpOptions},
+    runtime::spawn,
+    token::AccessToken,
+};
+
+/// What `new ScxClient({...})` takes.
+#[napi(object, object_to_js = false)]
+pub struct ScxClientOptions {
+    /// The seller's SCX refresh token (kept in native memory).
+    pub refresh_token: Option<String>,
+    /// Which SCX: an `Endpoints` (`Endpoints.sandbox()` for the sandbox), or a name or an
+    /// emulator URL (default production).
+    #[napi(ts_type = "Endpoints | string")]
+    pub endpoints: Option<Either<String, &'static Endpoints>>,
+    /// `Accept-Language` (SCX answers in German otherwise).
+    pub accept_language: Option<String>,
+    /// Timeouts and retries.
+    pub http: Option<HttpOptions>,
+}
+
+/// One event of the SCX event queue.
+#[napi(object)]
+pub struct ScxEvent {
+    /// Event id, used to acknowledge it.
+    pub id: String,
+    /// Event type, e.g. `Seller:Order.Created`.
+    #[napi(js_name = "type")]
+    pub kind: String,
+    /// When it was created (ISO 8601), if given.
+    pub created_at: Option<String>,
+    /// The event's payload.
+    #[napi(ts_type = "any")]
+    pub event: Value,
+}
+
+impl From<jtl_connect::ScxEvent> for ScxEvent {
+    fn from(event: jtl_connect::ScxEvent) -> Self {
+        Self {
+            id: event.id,
+            kind: event.kind,
+            created_at: event.created_at,
+            event: event.event,
+        }
+    }
+}
+
+/// A client of the SCX Channel API: exchanges the refresh token for short-lived auth tokens
+/// (cached, refreshed before expiry). Paths are relative to the SCX base
+/// (`"channel/event"`). Printing it never shows the token.
+#[napi]
+pub struct ScxClient {
+    pub(crate) inner: jtl_connect::ScxClient,
+}
+
+#[napi]
+impl ScxClient {
+    /// `new ScxClient({ refreshToken, endpoints })`. No request is made yet.
+    #[napi(constructor)]
+    pub fn new(env: &Env, options: ScxClientOptions) -> napi::Result<Self> {
+        let endpoints = endpoints::resolve(env, options.endpoints)?;
+        let result = (|| {
+            let mut builder = jtl_connect::ScxClient::builder(Secret::new(
+                options.refresh_token.unwrap_or_default(),
+            ))
+            .endpoints(endpoints)
+            .http_options(http::core_options(options.http)?);
+            if let Some(language) = options.accept_language {
+                builder = builder.accept_language(language);
+            }
+            builder.build()
+        })();
+        Ok(Self {
+            inner: check(env, result)?,
+        })
+    }
+
+    /// A valid auth token (cached, refreshed before expiry).
+    #[napi]
+    pub fn access_token<'env>(
+        &self,
+        env: &'env Env,
+    ) -> napi::Result<PromiseRaw<'env, AccessToken>> {
+        let client = self.inner.clone();
+        spawn(
+            env,
+            async move { client.access_token().await },
+            |_, token| Ok(AccessToken::from(token)),
+        )
+    }
+
+    /// Unacknowledged events (`GET /v1/channel/event`, 100 at most).
+    #[napi]
+    pub fn events<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Vec<ScxEvent>>> {
+        let client = self.inner.clone();
+        spawn(env, async move { client.events().await }, |_, events| {
+            Ok(events.into_iter().map(ScxEvent::from).collect())
+        })
+    }
+
+    /// Acknowledges events so they are not delivered again (`DELETE /v1/channel/event`).
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn acknowledge<'env>(
+        &self,
+        env: &'env Env,
+        event_ids: Vec<String>,
+    ) -> napi::Result<PromiseRaw<'env, ()>> {
+        let client = self.inner.clone();
+        spawn(
+            env,
+            async move { client.acknowledge(&event_ids).await },
+            |_, ()| Ok(()),
+        )
+    }
+
+    /// A sign-up link for a new seller of `channel`: `{ signUpUrl, expiresAt }`.
+    #[napi(ts_return_type = "Promise<{ signUpUrl: string; expiresAt: string }>")]
+    pub fn seller_sign_up<'env>(
+        &self,
+        env: &'env Env,
+        channel: String,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let client = self.inner.clone();
+        spawn(
+            env,
+            async move { client.seller_sign_up(&channel).await },
+            |_, link| Ok(link),
+        )
+    }
+
+    /// `{}`: nothing to show without the token.
+    #[napi(js_name = "toJSON", ts_return_type = "{}")]
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({})
+    }
+
+    /// `ScxClient`.
+    #[napi(js_name = "toString")]
+    pub fn to_string_js(&self) -> String {
+        "ScxClient".to_owned()
+    }
+}
+
+api_methods!(ScxClient);

@@ -1,0 +1,340 @@
+//! JTL-Wawi OnPremise: [`WawiClient`] (wraps [`jtl_connect::WawiClient`]) and the two-step
+//! app registration ([`register_wawi_app`], [`start_wawi_registration`]).
+
+use jtl_connect::{
+    Cancellation as CoreCancellation, PendingRegistration, RegistrationOptions, RegistrationStatus,
+    Result as CoreResult, WawiApp,
+};
+use napi::{bindgen_prelude::PromiseRaw, Env};
+use napi_derive::napi;
+
+use crate::{
+    api::api_methods,
+    convert::millis,
+    errors::check,
+    http::{self, HttpOptions},
+    runtime::spawn,
+    secret::Secret,
+};
+
+/// What `new WawiClient({...})` takes.
+#[napi(object)]
+pub struct WawiClientOptions {
+    /// The Wawi API base, e.g. `http://192.168.0.5:5883/api/eazybusiness` (plain http is
+    /// allowed: JTL-Wawi runs in the local network).
+    pub base_url: String,
+    /// The API key from the app registration.
+    pub api_key: String,
+    /// `X-AppID`: the registered app's id.
+    pub app_id: Option<String>,
+    /// `X-AppVersion`.
+    pub app_version: Option<String>,
+    /// `api-version` (default `1.0`).
+    pub api_version: Option<String>,
+    /// `X-RunAs`: act as this Wawi user.
+    pub run_as: Option<String>,
+    /// Timeouts and retries.
+    pub http: Option<HttpOptions>,
+}
+
+/// A client of a JTL-Wawi installation's REST API (`Authorization: Wawi <key>`,
+/// `api-version`, `X-AppID`, `X-AppVersion`). Paths are relative to the base URL
+/// (`"v1/items"`). Printing it never shows the key.
+#[napi]
+pub struct WawiClient {
+    pub(crate) inner: jtl_connect::WawiClient,
+}
+
+#[napi]
+impl WawiClient {
+    /// `new WawiClient({ baseUrl, apiKey, appId, appVersion, apiVersion })`.
+    #[napi(constructor)]
+    pub fn new(env: &Env, options: WawiClientOptions) -> napi::Result<Self> {
+        let result = (|| {
+            let mut builder = jtl_connect::WawiClient::builder(
+                &options.base_url,
+                jtl_connect::Secret::new(options.api_key),
+            )
+            .http_options(http::core_options(options.http)?);
+            if let Some(id) = options.app_id {
+                builder = builder.app_id(id);
+            }
+            if let Some(version) = options.app_version {
+                builder = builder.app_version(version);
+            }
+            if let Some(version) = options.api_version {
+                builder = builder.api_version(version);
+            }
+            if let Some(user) = options.run_as {
+                builder = builder.run_as(user);
+            }
+            builder.build()
+        })();
+        Ok(Self {
+            inner: check(env, result)?,
+        })
+    }
+
+    /// The base URL, ending in `/`.
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.inner.base_url().to_owned()
+    }
+
+    /// `{ baseUrl }`: no key.
+    #[napi(js_name = "toJSON", ts_return_type = "{ baseUrl: string }")]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "baseUrl": self.base_url() })
+    }
+
+    /// `WawiClient(<base url>)`.
+    #[napi(js_name = "toString")]
+    pub fn to_string_js(&self) -> String {
+        format!("WawiClient({})", self.inner.base_url())
+    }
+}
+
+api_methods!(WawiClient);
+
+/// How the app presents itself in JTL-Wawi's registration dialog.
+#[napi(object)]
+pub struct WawiAppOptions {
+    /// Unique app id, e.g. `com.example.exporter`.
+    pub app_id: String,
+    /// Name shown to the user.
+    pub display_name: String,
+    /// What the app does.
+    pub description: Option<String>,
+    /// App version.
+    pub version: String,
+    /// Who makes it.
+    pub provider_name: Option<String>,
+    /// The maker's website.
+    pub provider_website: Option<String>,
+    /// Scopes the app cannot work without, e.g. `["all.read"]`.
+    pub mandatory_scopes: Option<Vec<String>>,
+    /// Scopes the user may grant or not.
+    pub optional_scopes: Option<Vec<String>>,
+    /// App icon, base64 (PNG).
+    pub icon_base64: Option<String>,
+}
+
+impl From<WawiAppOptions> for WawiApp {
+    fn from(app: WawiAppOptions) -> Self {
+        WawiApp {
+            app_id: app.app_id,
+            display_name: app.display_name,
+            description: app.description.unwrap_or_default(),
+            version: app.version,
+            provider_name: app.provider_name.unwrap_or_default(),
+            provider_website: app.provider_website.unwrap_or_default(),
+            mandatory_scopes: app.mandatory_scopes.unwrap_or_default(),
+            optional_scopes: app.optional_scopes.unwrap_or_default(),
+            icon_base64: app.icon_base64,
+        }
+    }
+}
+
+/// How to run a registration.
+#[napi(object, object_to_js = false)]
+#[derive(Default)]
+pub struct RegistrationSettings {
+    /// The challenge code (1–30 characters); random if left out.
+    pub challenge_code: Option<String>,
+    /// Pause between polls in milliseconds (default 5000).
+    pub poll_interval_ms: Option<f64>,
+    /// Give up after this many milliseconds without a decision (default 600000).
+    pub timeout_ms: Option<f64>,
+    /// Stops the wait when cancelled (`registerWawiApp` also takes an `AbortSignal` as
+    /// `signal`).
+    pub cancellation: Option<&'static Cancellation>,
+    /// Timeouts and retries of each call.
+    pub http: Option<HttpOptions>,
+}
+
+fn registration_options(settings: RegistrationSettings) -> CoreResult<RegistrationOptions> {
+    let mut options = RegistrationOptions {
+        challenge_code: settings.challenge_code,
+        cancellation: settings.cancellation.map(|c| c.inner.clone()),
+        http: http::core_options(settings.http)?,
+        ..RegistrationOptions::default()
+    };
+    if let Some(ms) = settings.poll_interval_ms {
+        options.poll_interval = millis("pollIntervalMs", ms)?;
+    }
+    if let Some(ms) = settings.timeout_ms {
+        options.timeout = millis("timeoutMs", ms)?;
+    }
+    Ok(options)
+}
+
+/// An approved registration.
+#[napi]
+pub struct WawiRegistration {
+    inner: jtl_connect::WawiRegistration,
+}
+
+#[napi]
+impl WawiRegistration {
+    /// The app id as registered.
+    #[napi(getter)]
+    pub fn app_id(&self) -> String {
+        self.inner.app_id.clone()
+    }
+
+    /// The permanent API key: shown once, store it now (`apiKey.expose()`).
+    #[napi(getter)]
+    pub fn api_key(&self) -> Secret {
+        Secret::from(self.inner.api_key.clone())
+    }
+
+    /// The scopes the user granted.
+    #[napi(getter)]
+    pub fn granted_scopes(&self) -> Vec<String> {
+        self.inner.granted_scopes.clone()
+    }
+
+    /// `{ appId, grantedScopes }`: no key.
+    #[napi(
+        js_name = "toJSON",
+        ts_return_type = "{ appId: string; grantedScopes: string[] }"
+    )]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "appId": self.inner.app_id, "grantedScopes": self.inner.granted_scopes })
+    }
+
+    /// `WawiRegistration(<app id>)`.
+    #[napi(js_name = "toString")]
+    pub fn to_string_js(&self) -> String {
+        format!("WawiRegistration({})", self.inner.app_id)
+    }
+}
+
+/// A registration requested (step 1) and not yet decided.
+#[napi]
+pub struct WawiPendingRegistration {
+    inner: PendingRegistration,
+}
+
+#[napi]
+impl WawiPendingRegistration {
+    /// The `RegistrationRequestId`.
+    #[napi(getter)]
+    pub fn request_id(&self) -> String {
+        self.inner.request_id().to_owned()
+    }
+
+    /// Step 2, once: the registration if the user accepted it, `null` while pending.
+    /// Rejects with `JtlError` `registration_rejected` if the user rejected it.
+    #[napi(ts_return_type = "Promise<WawiRegistration | null>")]
+    pub fn poll<'env>(
+        &self,
+        env: &'env Env,
+    ) -> napi::Result<PromiseRaw<'env, Option<WawiRegistration>>> {
+        let pending = self.inner.clone();
+        spawn(env, async move { pending.poll().await }, |_, status| {
+            Ok(match status {
+                RegistrationStatus::Accepted(inner) => Some(WawiRegistration { inner }),
+                RegistrationStatus::Pending => None,
+            })
+        })
+    }
+
+    /// Polls until the user decides: resolves with the registration, rejects with
+    /// `registration_rejected`, or `timeout` (also when cancelled).
+    #[napi]
+    pub fn wait<'env>(
+        &self,
+        env: &'env Env,
+        options: Option<RegistrationSettings>,
+    ) -> napi::Result<PromiseRaw<'env, WawiRegistration>> {
+        let pending = self.inner.clone();
+        let options = registration_options(options.unwrap_or_default());
+        spawn(
+            env,
+            async move {
+                let options = options?;
+                pending
+                    .wait(
+                        options.poll_interval,
+                        options.timeout,
+                        options.cancellation.as_ref(),
+                    )
+                    .await
+            },
+            |_, inner| Ok(WawiRegistration { inner }),
+        )
+    }
+
+    /// `WawiPendingRegistration(<request id>)`.
+    #[napi(js_name = "toString")]
+    pub fn to_string_js(&self) -> String {
+        format!("WawiPendingRegistration({})", self.inner.request_id())
+    }
+}
+
+/// Step 1 alone: asks JTL-Wawi at `baseUrl` to register `app`; the user then accepts it in
+/// JTL-Wawi, and `poll()`/`wait()` of the result fetch the key.
+#[napi(js_name = "startWawiRegistration")]
+pub fn start_wawi_registration<'env>(
+    env: &'env Env,
+    base_url: String,
+    app: WawiAppOptions,
+    options: Option<RegistrationSettings>,
+) -> napi::Result<PromiseRaw<'env, WawiPendingRegistration>> {
+    let app = WawiApp::from(app);
+    let options = registration_options(options.unwrap_or_default());
+    spawn(
+        env,
+        async move { PendingRegistration::start(&base_url, &app, &options?).await },
+        |_, inner| Ok(WawiPendingRegistration { inner }),
+    )
+}
+
+/// The whole registration: request it, then wait until the user accepts it in JTL-Wawi
+/// (Admin → App registration). Resolves with the permanent API key and the granted scopes.
+#[napi(js_name = "registerWawiApp")]
+pub fn register_wawi_app<'env>(
+    env: &'env Env,
+    base_url: String,
+    app: WawiAppOptions,
+    options: Option<RegistrationSettings>,
+) -> napi::Result<PromiseRaw<'env, WawiRegistration>> {
+    let app = WawiApp::from(app);
+    let options = registration_options(options.unwrap_or_default());
+    spawn(
+        env,
+        async move { jtl_connect::register_wawi_app(&base_url, &app, options?).await },
+        |_, inner| Ok(WawiRegistration { inner }),
+    )
+}
+
+/// A flag that stops a long wait (a Wawi registration) once `cancel()` is called.
+#[napi]
+pub struct Cancellation {
+    inner: CoreCancellation,
+}
+
+#[napi]
+impl Cancellation {
+    /// A new, unset flag.
+    #[napi(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            inner: CoreCancellation::new(),
+        }
+    }
+
+    /// Sets the flag and wakes every waiter.
+    #[napi]
+    pub fn cancel(&self) {
+        self.inner.cancel();
+    }
+
+    /// Whether it is set.
+    #[napi(getter)]
+    pub fn cancelled(&self) -> bool {
+        self.inner.is_cancelled()
+    }
+}
