@@ -166,6 +166,7 @@ impl AccountStore {
     }
 
     fn open_with_key(path: &Path, key: &[u8; 32], key_source: KeySource) -> Result<Self> {
+        create_private(path)?;
         let mut conn = Connection::open(path)
             .map_err(|e| store_error(&format!("cannot open {}", path.display()), e))?;
         conn.busy_timeout(Duration::from_secs(10))
@@ -483,6 +484,25 @@ impl AccountStore {
                 elapsed_ms,
             },
         })
+    }
+}
+
+/// Creates the database file readable by its owner only (SQLite gives its -wal and -shm
+/// files the same permissions). An existing file is left as it is.
+fn create_private(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Store {
+            message: format!("cannot create {}: {e}", path.display()),
+        }),
     }
 }
 

@@ -284,6 +284,10 @@ fn the_key_file_is_created_private_and_reused() {
     let key_file = jtl_connect::store::crypto::key_file_path(&path);
     let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
+    for file in [path.clone(), path.with_extension("db-wal")] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
     drop(store);
     let again = AccountStore::open(Some(&path)).unwrap();
     assert_eq!(again.list().unwrap().len(), 1);
