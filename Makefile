@@ -8,7 +8,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 DEMO_PORT ?= 8787
 
-.PHONY: demo test test-rust test-python test-node test-browser chromium lint bench rust-toolchain emulator
+.PHONY: demo test test-rust test-python test-node test-browser chromium lint bench fuzz rust-toolchain emulator
 
 # The Accounts Integration page on the emulator: builds what it needs, prints the URL and
 # the demo credentials to paste.
@@ -45,6 +45,11 @@ chromium:
 # Criterion benchmarks against the in-process emulator (release build; not part of test).
 bench: rust-toolchain
 	cargo bench -p jtl-connect-bench
+
+# cargo-fuzz on the stable toolchain (RUSTC_BOOTSTRAP=1), FUZZ_SECONDS per target; not part of test.
+FUZZ_SECONDS ?= 30
+fuzz: rust-toolchain
+	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 lint: rust-toolchain
 	cargo fmt --all -- --check

@@ -21,6 +21,10 @@
 //! ```
 
 pub mod blocking;
+// Entry points for the fuzz targets in fuzz/: not part of the API.
+#[doc(hidden)]
+#[path = "fuzz_hooks.rs"]
+pub mod __fuzz;
 mod cancel;
 pub mod clock;
 mod cloud;

@@ -73,8 +73,8 @@ pub fn parse_page(body: Value, requested: u64) -> Result<Page> {
         _ if items.is_empty() => None,
         (Some(false), _, _) => None,
         (_, Some(next), _) if next > page_number => Some(next),
-        (Some(true), _, _) => Some(page_number + 1),
-        (None, _, Some(total)) if page_number < total => Some(page_number + 1),
+        (Some(true), _, _) => page_number.checked_add(1),
+        (None, _, Some(total)) if page_number < total => page_number.checked_add(1),
         _ => None,
     };
     Ok(Page {

@@ -6,7 +6,7 @@ pub(crate) mod errors;
 pub(crate) mod helpers;
 mod request;
 mod response;
-mod retry;
+pub(crate) mod retry;
 
 use std::{
     sync::{Arc, Mutex, Once, PoisonError},

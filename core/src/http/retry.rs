@@ -57,8 +57,9 @@ pub(crate) fn retryable_status(status: u16) -> bool {
 /// Parses `Retry-After`: delta seconds or an HTTP date (RFC 9110 §10.2.3).
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
+    // No wait is longer than ~31 years: callers add it to an Instant, which must not overflow.
     if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+        return Some(Duration::from_secs(seconds.min(1_000_000_000)));
     }
     if let Ok(seconds) = value.parse::<f64>() {
         return (seconds.is_finite() && seconds >= 0.0)

@@ -58,10 +58,15 @@ fn quote(value: &str) -> String {
 fn numeric_date(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>> {
     match claims.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => match n.as_i64() {
-            Some(seconds) => Ok(Some(seconds)),
-            // Fractional or beyond i64: whole seconds, saturating.
-            None => Ok(n.as_f64().map(|f| f.floor() as i64)),
+        Some(Value::Number(n)) => match (n.as_i64(), n.as_f64()) {
+            (Some(seconds), _) => Ok(Some(seconds)),
+            // Fractional seconds count as whole ones; beyond i64 is no date at all.
+            (None, Some(f)) if f.is_finite() && f >= i64::MIN as f64 && f < i64::MAX as f64 => {
+                Ok(Some(f.floor() as i64))
+            }
+            _ => Err(malformed(format!(
+                "claim {name}: expected a number of seconds since 1970; found {n}, beyond any date"
+            ))),
         },
         Some(other) => Err(malformed(format!(
             "claim {name}: expected a number of seconds since 1970; found {}",

@@ -116,6 +116,40 @@ pub(crate) fn split(token: &str) -> Result<Segments<'_>> {
     })
 }
 
+/// The first member name that appears twice in a top-level JSON object, if any.
+fn duplicate_member(bytes: &[u8]) -> Option<String> {
+    struct Finder;
+
+    impl<'de> serde::de::Visitor<'de> for Finder {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            let mut repeated = None;
+            // Read to the end: stopping early would make serde_json report an error.
+            while let Some(key) = map.next_key::<String>()? {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                if !seen.insert(key.clone()) && repeated.is_none() {
+                    repeated = Some(key);
+                }
+            }
+            Ok(repeated)
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde::Deserializer::deserialize_map(&mut deserializer, Finder)
+        .ok()
+        .flatten()
+}
+
 /// Decodes one base64url segment holding a JSON object.
 pub(crate) fn object(segment: &str, name: &str) -> Result<Map<String, Value>> {
     let bytes = URL_SAFE_NO_PAD.decode(segment).map_err(|_| {
@@ -124,6 +158,15 @@ pub(crate) fn object(segment: &str, name: &str) -> Result<Map<String, Value>> {
         ))
     })?;
     match serde_json::from_slice::<Value>(&bytes) {
+        // serde_json keeps the last of repeated members; a verifier and whatever reads the
+        // token after it could disagree on which one counts, so repeats are refused.
+        Ok(Value::Object(_)) if duplicate_member(&bytes).is_some() => {
+            let repeated = duplicate_member(&bytes).unwrap_or_default();
+            let shown: String = repeated.chars().take(40).collect();
+            Err(malformed(format!(
+                "expected each member of the {name} once; found {shown:?} more than once"
+            )))
+        }
         Ok(Value::Object(map)) => Ok(map),
         Ok(other) => Err(malformed(format!(
             "expected the {name} to be a JSON object; found {}",

@@ -7,11 +7,11 @@
 //! `https://api.jtl-cloud.com/account/.well-known/jwks.json`, fetched with the app's
 //! client-credentials token and cached (see [`VerifierConfig`]).
 
-mod claims;
+pub(crate) mod claims;
 mod config;
 mod decode;
-mod jwks;
-mod keys;
+pub(crate) mod jwks;
+pub(crate) mod keys;
 mod verified;
 mod verifier;
 

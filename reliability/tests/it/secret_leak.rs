@@ -1,0 +1,475 @@
+//! With every log event on (TRACE), a whole flow runs: Cloud tokens, a 401 refresh, retries,
+//! wrong credentials, session verification, SCX (including the refresh token as a query
+//! parameter), the Wawi registration, and the account store (add, update, test_connection,
+//! client). Then every log line, the `Debug` and `Display` of every object and error the flow
+//! produced, and the database files (`.db`, `-wal`, `-shm`; not the key file, which is the
+//! key) are searched for every client secret, API key, refresh token, access token and
+//! session token the flow saw, in the forms they travel in (plain, HTTP Basic, URL-encoded).
+
+use std::{
+    fmt::Debug,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use base64::{engine::general_purpose::STANDARD, Engine};
+use jtl_connect::{
+    register_wawi_app, AccountClient, AccountStore, ClientCredentials, CloudClient, HttpOptions,
+    RegistrationOptions, RetryPolicy, ScxClient, System, VerifierConfig, WawiApp, WawiClient,
+};
+use jtl_connect_reliability::{capture::Captured, report::Table};
+use jtl_emulator::{ClientSpec, Fault, Service, SessionTokenSpec};
+use serde_json::json;
+
+use crate::support::*;
+
+/// Secrets the flow handled, and every text it produced.
+#[derive(Default)]
+struct Evidence {
+    /// (what, value)
+    secrets: Vec<(String, String)>,
+    /// (what, text)
+    texts: Vec<(String, String)>,
+}
+
+impl Evidence {
+    fn secret(&mut self, what: &str, value: &str) {
+        self.secrets.push((what.to_owned(), value.to_owned()));
+    }
+
+    /// A client id and secret, also as the HTTP Basic credential they are sent as.
+    fn client_secret(&mut self, what: &str, id: &str, secret: &str) {
+        self.secret(what, secret);
+        self.secret(
+            &format!("{what} (Basic)"),
+            &STANDARD.encode(format!("{id}:{secret}")),
+        );
+    }
+
+    /// A refresh token, also URL-encoded as the form field and query parameter it travels in.
+    fn refresh_token(&mut self, what: &str, value: &str) {
+        self.secret(what, value);
+        let encoded: String = url_encode(value);
+        if encoded != value {
+            self.secret(&format!("{what} (URL-encoded)"), &encoded);
+        }
+    }
+
+    /// `Debug` and `Display` of an object or error.
+    fn show<T: Debug + std::fmt::Display>(&mut self, what: &str, value: &T) {
+        self.texts
+            .push((format!("{what} (Display)"), value.to_string()));
+        self.debug(what, value);
+    }
+
+    fn debug<T: Debug>(&mut self, what: &str, value: &T) {
+        self.texts
+            .push((format!("{what} (Debug)"), format!("{value:?}")));
+    }
+}
+
+fn url_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn http() -> HttpOptions {
+    HttpOptions {
+        timeout: Duration::from_secs(5),
+        deadline: Duration::from_secs(20),
+        retry: RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(50),
+            max_retry_after: Duration::from_secs(2),
+        },
+        ..HttpOptions::default()
+    }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!("jtl-{name}-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The database files to search, with their contents (missing files are skipped).
+fn database_files(db: &Path) -> Vec<(String, Vec<u8>)> {
+    ["", "-wal", "-shm"]
+        .iter()
+        .filter_map(|suffix| {
+            let mut name = db.as_os_str().to_os_string();
+            name.push(suffix);
+            let path = PathBuf::from(name);
+            std::fs::read(&path).ok().map(|bytes| {
+                (
+                    path.file_name().unwrap().to_string_lossy().into_owned(),
+                    bytes,
+                )
+            })
+        })
+        .collect()
+}
+
+async fn flow(evidence: &mut Evidence, db: &Path) -> Vec<(String, Vec<u8>)> {
+    let emu = emulator().await;
+    let e = evidence;
+    e.client_secret("demo client secret", emu.client_id(), emu.client_secret());
+    e.secret("demo Wawi API key", emu.wawi_api_key());
+    e.refresh_token("demo SCX refresh token", emu.scx_refresh_token());
+
+    // Cloud: token, 401 → refresh → retry, 503 → retry, errors.
+    let client = cloud(&emu, http());
+    let first = client.access_token().await.unwrap();
+    e.secret("Cloud access token 1", first.expose());
+    e.debug("AccessToken", &first);
+    emu.inject_fault(Fault::status(Service::Api, 401)).unwrap();
+    emu.inject_fault(Fault::status(Service::Api, 503)).unwrap();
+    let response = client.get("info").await.unwrap();
+    e.debug("Response", &response);
+    e.texts.push(("Response body".into(), response.text()));
+    let second = client.access_token().await.unwrap();
+    assert_ne!(first.expose(), second.expose(), "the 401 caused a refresh");
+    e.secret("Cloud access token 2", second.expose());
+    let not_found = client.get("items/999999").await.unwrap_err();
+    e.show("not_found error", &not_found);
+    emu.inject_fault(Fault::status(Service::Api, 401).times(0))
+        .unwrap();
+    let unauthorized = client.get("info").await.unwrap_err();
+    e.show("unauthorized error", &unauthorized);
+    emu.clear_faults();
+    e.secret(
+        "Cloud access token 3",
+        client.access_token().await.unwrap().expose(),
+    );
+    e.debug("CloudClient", &client);
+    e.debug("TokenCache", client.token_cache());
+
+    let wrong_secret = "leak-wrong-client-secret-5f1c0a";
+    e.client_secret("wrong client secret", emu.client_id(), wrong_secret);
+    let credentials = ClientCredentials::new(emu.client_id(), wrong_secret).unwrap();
+    e.debug("ClientCredentials", &credentials);
+    let wrong = CloudClient::builder(credentials)
+        .endpoints(endpoints(&emu))
+        .tenant_id(emu.tenant_id())
+        .http_options(http())
+        .build()
+        .unwrap();
+    let refused = wrong.get("info").await.unwrap_err();
+    e.show("invalid_credentials error", &refused);
+
+    // A client registered for the store, to change an account's secret to.
+    let custom_secret = "leak-custom-client-secret-93be27";
+    emu.register_client(ClientSpec {
+        client_id: "leak-client".into(),
+        client_secret: custom_secret.into(),
+        tenants: vec![emu.tenant_id().into()],
+        scopes: None,
+    })
+    .unwrap();
+    e.client_secret("custom client secret", "leak-client", custom_secret);
+
+    // Session tokens: one good, one tampered, one expired.
+    let verifier = client.session_verifier(VerifierConfig::default()).unwrap();
+    let session = emu
+        .mint_session_token(SessionTokenSpec::default())
+        .unwrap()
+        .token;
+    e.secret("session token", &session);
+    let claims = verifier.verify(&session).await.unwrap();
+    e.debug("SessionClaims", &claims);
+    let tampered = format!("{}x", &session[..session.len() - 1]);
+    e.secret("tampered session token", &tampered);
+    e.show(
+        "bad_signature error",
+        &verifier.verify(&tampered).await.unwrap_err(),
+    );
+    let expired = emu
+        .mint_session_token(SessionTokenSpec {
+            ttl_seconds: Some(-3600),
+            ..SessionTokenSpec::default()
+        })
+        .unwrap()
+        .token;
+    e.secret("expired session token", &expired);
+    e.show(
+        "expired error",
+        &verifier.verify(&expired).await.unwrap_err(),
+    );
+    e.debug("SessionVerifier", &verifier);
+
+    // SCX: the exchange, once with the refresh token as a query parameter (after VAL100),
+    // events, and an unknown refresh token.
+    let scx_client = scx(&emu, http());
+    emu.inject_fault(Fault::status(Service::ScxAuth, 400))
+        .unwrap();
+    scx_client.events().await.unwrap();
+    e.secret(
+        "SCX auth token",
+        scx_client.access_token().await.unwrap().expose(),
+    );
+    e.debug("ScxClient", &scx_client);
+    let unknown_refresh = "scx-rt-leak-unknown-0c9d81";
+    e.refresh_token("unknown SCX refresh token", unknown_refresh);
+    let bad_scx = ScxClient::builder(unknown_refresh)
+        .endpoints(endpoints(&emu))
+        .http_options(http())
+        .build()
+        .unwrap();
+    e.show(
+        "SCX invalid_credentials error",
+        &bad_scx.events().await.unwrap_err(),
+    );
+    let issued_refresh = emu.issue_scx_refresh_token();
+    e.refresh_token("issued SCX refresh token", &issued_refresh);
+
+    // Wawi: the registration flow, then the key in use, then a wrong key.
+    emu.update_settings(json!({ "wawi_auto_approve_ms": 100 }))
+        .unwrap();
+    let registration = register_wawi_app(
+        &emu.wawi_base(),
+        &WawiApp {
+            app_id: "com.example.leak".into(),
+            display_name: "Leak test".into(),
+            version: "1.0.0".into(),
+            mandatory_scopes: vec!["all.read".into()],
+            ..WawiApp::default()
+        },
+        RegistrationOptions {
+            challenge_code: Some("leak-challenge-code-77".into()),
+            poll_interval: Duration::from_millis(50),
+            timeout: Duration::from_secs(10),
+            http: http(),
+            ..RegistrationOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    e.secret("registered Wawi API key", registration.api_key.expose());
+    e.secret("Wawi challenge code", "leak-challenge-code-77");
+    e.debug("WawiRegistration", &registration);
+    let wawi_client = WawiClient::builder(&emu.wawi_base(), registration.api_key.clone())
+        .http_options(http())
+        .build()
+        .unwrap();
+    wawi_client.get("v1/items").await.unwrap();
+    e.debug("WawiClient", &wawi_client);
+    let wrong_key = "wawi-leak-wrong-key-3a7f";
+    e.secret("wrong Wawi API key", wrong_key);
+    let bad_wawi = WawiClient::builder(&emu.wawi_base(), wrong_key)
+        .http_options(http())
+        .build()
+        .unwrap();
+    e.show(
+        "Wawi unauthorized error",
+        &bad_wawi.get("v1/items").await.unwrap_err(),
+    );
+
+    // The account store: add, update (a new secret), test_connection, client, errors.
+    let mut store = AccountStore::open(Some(db)).unwrap();
+    store.set_http_options(http());
+    e.debug("AccountStore", &store);
+    let url = emu.url().to_owned();
+    let cloud_account = store
+        .add(
+            System::Cloud,
+            "Leak Cloud",
+            &[
+                ("client_id", emu.client_id()),
+                ("client_secret", emu.client_secret()),
+                ("tenant_id", emu.tenant_id()),
+                ("environment", &url),
+            ],
+        )
+        .unwrap();
+    let wawi_account = store
+        .add(
+            System::Wawi,
+            "Leak Wawi",
+            &[
+                ("base_url", &emu.wawi_base()),
+                ("api_key", registration.api_key.expose()),
+            ],
+        )
+        .unwrap();
+    let scx_account = store
+        .add(
+            System::Scx,
+            "Leak SCX",
+            &[("refresh_token", &issued_refresh), ("environment", &url)],
+        )
+        .unwrap();
+    let failing = store
+        .add(
+            System::Cloud,
+            "Leak wrong secret",
+            &[
+                ("client_id", emu.client_id()),
+                ("client_secret", wrong_secret),
+                ("tenant_id", emu.tenant_id()),
+                ("environment", &url),
+            ],
+        )
+        .unwrap();
+    let taken = store
+        .add(
+            System::Cloud,
+            "Leak Cloud",
+            &[
+                ("client_id", "x"),
+                ("client_secret", "leak-conflict-secret-0001"),
+            ],
+        )
+        .unwrap_err();
+    e.secret("conflicting account's secret", "leak-conflict-secret-0001");
+    e.show("conflict error", &taken);
+    let updated = store
+        .update(
+            &cloud_account.id,
+            Some("Leak Cloud (custom client)"),
+            &[
+                ("client_id", "leak-client"),
+                ("client_secret", custom_secret),
+            ],
+        )
+        .unwrap();
+    e.debug("Account (updated)", &updated);
+    for account in store.list().unwrap() {
+        e.debug("Account (list)", &account);
+        e.texts.push((
+            "Account (JSON)".into(),
+            serde_json::to_string(&account).unwrap(),
+        ));
+        let test = store.test_connection(&account.id, None).await.unwrap();
+        assert_eq!(test.ok, account.id != failing.id, "{test:?}");
+        e.debug("ConnectionTest", &test);
+        e.texts
+            .push(("ConnectionTest message".into(), test.message.clone()));
+        let account_client = store.client(&account.id, None).unwrap();
+        e.debug("AccountClient", &account_client);
+        match account_client {
+            AccountClient::Cloud(c) => {
+                if let Ok(token) = c.access_token().await {
+                    e.secret("account's Cloud access token", token.expose());
+                }
+            }
+            AccountClient::Scx(c) => {
+                e.secret(
+                    "account's SCX auth token",
+                    c.access_token().await.unwrap().expose(),
+                );
+            }
+            AccountClient::Wawi(_) => {}
+        }
+    }
+    for id in [&wawi_account.id, &scx_account.id] {
+        e.debug("Account (get)", &store.get(id).unwrap());
+    }
+    // Read while the store is open, so the WAL still holds the recent writes.
+    let mut files = database_files(db);
+    drop(store);
+    files.extend(
+        database_files(db)
+            .into_iter()
+            .map(|(name, bytes)| (format!("{name} (closed)"), bytes)),
+    );
+    files
+}
+
+#[test]
+fn a_whole_flow_leaks_no_secret() {
+    let captured = Captured::default();
+    // One thread, so every task (clients, emulator, background refreshes) logs here.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = temp_dir("leak");
+    let db = dir.join("accounts.db");
+    let mut evidence = Evidence::default();
+    let files = captured.during(|| runtime.block_on(flow(&mut evidence, &db)));
+    let log = captured.text();
+    for expected in [
+        "access token issued",
+        "401: refreshing the token once",
+        "retrying",
+        "fetched the JWKS",
+        "SCX wants the refresh token as a query parameter",
+        "SCX auth token issued",
+        "Wawi registration requested",
+    ] {
+        assert!(
+            log.contains(expected),
+            "the log lacks {expected:?}: debug logging is not on ({} lines: {log})",
+            log.lines().count()
+        );
+    }
+
+    let mut places: Vec<(String, Vec<u8>)> = vec![("log".into(), log.clone().into_bytes())];
+    places.extend(
+        evidence
+            .texts
+            .iter()
+            .map(|(what, text)| (what.clone(), text.clone().into_bytes())),
+    );
+    places.extend(files.iter().cloned());
+    let mut leaks = Vec::new();
+    for (what, secret) in &evidence.secrets {
+        assert!(secret.len() >= 8, "{what} is too short to search for");
+        for (place, bytes) in &places {
+            if bytes
+                .windows(secret.len())
+                .any(|window| window == secret.as_bytes())
+            {
+                leaks.push(format!("{what} appears in {place}"));
+            }
+        }
+    }
+
+    let mut table = Table::new("Secret-leak test", &["searched", "items", "bytes"]);
+    table.row([
+        "log lines (TRACE)".to_owned(),
+        log.lines().count().to_string(),
+        log.len().to_string(),
+    ]);
+    table.row([
+        "Debug/Display texts of objects and errors".to_owned(),
+        evidence.texts.len().to_string(),
+        evidence
+            .texts
+            .iter()
+            .map(|(_, t)| t.len())
+            .sum::<usize>()
+            .to_string(),
+    ]);
+    for (name, bytes) in &files {
+        table.row([
+            format!("database file {name}"),
+            "1".to_owned(),
+            bytes.len().to_string(),
+        ]);
+    }
+    let summary = format!(
+        "{} secrets searched for (client secrets, API keys, refresh tokens, access and session tokens, and their Basic/URL-encoded forms): {} found.",
+        evidence.secrets.len(),
+        leaks.len()
+    );
+    table.publish("secret-leak.md", &summary);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(leaks.is_empty(), "leaks:\n{}", leaks.join("\n"));
+    assert!(
+        files.iter().any(|(name, _)| name.ends_with("-wal")),
+        "the WAL was searched while the store was open"
+    );
+}
