@@ -8,7 +8,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 DEMO_PORT ?= 8787
 
-.PHONY: demo test test-rust test-python test-node test-browser chromium lint bench fuzz rust-toolchain emulator
+.PHONY: demo test test-rust test-python test-node test-kotlin test-browser chromium jvm lint bench fuzz rust-toolchain emulator
 
 # The Accounts Integration page on the emulator: builds what it needs, prints the URL and
 # the demo credentials to paste.
@@ -20,7 +20,7 @@ emulator: rust-toolchain
 	cargo build -q -p jtl-emulator
 	$(CARGO_TARGET_DIR)/debug/jtl-emulator --port $(DEMO_PORT)
 
-test: test-rust test-python test-node test-browser
+test: test-rust test-python test-node test-kotlin test-browser
 
 test-rust: rust-toolchain lint
 	cargo test
@@ -34,6 +34,14 @@ test-python: rust-toolchain
 # Node: npm ci (locked napi-rs CLI), the addon built in debug, node --test.
 test-node: rust-toolchain
 	bash node/scripts/test.sh
+
+# Kotlin (JUnit 5 through Maven) and the Swift sources: UniFFI bindings generated from the
+# cdylib in library mode (Swift tests need a Swift toolchain, which this machine lacks).
+test-kotlin: rust-toolchain jvm
+	bash bindings/uniffi/scripts/test.sh
+
+jvm:
+	@command -v mvn >/dev/null && command -v javac >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless maven; }
 
 # The accounts page in a real (Debian) Chromium driven by playwright-core.
 test-browser: rust-toolchain chromium

@@ -1,0 +1,45 @@
+//! # jtl-connect for Kotlin and Swift (UniFFI)
+//!
+//! Thin wrappers over the `jtl-connect` core crate, exported with UniFFI proc macros and
+//! turned into Kotlin and Swift by the workspace's `uniffi-bindgen` in library mode. Every
+//! behaviour lives in the core; this crate converts types and errors only.
+//!
+//! Each I/O method comes twice: a blocking one (`get`) that runs on the core's shared runtime
+//! (`jtl_connect::blocking`), and an async one (`getAsync`: Kotlin `suspend`, Swift `async`)
+//! that is spawned on that same runtime and awaited by the foreign language.
+
+// `JtlError` carries the exception's fields inline, as the foreign classes show them; it is
+// built once per failed call at the FFI boundary, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
+uniffi::setup_scaffolding!();
+
+mod cloud;
+mod endpoints;
+mod error;
+mod http;
+mod runtime;
+mod scx;
+mod session;
+mod store;
+mod token;
+mod wawi;
+
+pub use cloud::CloudClient;
+pub use endpoints::Endpoints;
+pub use error::JtlError;
+pub use http::{Header, Page, Paginator, RateLimit, Response};
+pub use scx::{ScxClient, ScxEvent};
+pub use session::{
+    decode_unverified, SessionClaims, SessionVerifier, UnverifiedToken, VerifierOptions,
+    VerifierStats,
+};
+pub use store::{Account, AccountClient, AccountStore, ConnectionTest};
+pub use token::AccessToken;
+pub use wawi::{register_wawi_app, register_wawi_app_async, WawiApp, WawiClient, WawiRegistration};
+
+/// The version of jtl-connect inside this native library.
+#[uniffi::export]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
