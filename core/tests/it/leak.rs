@@ -47,6 +47,10 @@ fn debug_logs_and_errors_carry_no_secret() {
         .unwrap();
     let mut seen_secrets: Vec<String> = Vec::new();
     let mut texts: Vec<String> = Vec::new();
+    // A second, silent dispatcher stays alive meanwhile: with only one, tracing-core asks
+    // just the thread that first reaches an event, and a parallel test without a subscriber
+    // would switch the event off for good.
+    let _silent = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     tracing::subscriber::with_default(subscriber, || {
         runtime.block_on(async {
             let emu = emulator().await;
