@@ -8,7 +8,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 DEMO_PORT ?= 8787
 
-.PHONY: demo test test-rust test-python test-node test-kotlin test-browser chromium jvm lint bench fuzz rust-toolchain emulator
+.PHONY: demo test test-rust test-python test-node test-kotlin test-browser chromium jvm lint bench bench-rust bench-python bench-node fuzz rust-toolchain emulator
 
 # The Accounts Integration page on the emulator: builds what it needs, prints the URL and
 # the demo credentials to paste.
@@ -50,9 +50,19 @@ test-browser: rust-toolchain chromium
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
-# Criterion benchmarks against the in-process emulator (release build; not part of test).
-bench: rust-toolchain
+# Benchmarks (release builds; not part of test): criterion for the Rust core, then
+# jtl-connect against its peers from Python (PyJWT, requests, httpx) and Node (jose, fetch);
+# each writes bench/*/RESULTS.md.
+bench: bench-rust bench-python bench-node
+
+bench-rust: rust-toolchain
 	cargo bench -p jtl-connect-bench
+
+bench-python: rust-toolchain
+	bash bench/python/run.sh
+
+bench-node: rust-toolchain
+	bash bench/node/run.sh
 
 # cargo-fuzz on the stable toolchain (RUSTC_BOOTSTRAP=1), FUZZ_SECONDS per target; not part of test.
 FUZZ_SECONDS ?= 30

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Python benchmarks of jtl-connect against PyJWT, requests and httpx (see bench/README.md).
+# Creates bench/python/.venv, installs the pinned peers and jtl-connect from ./python in
+# RELEASE mode (plain `pip install`, maturin's default release profile: never the dev
+# profile of `make test-python`), then runs run.py, which prints a table and writes
+# bench/python/RESULTS.md.
+#
+#   bench/python/run.sh                 # everything (~3 min after the build)
+#   bench/python/run.sh --quick         # fewer repetitions, for a smoke test
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"      # bench/python/
+root="$(cd "$here/../.." && pwd)"
+python="${PYTHON:-python3}"
+venv="$here/.venv"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+# A profile override left in the environment (python/scripts/test.sh sets --profile dev)
+# must not reach this build: benchmarks measure the optimised build.
+unset MATURIN_PEP517_ARGS
+
+step() { printf '\n== %s\n' "$*"; }
+
+if [ ! -x "$venv/bin/python" ]; then
+    step "creating $venv"
+    "$python" -c 'import sys; assert sys.version_info >= (3, 9), "Python >= 3.9 needed"'
+    "$python" -m venv "$venv"
+fi
+py="$venv/bin/python"
+
+step "peers (requirements.txt)"
+"$py" -m pip install -q -r "$here/requirements.txt"
+
+step "building and installing jtl-connect from $root/python (release)"
+started=$(date +%s)
+log="$venv/jtl-connect-build.log"
+if ! "$py" -m pip install -v --force-reinstall --no-deps "$root/python" >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    exit 1
+fi
+grep -E 'Finished .* profile' "$log" | tail -n 1 || true
+if grep -qE 'Finished `dev` profile' "$log"; then
+    echo "error: jtl-connect was built with the dev profile; benchmarks need release" >&2
+    exit 1
+fi
+echo "built and installed in $(( $(date +%s) - started )) s"
+
+step "run.py"
+cd "$here"
+"$py" run.py "$@"
