@@ -380,6 +380,12 @@ export declare class SessionVerifier {
    * with the error of fetching the keys.
    */
   verify(token: string): Promise<SessionClaims>
+  /**
+   * The claims of a token verified before and still in the cache of verified tokens
+   * (never past its `exp`), without any I/O; `null` otherwise. `verify` uses it first,
+   * so a cache hit does not pay for a round trip through the async runtime.
+   */
+  verifyCached(token: string): SessionClaims | null
   /** The JWKS URL the keys come from. */
   get jwksUrl(): string
   /** Counters since creation: JWKS fetches, signature checks, cache hits. */

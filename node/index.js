@@ -14,6 +14,14 @@ require('./lib/inspect.js')(native)
 require('./lib/paginator.js')(native)
 const { registerWawiApp, startWawiRegistration } = require('./lib/wawi.js')(native)
 
+// A token verified before is answered synchronously from the verifier's cache: the hop
+// through the async runtime costs ~50 µs, the cache lookup ~1 µs.
+const verifyAsync = native.SessionVerifier.prototype.verify
+native.SessionVerifier.prototype.verify = function verify(token) {
+  const hit = typeof token === 'string' ? this.verifyCached(token) : null
+  return hit ? Promise.resolve(hit) : verifyAsync.call(this, token)
+}
+
 module.exports = {
   // Clients and their results
   CloudClient: native.CloudClient,

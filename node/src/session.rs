@@ -191,6 +191,21 @@ impl SessionVerifier {
         )
     }
 
+    /// The claims of a token verified before and still in the cache of verified tokens
+    /// (never past its `exp`), without any I/O; `null` otherwise. `verify` uses it first,
+    /// so a cache hit does not pay for a round trip through the async runtime.
+    #[napi]
+    pub fn verify_cached<'env>(
+        &self,
+        env: &'env Env,
+        token: String,
+    ) -> napi::Result<Option<SessionClaims<'env>>> {
+        self.inner
+            .verify_cached(&token)
+            .map(|claims| SessionClaims::new(env, claims))
+            .transpose()
+    }
+
     /// The JWKS URL the keys come from.
     #[napi(getter)]
     pub fn jwks_url(&self) -> String {

@@ -21,7 +21,7 @@ use super::{
     decode::{self, malformed, Segments},
     jwks::{JwksCache, JwksOptions},
     keys::{json_kind, KeySet},
-    verified::VerifiedCache,
+    verified::{Digest32, VerifiedCache},
 };
 use crate::{
     endpoints::parse_url, fingerprint, http::Auth, CloudClient, Error, Result, TokenInvalidReason,
@@ -140,6 +140,24 @@ impl SessionVerifier {
         &self.inner.config
     }
 
+    /// The claims of `token` if it was verified before and is still in the cache of verified
+    /// tokens (never past its `exp`), without any I/O or signature check; `None` otherwise
+    /// (then call [`SessionVerifier::verify`]). Lets bindings answer cache hits without
+    /// a round trip through the async runtime.
+    pub fn verify_cached(&self, token: &str) -> Option<SessionClaims> {
+        let cache = self.inner.verified.as_ref()?;
+        if token.len() > self.inner.config.max_token_bytes {
+            return None;
+        }
+        self.cached(cache, &VerifiedCache::digest(token))
+    }
+
+    fn cached(&self, cache: &VerifiedCache, digest: &Digest32) -> Option<SessionClaims> {
+        let hit = cache.get(digest, self.inner.config.clock.now())?;
+        self.inner.cache_hits.fetch_add(1, Ordering::Relaxed);
+        Some(SessionClaims::clone(&hit))
+    }
+
     /// The JWKS URL the keys come from.
     pub fn jwks_url(&self) -> &Url {
         self.inner.jwks.url()
@@ -172,9 +190,8 @@ impl SessionVerifier {
             .as_ref()
             .map(|cache| (cache, VerifiedCache::digest(token)));
         if let Some((cache, digest)) = &digest {
-            if let Some(hit) = cache.get(digest, config.clock.now()) {
-                self.inner.cache_hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(SessionClaims::clone(&hit));
+            if let Some(hit) = self.cached(cache, digest) {
+                return Ok(hit);
             }
         }
         let segments = decode::split(token)?;

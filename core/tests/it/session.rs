@@ -757,3 +757,34 @@ async fn clones_share_keys_and_claims_map_is_complete() {
     assert_eq!(v.stats().jwks_fetches, 1);
     assert_eq!(emu.stats().get(Service::Jwks), 1);
 }
+
+#[tokio::test]
+async fn verify_cached_answers_only_what_was_verified_and_is_still_valid() {
+    let emu = emulator().await;
+    let client = cloud(&emu);
+    let verifier =
+        jtl_connect::SessionVerifier::new(&client, jtl_connect::VerifierConfig::default()).unwrap();
+    let minted = emu
+        .mint_session_token(jtl_emulator::SessionTokenSpec::default())
+        .unwrap();
+    assert!(
+        verifier.verify_cached(&minted.token).is_none(),
+        "nothing verified yet"
+    );
+    let claims = verifier.verify(&minted.token).await.unwrap();
+    assert_eq!(verifier.verify_cached(&minted.token), Some(claims));
+    assert!(verifier.verify_cached("x.y.z").is_none());
+    let off = jtl_connect::SessionVerifier::new(
+        &client,
+        jtl_connect::VerifierConfig {
+            verified_cache_size: 0,
+            ..jtl_connect::VerifierConfig::default()
+        },
+    )
+    .unwrap();
+    off.verify(&minted.token).await.unwrap();
+    assert!(
+        off.verify_cached(&minted.token).is_none(),
+        "no cache, no answer"
+    );
+}
