@@ -115,6 +115,8 @@ fn add(global: &Global, args: &AddArgs) -> CliResult {
         )
         .with_exit(exit::INPUT));
     }
+    // Every other field is checked before the secret is asked for.
+    system.check_fields(&borrowed(&fields)).map_err(local)?;
     let secret_field = system.secret_field();
     let secret = read_secret(
         &format!("{secret_field} for {system} account {:?}", args.name.trim()),

@@ -98,6 +98,21 @@ fn add_refuses_bad_input() {
     assert!(missing.stderr.contains("client_id"), "{}", missing.stderr);
     missing.no_secret("s3cret-value");
 
+    // Without --secret-stdin and without a terminal, a missing field is still reported
+    // first: the fields are checked before the secret is asked for.
+    let before_prompt = run_with(
+        h.cmd(&["accounts", "add", "jtl-cloud", "x", "--environment", &url]),
+        "",
+    )
+    .expect(exit::INPUT);
+    assert!(
+        before_prompt
+            .stderr
+            .starts_with("error [invalid_input]: client_id"),
+        "{}",
+        before_prompt.stderr
+    );
+
     let foreign = run_with(
         h.cmd(&[
             "accounts",

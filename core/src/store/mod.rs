@@ -104,6 +104,22 @@ impl fmt::Debug for AccountStore {
     }
 }
 
+impl System {
+    /// Checks non-secret fields the way [`AccountStore::add`] does (known names, required
+    /// ones present, URL/environment/boolean formats), leaving the secret aside: a caller can
+    /// validate a form before asking for the secret.
+    pub fn check_fields(self, fields: &[(&str, &str)]) -> Result<()> {
+        let secret = self.secret_field();
+        let mut with_secret: Vec<(&str, &str)> = fields
+            .iter()
+            .copied()
+            .filter(|(n, _)| *n != secret)
+            .collect();
+        with_secret.push((secret, "placeholder"));
+        check_fields(self, &with_secret, None).map(|_| ())
+    }
+}
+
 /// The per-user default database path: `$JTL_CONNECT_DB`, else
 /// `$XDG_DATA_HOME/jtl-connect/accounts.db` (Linux), `~/Library/Application Support/...`
 /// (macOS), `%APPDATA%\jtl-connect\accounts.db` (Windows).

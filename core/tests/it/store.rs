@@ -191,6 +191,13 @@ fn bad_input_names_the_field() {
         assert!(err.to_string().starts_with(field), "{field}: {err}");
     }
     assert!(store.list().unwrap().is_empty(), "nothing was stored");
+    // The same checks without the secret, for forms that ask for it last.
+    assert!(System::Cloud.check_fields(&[("client_id", "a")]).is_ok());
+    let err = System::Cloud
+        .check_fields(&[("tenant_id", "t")])
+        .unwrap_err();
+    assert!(err.to_string().starts_with("client_id"), "{err}");
+    assert!(System::Wawi.check_fields(&[("base_url", "nope")]).is_err());
     assert_eq!(
         System::parse("jtl-erp").unwrap_err().code(),
         "invalid_input"
