@@ -28,3 +28,11 @@ impl Default for Owner {
         Self::current()
     }
 }
+
+/// Drops `in_flight` in a forked child: work in flight at fork() ran on the parent's runtime
+/// and never ends here. Called off the caches' fast paths, since getpid is a system call.
+pub(crate) fn forget_if_forked<T>(owner: &mut Owner, in_flight: &mut Option<T>) {
+    if owner.changed() {
+        *in_flight = None;
+    }
+}

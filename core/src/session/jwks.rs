@@ -35,7 +35,7 @@ use super::keys::{parse_jwks, KeySet};
 use crate::{
     clock::Clock,
     error::ApiDetail,
-    fork::Owner,
+    fork::{self, Owner},
     http::{Auth, Call, Flavor, Transport},
     Error, Result,
 };
@@ -115,18 +115,11 @@ impl JwksCache {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        let mut state = self
-            .inner
+        self.inner
             .state
             .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if state.owner.changed() {
-            // A fetch in flight at fork() ran on the parent's runtime: it never ends here.
-            state.in_flight = None;
-        }
-        state
+            .unwrap_or_else(PoisonError::into_inner)
     }
-
     fn now(&self) -> SystemTime {
         self.inner.options.clock.now()
     }
@@ -147,16 +140,20 @@ impl JwksCache {
                 if now < set.fresh_until {
                     return Ok(set.clone());
                 }
+            }
+            let state: &mut State = &mut state;
+            fork::forget_if_forked(&mut state.owner, &mut state.in_flight);
+            if let Some(set) = &state.keys {
                 // The endpoint failed recently: keep serving the stale keys without asking
                 // again before the cooldown is over.
-                let failing = state.failed_at.is_some() && self.cooling_down(&state, now);
+                let failing = state.failed_at.is_some() && self.cooling_down(state, now);
                 if failing && state.in_flight.is_none() && now < set.stale_until {
                     return Ok(set.clone());
                 }
             }
             match &state.in_flight {
                 Some(flight) => flight.clone(),
-                None => self.start(&mut state, now),
+                None => self.start(state, now),
             }
         };
         match flight.await {
@@ -176,6 +173,8 @@ impl JwksCache {
     pub(crate) async fn refetch(&self, seen: &Arc<KeySet>) -> Result<Option<Arc<KeySet>>> {
         let flight = {
             let mut state = self.lock();
+            let state: &mut State = &mut state;
+            fork::forget_if_forked(&mut state.owner, &mut state.in_flight);
             if let Some(current) = &state.keys {
                 if !Arc::ptr_eq(current, seen) {
                     return Ok(Some(current.clone()));
@@ -185,10 +184,10 @@ impl JwksCache {
                 Some(flight) => flight.clone(),
                 None => {
                     let now = self.now();
-                    if self.cooling_down(&state, now) {
+                    if self.cooling_down(state, now) {
                         return Ok(None);
                     }
-                    self.start(&mut state, now)
+                    self.start(state, now)
                 }
             }
         };

@@ -21,7 +21,12 @@ use rand::Rng;
 use tracing::{debug, warn};
 
 use super::{AccessToken, IssuedToken, TokenSource};
-use crate::{clock::Clock, clock::SystemClock, fork::Owner, Error, Result};
+use crate::{
+    clock::Clock,
+    clock::SystemClock,
+    fork::{self, Owner},
+    Error, Result,
+};
 
 /// How a [`TokenCache`] schedules refreshes.
 #[derive(Clone, Debug)]
@@ -98,16 +103,10 @@ impl TokenCache {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        let mut state = self
-            .inner
+        self.inner
             .state
             .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if state.owner.changed() {
-            // A refresh in flight at fork() ran on the parent's runtime: it never ends here.
-            state.in_flight = None;
-        }
-        state
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// A valid token: the cached one, or a new one (one request for all concurrent callers).
@@ -119,20 +118,24 @@ impl TokenCache {
                 if now < cached.refresh_at {
                     return Ok(cached.token.clone());
                 }
+            }
+            let state: &mut State = &mut state;
+            fork::forget_if_forked(&mut state.owner, &mut state.in_flight);
+            if let Some(cached) = &state.current {
                 if now < cached.usable_until {
                     let token = cached.token.clone();
                     let paused = state.paused_until.is_some_and(|until| now < until);
                     if state.in_flight.is_none() && !paused {
                         debug!(token = %token.fingerprint(), "refreshing in the background");
                         // Runs on its own task; nobody needs to wait for it.
-                        drop(self.start(&mut state));
+                        drop(self.start(state));
                     }
                     return Ok(token);
                 }
             }
             match &state.in_flight {
                 Some(flight) => flight.clone(),
-                None => self.start(&mut state),
+                None => self.start(state),
             }
         };
         flight.await
