@@ -506,6 +506,22 @@ export interface AccountStoreOptions {
   http?: HttpOptions
 }
 
+/** One system an account can belong to, as `accountSystems()` lists it. */
+export interface AccountSystem {
+  /** `jtl-cloud`, `jtl-wawi` or `jtl-scx`. */
+  system: 'jtl-cloud' | 'jtl-wawi' | 'jtl-scx'
+  /** The fields its accounts take, secret included, in camelCase (`clientId`, `baseUrl`). */
+  fields: Array<string>
+  /** The field that holds the secret (`clientSecret`, `apiKey`, `refreshToken`). */
+  secretField: string
+}
+
+/**
+ * The systems of the account store and the fields each takes (core's table), e.g. to
+ * build a form: `[{ system: 'jtl-cloud', fields: ['clientId', ...], secretField: 'clientSecret' }, ...]`.
+ */
+export declare function accountSystems(): Array<AccountSystem>
+
 /** What `toJSON()` of a [`CloudClient`] shows: no secret. */
 export interface CloudClientInfo {
   /** The client id. */

@@ -849,6 +849,7 @@ module.exports.SessionVerifier = nativeBinding.SessionVerifier
 module.exports.WawiClient = nativeBinding.WawiClient
 module.exports.WawiPendingRegistration = nativeBinding.WawiPendingRegistration
 module.exports.WawiRegistration = nativeBinding.WawiRegistration
+module.exports.accountSystems = nativeBinding.accountSystems
 module.exports.decodeUnverified = nativeBinding.decodeUnverified
 module.exports.registerWawiApp = nativeBinding.registerWawiApp
 module.exports.startEmulator = nativeBinding.startEmulator

@@ -45,6 +45,7 @@ module.exports = {
   Cancellation: native.Cancellation,
   // Connected accounts
   AccountStore: native.AccountStore,
+  accountSystems: native.accountSystems,
   // Errors
   JtlError: errors.JtlError,
   ERROR_CODES: errors.ERROR_CODES,

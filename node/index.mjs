@@ -23,6 +23,7 @@ export const {
   WawiPendingRegistration,
   Cancellation,
   AccountStore,
+  accountSystems,
   JtlError,
   ERROR_CODES,
   TOKEN_INVALID_REASONS,

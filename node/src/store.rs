@@ -364,3 +364,29 @@ impl AccountStore {
         format!("AccountStore({})", self.path())
     }
 }
+
+/// One system an account can belong to, as `accountSystems()` lists it.
+#[napi(object)]
+pub struct AccountSystem {
+    /// `jtl-cloud`, `jtl-wawi` or `jtl-scx`.
+    #[napi(ts_type = "'jtl-cloud' | 'jtl-wawi' | 'jtl-scx'")]
+    pub system: String,
+    /// The fields its accounts take, secret included, in camelCase (`clientId`, `baseUrl`).
+    pub fields: Vec<String>,
+    /// The field that holds the secret (`clientSecret`, `apiKey`, `refreshToken`).
+    pub secret_field: String,
+}
+
+/// The systems of the account store and the fields each takes (core's table), e.g. to
+/// build a form: `[{ system: 'jtl-cloud', fields: ['clientId', ...], secretField: 'clientSecret' }, ...]`.
+#[napi]
+pub fn account_systems() -> Vec<AccountSystem> {
+    System::ALL
+        .into_iter()
+        .map(|system| AccountSystem {
+            system: system.as_str().to_owned(),
+            fields: system.field_names().into_iter().map(camel_case).collect(),
+            secret_field: camel_case(system.secret_field()),
+        })
+        .collect()
+}
