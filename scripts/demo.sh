@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: the Accounts Integration page on the emulator of JTL's servers.
 # Builds what it needs, starts the emulator and the page (SQLite in ./.data), prints the
-# URL and the demo credentials to paste, and stops both on Ctrl-C.
+# page's access link (with its token: the page opens only from it) and the demo credentials
+# to paste, and stops both on Ctrl-C. JTL_CONNECT_PAGE_TOKEN set beforehand is used as is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -23,10 +24,14 @@ for _ in $(seq 50); do
 done
 url=$(head -1 "$log" | awk '{print $3}')
 [ -n "$url" ] || { echo "the emulator did not start:" >&2; cat "$log" >&2; exit 1; }
+# The page's access token: without it every /api/ request is 401.
+export JTL_CONNECT_PAGE_TOKEN="${JTL_CONNECT_PAGE_TOKEN:-$(node -p "require('node:crypto').randomBytes(24).toString('base64url')")}"
 
 cat <<MSG
 
-  Accounts Integration page:  http://127.0.0.1:$PAGE_PORT/
+  Accounts Integration page:  http://127.0.0.1:$PAGE_PORT/?token=$JTL_CONNECT_PAGE_TOKEN
+                              (open this link: it signs the browser in; scripts send
+                              Authorization: Bearer $JTL_CONNECT_PAGE_TOKEN)
   JTL emulator:               $url
 
   Add the demo account: Select "JTL Cloud", then paste
@@ -35,8 +40,8 @@ cat <<MSG
     Client Secret  demo-client-secret
     Tenant ID      00000000-0000-4000-8000-000000000001
     Environment    $url
-  and press the green "Add account" button: the account appears under
-  Connected Accounts and turns "connected".
+  and press the green "Add account" button: the page tests the connection,
+  and the account appears under Connected Accounts as "Connected".
 
   The database is .data/accounts.db (secrets encrypted with .data/accounts.db.key).
   Stop with Ctrl-C.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The browser test of the Accounts Integration page, as `make test-browser` runs it: the
 # Node package built from ./node, this example's locked dependencies (playwright-core, which
-# drives the system's Chromium; no browser download), then node --test.
+# drives the system's Chromium, no browser download; axe-core), then node --test.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -12,9 +12,10 @@ chromium="${CHROMIUM_PATH:-$(command -v chromium || true)}"
 [ -n "$chromium" ] || { echo "chromium not found: run 'make chromium' (Debian: apt-get install chromium)" >&2; exit 1; }
 export CHROMIUM_PATH="$chromium"
 
-if ! ls "$root"/node/*.node >/dev/null 2>&1; then
-  (cd "$root/node" && npm ci --loglevel=error && npm run --silent build)
-fi
+# Always build the addon (cargo is incremental): a stale one would lack what the page uses.
+(cd "$root/node" && { [ -d node_modules ] || npm ci --loglevel=error; } && npm run --silent build)
 cd "$here"
 npm ci --loglevel=error
-node --test test/
+# http.test.js: the security rules over raw HTTP; page.test.js: the page in Chromium
+# (screenshots to docs/accounts-page-*.png).
+node --test test/*.test.js
