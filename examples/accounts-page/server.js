@@ -18,6 +18,12 @@
 // - Test answers ok, an error code and the page's own sentence: never the target's text.
 // - Secrets are write-only (the store never returns them); a strict CSP forbids inline
 //   script, and the page renders data with textContent only.
+//
+// API (JSON; Bearer or cookie + X-CSRF-Token): GET /api/systems (the systems table),
+// GET /api/accounts, GET /api/accounts/:id, POST /api/accounts { system, name, fields },
+// PUT /api/accounts/:id { name?, fields? }, DELETE /api/accounts/:id, POST /api/accounts/:id/test.
+// POST and PUT test the connection first and answer 422 connection_failed (nothing saved)
+// when it fails, unless the body says saveAnyway: true; test: false skips the test.
 'use strict';
 
 const http = require('node:http');
@@ -30,6 +36,7 @@ const { validateForm } = require('./public/validate.js');
 
 const PUBLIC = path.join(__dirname, 'public');
 const BODY_LIMIT = 64 * 1024;
+const MAX_SESSIONS = 64;
 const STATIC = new Map([
   ['app.js', 'text/javascript; charset=utf-8'],
   ['validate.js', 'text/javascript; charset=utf-8'],
@@ -453,6 +460,13 @@ function createServer(store, options = {}) {
     checkForm(systems, system, { name: body.name, fields }, true);
     const before = publicAccount(existing, lastTests).fields;
     checkSecretMove(table, before, fields);
+    // A destination sent unchanged (the form sends every field) is left out, so the store
+    // never sees a no-op as a move (it, too, wants the secret again for a real one).
+    for (const spec of table.fields.filter((f) => f.destination)) {
+      if (Object.hasOwn(fields, spec.name) && normalizeDestination(spec, fields[spec.name]) === normalizeDestination(spec, before[spec.name])) {
+        delete fields[spec.name];
+      }
+    }
     const changes = { fields };
     if (typeof body.name === 'string') changes.name = body.name.trim();
     const secret = fields[table.secretField];
@@ -504,6 +518,8 @@ function createServer(store, options = {}) {
           if (!sameSecret(given, token)) return send(res, 401, page401(port));
           const id = crypto.randomBytes(32).toString('base64url');
           sessions.set(id, crypto.randomBytes(32).toString('base64url'));
+          // Each opening of the link is a session; keep the newest MAX_SESSIONS.
+          while (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value);
           return send(res, 303, '', {
             Location: '/',
             'Set-Cookie': `jtl_page_${port}=${id}; Path=/; HttpOnly; SameSite=Strict`,

@@ -101,6 +101,16 @@ test('the start URL sets an HttpOnly, SameSite=Strict session cookie and drops t
   assert.equal(form.status, 415);
 });
 
+test('each opening of the link is a session; only the newest 64 are kept', async () => {
+  const open = async () => (await call('GET', `/?token=${page.token}`)).headers['set-cookie'][0].split(';')[0];
+  const first = await open();
+  assert.equal((await call('GET', '/api/systems', { headers: { Cookie: first } })).status, 200);
+  let last;
+  for (let i = 0; i < 64; i += 1) last = await open();
+  assert.equal((await call('GET', '/api/systems', { headers: { Cookie: first } })).status, 401, 'the oldest is gone');
+  assert.equal((await call('GET', '/api/systems', { headers: { Cookie: last } })).status, 200);
+});
+
 test('scripts send Authorization: Bearer and need no CSRF token', async () => {
   const response = await api('POST', '/api/accounts', { system: 'jtl-scx', name: 'Bearer SCX', test: false, fields: { refresh_token: 'r' } });
   assert.equal(response.status, 201, response.text);
@@ -182,6 +192,10 @@ test('moving a secret without the secret is 422 on the secret field, and nothing
     // With the secret in the same request, the move is allowed.
     const withSecret = await api('PUT', `/api/accounts/${scx.json.account.id}`, { fields: { sandbox: 'true', refresh_token: 't2' }, test: false });
     assert.equal(withSecret.status, 200, withSecret.text);
+    // The form sends every field: unchanged destinations (absent = default) need no secret.
+    const plain = await api('POST', '/api/accounts', { system: 'jtl-scx', name: 'SCX plain', test: false, fields: { refresh_token: 't' } });
+    const resent = await api('PUT', `/api/accounts/${plain.json.account.id}`, { name: 'SCX plain 2', fields: { sandbox: 'false', environment: '' }, test: false });
+    assert.equal(resent.status, 200, resent.text);
     assert.deepEqual(attacker.seen, [], 'no request reached the new destination');
   } finally {
     attacker.close();
