@@ -337,6 +337,8 @@ function askDelete() {
   const account = state.accounts.find((a) => a.id === state.selectedId);
   if (!account || state.busy) return;
   $('#confirm-text').textContent = `Delete the account “${account.name}”? This cannot be undone.`;
+  // Escape closes without a value, which would leave the last one ("delete") standing.
+  $('#confirm-delete').returnValue = '';
   $('#confirm-delete').showModal();
 }
 

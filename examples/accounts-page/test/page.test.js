@@ -284,6 +284,14 @@ test('keyboard only: delete asks first, cancel keeps the account, focus returns'
   assert.equal(await status(), `Account “${name}” deleted.`, 'still there a second later');
   assert.equal(await focused(), 'account-list', 'focus back on the list');
   await checkAxe(page, 'after delete');
+  // Escape after an earlier confirmed delete still keeps the account.
+  await page.keyboard.press('Enter');
+  const kept = await page.inputValue('#name');
+  await tabTo('#delete-button');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(300);
+  assert.equal(await option(kept).count(), 1, 'Escape never deletes');
 });
 
 test('at 390 px: one column, the sidebar is a top bar, no sideways scrolling', async () => {
