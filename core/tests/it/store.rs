@@ -263,7 +263,7 @@ async fn a_wrong_master_key_is_refused_and_changes_nothing() {
     add_cloud(&store(&path), &emu, "Shop");
     let before = std::fs::read(&path).unwrap();
     let err = AccountStore::open_with_master_key(&path, &[8; 32]).unwrap_err();
-    assert_eq!(err.code(), "store");
+    assert_eq!(err.code(), "config");
     assert!(err.to_string().contains("master key"), "{err}");
     assert!(
         std::fs::read(&path).unwrap() == before,
@@ -462,7 +462,7 @@ fn schema_versions_are_migrated_and_newer_ones_refused() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
     let err = AccountStore::open_with_master_key(&path, &KEY).unwrap_err();
