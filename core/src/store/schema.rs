@@ -119,3 +119,63 @@ fn seal_whole_rows(tx: &Transaction<'_>, cipher: &Cipher) -> Result<()> {
     .map_err(|e| store_error("migration: cannot write the key check", e))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::{params, Connection};
+
+    use super::super::{AccountStore, System};
+    use super::*;
+
+    /// A database as schema 1 wrote it: secrets sealed to id and system only.
+    #[test]
+    fn schema_1_rows_are_resealed_whole() {
+        let dir = std::env::temp_dir().join(format!("jtl-schema-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("accounts.db");
+        let key = [5u8; 32];
+        let cipher = Cipher::new(&key);
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('key_check', ?1)",
+            [cipher
+                .seal(b"jtl-connect master key check v1", "meta:key_check")
+                .unwrap()],
+        )
+        .unwrap();
+        let sealed = cipher
+            .seal(b"refresh-token-1", "account:id-1:jtl-scx")
+            .unwrap();
+        conn.execute(
+            "INSERT INTO accounts VALUES ('id-1', 'jtl-scx', 'S', '{\"sandbox\":\"true\"}', ?1, NULL, 1, 1)",
+            params![sealed],
+        )
+        .unwrap();
+        drop(conn);
+        // A wrong key changes nothing, not even the schema version.
+        assert_eq!(
+            AccountStore::open_with_master_key(&path, &[6; 32])
+                .unwrap_err()
+                .code(),
+            "config"
+        );
+        let version: i64 = Connection::open(&path)
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 1);
+        let store = AccountStore::open_with_master_key(&path, &key).unwrap();
+        let row = store.backend.by_id("id-1").unwrap().unwrap();
+        let (system, fields, secret) = store.keys().open(&row).unwrap();
+        assert_eq!(system, System::Scx);
+        assert_eq!(fields["sandbox"], "true");
+        assert_eq!(secret.expose(), "refresh-token-1");
+        assert_eq!(store.key_generation(), 1);
+        drop(store);
+        // Migrated once: the second open finds schema 2 and the same key.
+        let store = AccountStore::open_with_master_key(&path, &key).unwrap();
+        assert_eq!(store.list().unwrap().len(), 1);
+    }
+}
