@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,13 +112,32 @@ def _requests(emulator: Emulator) -> int:
     return sum(stats.get(s, 0) for s in ("token", "api", "jwks", "scx_auth", "scx", "wawi"))
 
 
+def _sql(path: Path, query: str, *params: str) -> list[list[Any]]:
+    """Runs one statement on the database file in another process, as anyone with write
+    access but no key can. (Not in this process: its sqlite3 module is another SQLite
+    library than the store's, and two libraries on one file break each other's locks.)"""
+    script = (
+        "import json, sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1])\n"
+        "rows = conn.execute(sys.argv[2], sys.argv[3:]).fetchall()\n"
+        "conn.commit()\n"
+        "print(json.dumps(rows))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, os.fspath(path), query, *params],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows: list[list[Any]] = json.loads(done.stdout)
+    return rows
+
+
 def _edit_field(path: Path, account_id: str, field: str, value: str) -> None:
-    """Edits a field in the database file, as anyone with write access but no key can."""
-    with sqlite3.connect(path) as conn:
-        (fields,) = conn.execute("SELECT fields FROM accounts WHERE id = ?", (account_id,)).fetchone()
-        changed = {**json.loads(fields), field: value}
-        conn.execute("UPDATE accounts SET fields = ? WHERE id = ?", (json.dumps(changed), account_id))
-    conn.close()
+    """Edits a field in the database file."""
+    [[fields]] = _sql(path, "SELECT fields FROM accounts WHERE id = ?", account_id)
+    changed = {**json.loads(fields), field: value}
+    _sql(path, "UPDATE accounts SET fields = ? WHERE id = ?", json.dumps(changed), account_id)
 
 
 def test_a_field_edited_in_the_file_is_refused_and_nothing_is_sent(
@@ -172,14 +193,20 @@ def test_moving_a_destination_needs_the_secret_again(
 
 
 def test_link_local_destinations_are_refused(store: AccountStore) -> None:
-    for url in ("http://169.254.169.254/latest/meta-data", "http://[fe80::1]/", "http://metadata.google.internal/"):
+    for url in (
+        "http://169.254.169.254/latest/meta-data",
+        "http://[fe80::1]/",
+        "http://metadata.google.internal/",
+    ):
         with pytest.raises(jtl_connect.InvalidInputError) as caught:
             store.add("jtl-wawi", "Metadata", base_url=url, api_key="k")
         assert str(caught.value).startswith("base_url: link-local")
     store.add("jtl-wawi", "LAN", base_url="http://192.168.0.5:5883/api/eazybusiness", api_key="k")
 
 
-def test_connection_test_reports_status_and_no_body(store: AccountStore, emulator: Emulator) -> None:
+def test_connection_test_reports_status_and_no_body(
+    store: AccountStore, emulator: Emulator
+) -> None:
     wawi = store.add("jtl-wawi", "Warehouse", base_url=emulator.wawi_url, api_key="wrong")
     test = store.test_connection(wawi.id)
     assert not test.ok and test.code == "unauthorized" and test.status == 401
@@ -193,9 +220,7 @@ def test_key_rotation(tmp_path: Path, emulator: Emulator) -> None:
     wawi = store.add(
         "jtl-wawi", "Warehouse", base_url=emulator.wawi_url, api_key=emulator.wawi_api_key
     )
-    with sqlite3.connect(path) as conn:
-        (backup,) = conn.execute("SELECT secret FROM accounts").fetchone()
-    conn.close()
+    [[backup]] = _sql(path, "SELECT hex(secret) FROM accounts")
     new_key = bytes(range(1, 33))
     assert store.key_generation == 1
     assert store.rotate_master_key(new_key) == {"generation": 2, "resealed": 1, "unreadable": 0}
@@ -204,9 +229,7 @@ def test_key_rotation(tmp_path: Path, emulator: Emulator) -> None:
         AccountStore(path, master_key=KEY)
     with pytest.raises(jtl_connect.InvalidInputError):
         store.rotate_master_key()
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE accounts SET secret = ?", (backup,))
-    conn.close()
+    _sql(path, f"UPDATE accounts SET secret = X'{backup}'")
     with pytest.raises(jtl_connect.StoreError):
         AccountStore(path, master_key=new_key).test_connection(wawi.id)
 
