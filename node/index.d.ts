@@ -45,6 +45,7 @@ export type {
   EndpointsOptions,
   FaultOptions,
   HttpOptions,
+  KeyRotation,
   MintedSessionToken,
   Page,
   PageOptions,
