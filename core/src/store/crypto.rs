@@ -17,8 +17,8 @@ use chacha20poly1305::{
 };
 use zeroize::Zeroizing;
 
-pub use super::files::key_file_path;
 use super::files;
+pub use super::files::key_file_path;
 use crate::{credentials::optional_env_var, Error, Result, Secret};
 
 const NONCE_LEN: usize = 24;
@@ -80,7 +80,6 @@ impl Cipher {
             .ok()
             .map(Zeroizing::new)
     }
-
 }
 
 /// Parses a master key: 32 bytes as base64 (standard or URL-safe) or as 64 hex digits.
@@ -238,6 +237,12 @@ pub(crate) fn random_key() -> Zeroizing<[u8; 32]> {
     let mut key = Zeroizing::new([0u8; 32]);
     OsRng.fill_bytes(key.as_mut());
     key
+}
+
+/// Parses a master key given as text (32 bytes as base64, or 64 hex digits), as
+/// `JTL_CONNECT_MASTER_KEY` and key files hold it; `origin` names it in errors.
+pub fn parse_master_key(text: &str, origin: &str) -> Result<Zeroizing<[u8; 32]>> {
+    parse_key(text, origin)
 }
 
 /// A master key as base64, the form `JTL_CONNECT_MASTER_KEY` and key files take.

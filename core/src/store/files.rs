@@ -94,13 +94,14 @@ pub(crate) fn create_key_file(path: &Path) -> Result<Zeroizing<[u8; 32]>> {
     let _ = fs::remove_file(&temp);
     match linked {
         Ok(()) => Ok(key),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_key_file(path)?
-            .ok_or_else(|| {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            read_key_file(path)?.ok_or_else(|| {
                 Error::config(format!(
                     "the key file {} vanished while it was created",
                     path.display()
                 ))
-            }),
+            })
+        }
         Err(e) => Err(Error::Store {
             message: format!("cannot create the key file {}: {e}", path.display()),
         }),

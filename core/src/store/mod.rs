@@ -33,7 +33,9 @@ pub use crypto::KeySource;
 pub use files::{default_path, DB_VAR};
 pub use systems::System;
 
-use crate::{clock::unix_seconds, CloudClient, Error, HttpOptions, Result, ScxClient, Secret, WawiClient};
+use crate::{
+    clock::unix_seconds, CloudClient, Error, HttpOptions, Result, ScxClient, Secret, WawiClient,
+};
 use crypto::{Cipher, RowView};
 use sql::{Backend, KeyCheck, Refused, Row, Sqlite};
 use systems::{build_client, check_destination_change, check_fields};

@@ -106,9 +106,9 @@ fn describe(error: &Error, system: System, host: &str) -> String {
     match error {
         Error::InvalidCredentials { .. } => format!("{host} refused the {secret}{status}"),
         Error::Unauthorized { .. } => format!("{host} did not accept the {secret}{status}"),
-        Error::Forbidden { .. } => format!(
-            "{host} denied access{status}: a missing scope, or no access to the tenant"
-        ),
+        Error::Forbidden { .. } => {
+            format!("{host} denied access{status}: a missing scope, or no access to the tenant")
+        }
         Error::NotFound { .. } => {
             format!("{host} has no such service{status}: check the address or environment")
         }

@@ -83,7 +83,14 @@ fn seal_whole_rows(tx: &Transaction<'_>, cipher: &Cipher) -> Result<()> {
             .map_err(|e| store_error("migration: cannot read the accounts", e))?;
         let mapped = statement
             .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
             })
             .map_err(|e| store_error("migration: cannot read the accounts", e))?;
         mapped

@@ -117,7 +117,10 @@ fn generation(tx: &Transaction<'_>) -> Result<Option<i64>> {
 }
 
 /// `Err(Refused::Rotated)` unless the store is still at `expected`.
-fn same_generation(tx: &Transaction<'_>, expected: i64) -> Result<std::result::Result<(), Refused>> {
+fn same_generation(
+    tx: &Transaction<'_>,
+    expected: i64,
+) -> Result<std::result::Result<(), Refused>> {
     Ok(match generation(tx)? {
         Some(current) if current != expected => Err(Refused::Rotated(current)),
         _ => Ok(()),
@@ -353,8 +356,7 @@ impl Backend for Sqlite {
         let count = rows.len();
         for row in rows {
             let resealed = reseal(row)?;
-            update_row(&tx, &resealed)
-                .map_err(|e| store_error("cannot re-seal an account", e))?;
+            update_row(&tx, &resealed).map_err(|e| store_error("cannot re-seal an account", e))?;
         }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('generation', ?1)

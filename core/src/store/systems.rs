@@ -147,6 +147,31 @@ impl System {
         check_fields(self, &with_secret, None).map(|_| ())
     }
 
+    /// The first destination field that `given` would change on an account whose fields are
+    /// `current` (values compared after the store's normalisation), or `None`: a caller such
+    /// as a command line asks for the secret again before it calls
+    /// [`AccountStore::update`](super::AccountStore::update). Invalid values are errors, as
+    /// in `update`.
+    pub fn moved_destination(
+        self,
+        current: &BTreeMap<String, String>,
+        given: &[(&str, &str)],
+    ) -> Result<Option<&'static str>> {
+        let secret = self.secret_field();
+        let given: Vec<(&str, &str)> = given
+            .iter()
+            .copied()
+            .filter(|(n, _)| *n != secret)
+            .collect();
+        let (after, _) = check_fields(self, &given, Some(current))?;
+        Ok(self
+            .fields()
+            .iter()
+            .filter(|f| f.destination)
+            .find(|f| current.get(f.name) != after.get(f.name))
+            .map(|f| f.name))
+    }
+
     /// Names of the fields this system takes, secret included.
     pub fn field_names(self) -> Vec<&'static str> {
         self.fields().iter().map(|f| f.name).collect()

@@ -734,10 +734,7 @@ async fn moving_a_destination_needs_the_secret_again() {
         )
         .unwrap();
     assert_eq!(moved.fields["environment"], "qa");
-    assert_eq!(
-        System::Scx.destination_fields(),
-        ["sandbox", "environment"]
-    );
+    assert_eq!(System::Scx.destination_fields(), ["sandbox", "environment"]);
 }
 
 #[test]
@@ -863,7 +860,10 @@ async fn key_rotation_reseals_every_row_and_old_ciphertexts_stop_opening() {
         .unwrap_err();
     assert_eq!(err.code(), "config", "{err}");
     assert!(err.to_string().contains("rotated"), "{err}");
-    assert_eq!(other_handle.client(&wawi.id, None).unwrap_err().code(), "config");
+    assert_eq!(
+        other_handle.client(&wawi.id, None).unwrap_err().code(),
+        "config"
+    );
     // A ciphertext from before the rotation (a restored backup row) is refused.
     edit_row(&path, &wawi.id, "secret = ?1", "");
     rusqlite::Connection::open(&path)
@@ -875,7 +875,10 @@ async fn key_rotation_reseals_every_row_and_old_ciphertexts_stop_opening() {
         .unwrap();
     let err = reopened.test_connection(&wawi.id, None).await.unwrap_err();
     assert_eq!(err.code(), "store");
-    assert!(err.to_string().contains("changed outside the store"), "{err}");
+    assert!(
+        err.to_string().contains("changed outside the store"),
+        "{err}"
+    );
     // Even rotating back to the first key does not revive it: the generation moved on.
     let back = reopened.rotate_master_key(Some(&KEY)).unwrap();
     assert_eq!((back.generation, back.resealed, back.unreadable), (3, 1, 1));
@@ -931,15 +934,22 @@ fn racing_keys_on_a_new_store_never_both_get_in() {
                     barrier.wait();
                     let opened = AccountStore::open_with_master_key(&path, &[k + 1; 32]);
                     opened.map(|s| {
-                        s.add(System::Scx, &format!("by key {k}"), &[("refresh_token", "t")])
-                            .unwrap();
+                        s.add(
+                            System::Scx,
+                            &format!("by key {k}"),
+                            &[("refresh_token", "t")],
+                        )
+                        .unwrap();
                         k
                     })
                 })
             })
             .collect();
         let outcomes: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
-        let winners: Vec<u8> = outcomes.iter().filter_map(|o| o.as_ref().ok().copied()).collect();
+        let winners: Vec<u8> = outcomes
+            .iter()
+            .filter_map(|o| o.as_ref().ok().copied())
+            .collect();
         assert_eq!(winners.len(), 1, "trial {trial}: {outcomes:?}");
         for err in outcomes.iter().filter_map(|o| o.as_ref().err()) {
             assert_eq!(err.code(), "config", "trial {trial}: {err}");

@@ -181,16 +181,46 @@ async fn edited_fields(attacks: &mut Attacks) {
         ("environment", emu.url()),
     ];
     let cases: [(&str, System, &str, String); 5] = [
-        ("Wawi base_url edited in the file", System::Wawi, "base_url", evil.url.clone()),
-        ("Cloud environment edited in the file", System::Cloud, "environment", evil.url.clone()),
-        ("Cloud client_id edited in the file", System::Cloud, "client_id", "attacker-client".into()),
-        ("SCX environment edited in the file", System::Scx, "environment", evil.url.clone()),
-        ("SCX sandbox flag added in the file", System::Scx, "sandbox", "true".into()),
+        (
+            "Wawi base_url edited in the file",
+            System::Wawi,
+            "base_url",
+            evil.url.clone(),
+        ),
+        (
+            "Cloud environment edited in the file",
+            System::Cloud,
+            "environment",
+            evil.url.clone(),
+        ),
+        (
+            "Cloud client_id edited in the file",
+            System::Cloud,
+            "client_id",
+            "attacker-client".into(),
+        ),
+        (
+            "SCX environment edited in the file",
+            System::Scx,
+            "environment",
+            evil.url.clone(),
+        ),
+        (
+            "SCX sandbox flag added in the file",
+            System::Scx,
+            "sandbox",
+            "true".into(),
+        ),
     ];
     for (i, (attack, system, field, value)) in cases.into_iter().enumerate() {
         let id = match system {
             System::Wawi => wawi.id.clone(),
-            System::Cloud => store.add(system, &format!("c{i}"), &cloud_fields).unwrap().id,
+            System::Cloud => {
+                store
+                    .add(system, &format!("c{i}"), &cloud_fields)
+                    .unwrap()
+                    .id
+            }
             System::Scx => store.add(system, &format!("s{i}"), &scx_fields).unwrap().id,
         };
         let before_requests = requests(&emu);
@@ -198,12 +228,11 @@ async fn edited_fields(attacks: &mut Attacks) {
         edit_field(&path, &id, field, &value);
         let fresh = AccountStore::open_with_master_key(&path, &KEY).unwrap();
         let result = fresh.test_connection(&id, None).await;
-        let named = result
-            .as_ref()
-            .err()
-            .is_some_and(|e| e.to_string().contains("changed outside the store") && e.to_string().contains(&id));
-        let sent = (requests(&emu) - before_requests) as usize
-            + (evil.connections() - before_connections);
+        let named = result.as_ref().err().is_some_and(|e| {
+            e.to_string().contains("changed outside the store") && e.to_string().contains(&id)
+        });
+        let sent =
+            (requests(&emu) - before_requests) as usize + (evil.connections() - before_connections);
         let held = matches!(&result, Err(e) if e.code() == "store") && named && sent == 0;
         attacks.record(attack, outcome(&result), format!("{sent} requests"), held);
     }
@@ -281,7 +310,10 @@ fn key_race_threads(attacks: &mut Attacks) {
             })
             .collect();
         let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
-        let winners: Vec<[u8; 32]> = results.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
+        let winners: Vec<[u8; 32]> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok().copied())
+            .collect();
         if winners.len() != 1 {
             two_in += 1;
         }
@@ -446,10 +478,34 @@ async fn destination_change_without_secret(attacks: &mut Attacks) {
         )
         .unwrap();
     let cases: [(&str, &str, &str, &str, &str); 4] = [
-        ("update: Wawi base_url moved, no api_key", &wawi.id, "base_url", &evil.url, "api_key"),
-        ("update: Cloud environment moved, no client_secret", &cloud.id, "environment", &evil.url, "client_secret"),
-        ("update: SCX environment moved, no refresh_token", &scx.id, "environment", &evil.url, "refresh_token"),
-        ("update: SCX sandbox switched on, no refresh_token", &scx.id, "sandbox", "true", "refresh_token"),
+        (
+            "update: Wawi base_url moved, no api_key",
+            &wawi.id,
+            "base_url",
+            &evil.url,
+            "api_key",
+        ),
+        (
+            "update: Cloud environment moved, no client_secret",
+            &cloud.id,
+            "environment",
+            &evil.url,
+            "client_secret",
+        ),
+        (
+            "update: SCX environment moved, no refresh_token",
+            &scx.id,
+            "environment",
+            &evil.url,
+            "refresh_token",
+        ),
+        (
+            "update: SCX sandbox switched on, no refresh_token",
+            &scx.id,
+            "sandbox",
+            "true",
+            "refresh_token",
+        ),
     ];
     for (attack, id, field, value, secret_field) in cases {
         let before = requests(&emu);
@@ -486,7 +542,10 @@ fn link_local_destinations(attacks: &mut Attacks) {
     let lan = store.add(
         System::Wawi,
         "LAN",
-        &[("base_url", "http://192.168.0.5:5883/api/eazybusiness"), ("api_key", "k")],
+        &[
+            ("base_url", "http://192.168.0.5:5883/api/eazybusiness"),
+            ("api_key", "k"),
+        ],
     );
     attacks.record(
         "control: Wawi on the merchant's LAN over http://",
@@ -504,7 +563,11 @@ fn link_local_destinations(attacks: &mut Attacks) {
         let cloud = store.add(
             System::Cloud,
             url,
-            &[("client_id", "c"), ("client_secret", "s"), ("environment", url)],
+            &[
+                ("client_id", "c"),
+                ("client_secret", "s"),
+                ("environment", url),
+            ],
         );
         let direct = WawiClient::builder(url, "k").build().map(|_| ());
         let endpoints = Endpoints::emulator(url).map(|_| ());
