@@ -72,12 +72,15 @@ pub(crate) fn migrate(tx: &Transaction<'_>, current: i64, cipher: &Cipher) -> Re
         .map_err(|e| store_error("cannot record the schema version", e))
 }
 
+/// id, system, name, fields, sealed secret, hint.
+type V1Row = (String, String, String, String, Vec<u8>, Option<String>);
+
 /// Schema 1 sealed only the secret to its id and system: re-seal every row whole (generation
 /// 1), and the key check in its schema 2 form. A row whose secret does not open keeps its old
 /// ciphertext, so it fails as "changed outside the store" when used instead of failing the
 /// whole migration.
 fn seal_whole_rows(tx: &Transaction<'_>, cipher: &Cipher) -> Result<()> {
-    let rows: Vec<(String, String, String, String, Vec<u8>, Option<String>)> = {
+    let rows: Vec<V1Row> = {
         let mut statement = tx
             .prepare("SELECT id, system, name, fields, secret, secret_hint FROM accounts")
             .map_err(|e| store_error("migration: cannot read the accounts", e))?;

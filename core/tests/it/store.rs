@@ -567,7 +567,8 @@ async fn a_field_edited_in_the_file_is_refused_and_nothing_is_sent() {
         )
         .unwrap();
     // (account, column edit) pairs; each must be refused before any client exists.
-    let edits: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Edit<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let edits: Vec<Edit> = vec![
         (
             &wawi.id,
             Box::new(|| edit_field(&path, &wawi.id, "base_url", &evil.url)),
@@ -687,7 +688,8 @@ async fn moving_a_destination_needs_the_secret_again() {
         .add(System::Scx, "SCX", &[("refresh_token", "t")])
         .unwrap();
     // (account, the change, the secret field the error must name)
-    let cases: [(&str, Vec<(&str, &str)>, &str); 5] = [
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: [Case; 5] = [
         (&wawi.id, vec![("base_url", &evil.url)], "api_key"),
         (&cloud.id, vec![("environment", &evil.url)], "client_secret"),
         (&cloud.id, vec![("environment", "")], "client_secret"),
