@@ -56,7 +56,10 @@ export declare class AccountStore {
   find(system: 'jtl-cloud' | 'jtl-wawi' | 'jtl-scx', name: string): Promise<Account | undefined | null>
   /**
    * Changes an account: a new `name`, and the given `fields` (an empty string clears an
-   * optional field; the secret stays unless a new one is given).
+   * optional field; the secret stays unless a new one is given). Changing where the secret
+   * is sent (`environment`, `baseUrl`, `sandbox`) needs the secret again in the same call,
+   * else it rejects with `invalid_input` and a message starting with the secret field's
+   * name (`api_key: required again when base_url changes: ...`).
    */
   update(id: string, changes: { name?: string; fields?: Record<string, string | boolean> }): Promise<Account>
   /** Deletes an account; rejects with `not_found`. */
@@ -72,6 +75,14 @@ export declare class AccountStore {
    * for Wawi, the auth exchange for SCX); resolves with ok or the error code.
    */
   testConnection(id: string, tenantId?: string | undefined | null): Promise<ConnectionTest>
+  /** The store's key generation (1 when new; each rotation adds one). */
+  get keyGeneration(): number
+  /**
+   * Re-seals every account under a new 32-byte master key (`newKey`; left out with a key
+   * file, a random key replaces the file's). Rows from before stop opening; other handles
+   * on the store reject with `config` until reopened with the new key.
+   */
+  rotateMasterKey(newKey?: Uint8Array | undefined | null): Promise<KeyRotation>
   /** `{ path }`. */
   toJSON(): { path: string }
   /** `AccountStore(<path>)`. */
@@ -555,9 +566,11 @@ export interface CloudClientOptions {
 export interface ConnectionTest {
   /** Whether the account could authenticate and call the service. */
   ok: boolean
+  /** The HTTP status of the answer that decided the outcome, when there was one. */
+  status?: number
   /** The error code when not ok. */
   code?: string
-  /** What was done, or what went wrong (never a secret). */
+  /** What was done, or what went wrong: never a secret, never the target's answer. */
   message: string
   /** How long it took, in milliseconds. */
   elapsedMs: number
@@ -709,6 +722,16 @@ export interface HttpOptions {
   maxRetryAfterMs?: number
   /** `User-Agent` sent with every request. */
   userAgent?: string
+}
+
+/** The outcome of `rotateMasterKey`. */
+export interface KeyRotation {
+  /** The store's new key generation. */
+  generation: number
+  /** Accounts re-sealed under the new key. */
+  resealed: number
+  /** Accounts left as they were because they had been changed outside the store. */
+  unreadable: number
 }
 
 /** A minted session token. */

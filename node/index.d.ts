@@ -47,6 +47,7 @@ export type {
   EndpointsOptions,
   FaultOptions,
   HttpOptions,
+  KeyRotation,
   MintedSessionToken,
   Page,
   PageOptions,

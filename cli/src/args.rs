@@ -81,6 +81,17 @@ pub(crate) enum AccountsCommand {
     Delete(DeleteArgs),
     /// Test an account: get a token and call the service.
     Test(TestArgs),
+    /// Rotate the master key: re-seal every account under a new key (with a key file, a new
+    /// random key replaces it; with JTL_CONNECT_MASTER_KEY, give the new key on stdin).
+    RotateKey(RotateKeyArgs),
+}
+
+/// `accounts rotate-key`
+#[derive(Debug, Args)]
+pub(crate) struct RotateKeyArgs {
+    /// Read the new key (32 bytes as base64 or 64 hex digits) from the first line of stdin.
+    #[arg(long)]
+    pub(crate) new_key_stdin: bool,
 }
 
 /// The non-secret fields of an account, as flags.

@@ -211,6 +211,7 @@ pub(crate) fn parse_url_with(what: &str, value: &str, plain_http_anywhere: bool)
             "{what}: credentials must not be part of the URL; pass them as credentials"
         )));
     }
+    refuse_link_local(what, value, &url)?;
     match url.scheme() {
         "https" => Ok(url),
         "http" if plain_http_anywhere || is_loopback(&url) => Ok(url),
@@ -230,6 +231,39 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
     }
+}
+
+/// Refuses link-local and cloud metadata destinations (169.254.0.0/16, fe80::/10, the
+/// metadata hosts): a secret sent there reaches the machine's metadata service, which hands
+/// out cloud credentials, never JTL. The `url` crate has already normalised the host
+/// (decimal and hex IPv4 forms, IPv6 compression), so the checks see the real address.
+fn refuse_link_local(what: &str, value: &str, url: &Url) -> Result<()> {
+    let refused = match url.host() {
+        Some(url::Host::Ipv4(ip)) => is_link_local_v4(ip),
+        Some(url::Host::Ipv6(ip)) => {
+            let segments = ip.segments();
+            (segments[0] & 0xffc0) == 0xfe80
+                // AWS's IPv6 metadata address.
+                || ip == std::net::Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)
+                || ip.to_ipv4_mapped().is_some_and(is_link_local_v4)
+        }
+        Some(url::Host::Domain(domain)) => {
+            let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+            domain == "metadata" || domain.starts_with("metadata.")
+        }
+        None => false,
+    };
+    if refused {
+        return Err(Error::invalid_input(format!(
+            "{what}: link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, metadata.*) are never a destination; found {value:?}"
+        )));
+    }
+    Ok(())
+}
+
+fn is_link_local_v4(ip: std::net::Ipv4Addr) -> bool {
+    // 100.100.100.200 is Alibaba Cloud's metadata service.
+    ip.is_link_local() || ip == std::net::Ipv4Addr::new(100, 100, 100, 200)
 }
 
 #[cfg(test)]
@@ -294,5 +328,39 @@ mod tests {
             .unwrap();
         assert_eq!(custom.api_base().as_str(), "https://proxy.example/erp/v2/");
         assert_eq!(custom.name(), "custom");
+    }
+
+    #[test]
+    fn link_local_and_metadata_destinations_are_refused() {
+        for url in [
+            "http://169.254.169.254/latest/meta-data",
+            "https://169.254.0.1",
+            "http://2852039166/",
+            "http://0xa9fea9fe/",
+            "http://[fe80::1]/",
+            "https://[febf::1]/",
+            "http://[::ffff:169.254.169.254]/",
+            "http://[fd00:ec2::254]/",
+            "http://100.100.100.200/",
+            "http://metadata.google.internal/computeMetadata/v1/",
+            "https://metadata.google.internal./",
+            "http://metadata/",
+            "https://METADATA.example/",
+        ] {
+            let err = parse_url_with("base_url", url, true).unwrap_err();
+            assert_eq!(err.code(), "invalid_input", "{url}");
+            assert!(err.to_string().starts_with("base_url: link-local"), "{err}");
+            assert!(Endpoints::emulator(url).is_err(), "{url}");
+        }
+        for url in [
+            "http://192.168.0.5:5883/api/eazybusiness",
+            "http://10.0.0.7/",
+            "https://metadatas.example/",
+            "https://my-metadata.example/",
+            "https://[fec0::1]/",
+        ] {
+            assert!(parse_url_with("base_url", url, true).is_ok(), "{url}");
+        }
+        assert!(Endpoints::emulator("http://127.0.0.1:8787").is_ok());
     }
 }

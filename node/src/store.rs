@@ -76,12 +76,25 @@ impl<'env> Account<'env> {
 pub struct ConnectionTest {
     /// Whether the account could authenticate and call the service.
     pub ok: bool,
+    /// The HTTP status of the answer that decided the outcome, when there was one.
+    pub status: Option<u32>,
     /// The error code when not ok.
     pub code: Option<String>,
-    /// What was done, or what went wrong (never a secret).
+    /// What was done, or what went wrong: never a secret, never the target's answer.
     pub message: String,
     /// How long it took, in milliseconds.
     pub elapsed_ms: f64,
+}
+
+/// The outcome of `rotateMasterKey`.
+#[napi(object)]
+pub struct KeyRotation {
+    /// The store's new key generation.
+    pub generation: i64,
+    /// Accounts re-sealed under the new key.
+    pub resealed: f64,
+    /// Accounts left as they were because they had been changed outside the store.
+    pub unreadable: f64,
 }
 
 /// `fields` (an object, camelCase or snake_case keys; strings, numbers or booleans) as the
@@ -264,7 +277,10 @@ impl AccountStore {
     }
 
     /// Changes an account: a new `name`, and the given `fields` (an empty string clears an
-    /// optional field; the secret stays unless a new one is given).
+    /// optional field; the secret stays unless a new one is given). Changing where the secret
+    /// is sent (`environment`, `baseUrl`, `sandbox`) needs the secret again in the same call,
+    /// else it rejects with `invalid_input` and a message starting with the secret field's
+    /// name (`api_key: required again when base_url changes: ...`).
     #[napi]
     pub fn update<'env>(
         &self,
@@ -344,9 +360,49 @@ impl AccountStore {
             |_, test| {
                 Ok(ConnectionTest {
                     ok: test.ok,
+                    status: test.status.map(u32::from),
                     code: test.code,
                     message: test.message,
                     elapsed_ms: test.elapsed_ms as f64,
+                })
+            },
+        )
+    }
+
+    /// The store's key generation (1 when new; each rotation adds one).
+    #[napi(getter)]
+    pub fn key_generation(&self) -> i64 {
+        self.inner.key_generation()
+    }
+
+    /// Re-seals every account under a new 32-byte master key (`newKey`; left out with a key
+    /// file, a random key replaces the file's). Rows from before stop opening; other handles
+    /// on the store reject with `config` until reopened with the new key.
+    #[napi(ts_return_type = "Promise<KeyRotation>")]
+    pub fn rotate_master_key<'env>(
+        &self,
+        env: &'env Env,
+        new_key: Option<Uint8Array>,
+    ) -> napi::Result<PromiseRaw<'env, KeyRotation>> {
+        let store = self.inner.clone();
+        let key = new_key.map(|key| key.to_vec());
+        spawn(
+            env,
+            blocking(move || {
+                let key: Option<[u8; 32]> = key
+                    .map(|key| {
+                        key.as_slice().try_into().map_err(|_| {
+                            invalid(format!("newKey: expected 32 bytes; found {}", key.len()))
+                        })
+                    })
+                    .transpose()?;
+                store.rotate_master_key(key.as_ref())
+            }),
+            |_, rotation| {
+                Ok(KeyRotation {
+                    generation: rotation.generation,
+                    resealed: rotation.resealed as f64,
+                    unreadable: rotation.unreadable as f64,
                 })
             },
         )

@@ -7,7 +7,25 @@ const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 const util = require('node:util')
+const { execFileSync } = require('node:child_process')
 const { jtl, rejection } = require('./helpers.js')
+
+// Runs one SQL statement on the database file in another process (python3's sqlite3), as
+// anyone with write access but no master key can; returns the rows.
+function sql(db, query, ...params) {
+  const script = 'import json, sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nrows = c.execute(sys.argv[2], sys.argv[3:]).fetchall()\nc.commit()\nprint(json.dumps(rows))'
+  return JSON.parse(execFileSync('python3', ['-c', script, db, query, ...params], { encoding: 'utf8' }))
+}
+
+function editField(db, id, field, value) {
+  const [[fields]] = sql(db, 'SELECT fields FROM accounts WHERE id = ?', id)
+  sql(db, 'UPDATE accounts SET fields = ? WHERE id = ?', JSON.stringify({ ...JSON.parse(fields), [field]: value }), id)
+}
+
+const requests = (emulator) => {
+  const stats = emulator.stats()
+  return ['token', 'api', 'jwks', 'scx_auth', 'scx', 'wawi'].reduce((n, s) => n + (stats[s] || 0), 0)
+}
 
 test('AccountStore', async (t) => {
   const emulator = await jtl.startEmulator()
@@ -65,8 +83,67 @@ test('AccountStore', async (t) => {
     assert.equal((await rejection(store.add('jtl-nope', 'x', {}))).code, 'invalid_input')
     assert.equal((await rejection(store.add('jtl-cloud', 'No secret', { clientId: 'a' }))).code, 'invalid_input')
     const wrong = await rejection(jtl.AccountStore.open(path.join(dir, 'accounts.db'), { masterKey: Buffer.alloc(32, 8) }))
-    assert.equal(wrong.code, 'store')
+    assert.equal(wrong.code, 'config')
     assert.equal((await rejection(jtl.AccountStore.open(path.join(dir, 'other.db'), { masterKey: Buffer.alloc(5) }))).code, 'invalid_input')
     assert.match(util.inspect(store), /AccountStore/)
+  })
+
+  await t.test('a field edited in the file is a store error, and nothing is sent', async () => {
+    const db = path.join(dir, 'edited.db')
+    const edited = await jtl.AccountStore.open(db, { masterKey: key })
+    const wawi = await edited.add('jtl-wawi', 'Warehouse', { baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey })
+    const cloud = await edited.add('jtl-cloud', 'Shop', { clientId: emulator.clientId, clientSecret: emulator.clientSecret, environment: emulator.url })
+    editField(db, wawi.id, 'base_url', 'http://127.0.0.1:9/attacker')
+    editField(db, cloud.id, 'environment', 'http://127.0.0.1:9')
+    const before = requests(emulator)
+    const fresh = await jtl.AccountStore.open(db, { masterKey: key })
+    for (const account of [wawi, cloud]) {
+      const err = await rejection(fresh.testConnection(account.id))
+      assert.equal(err.code, 'store')
+      assert.match(err.message, /changed outside the store/)
+      assert.ok(err.message.includes(account.id), err.message)
+      assert.equal((await rejection(fresh.client(account.id))).code, 'store')
+    }
+    assert.equal(requests(emulator), before, 'no request was sent')
+  })
+
+  await t.test('moving a destination needs the secret again; link-local is refused', async () => {
+    const wawi = await store.add('jtl-wawi', 'Moved', { baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey })
+    const err = await rejection(store.update(wawi.id, { fields: { baseUrl: 'http://127.0.0.1:9/elsewhere' } }))
+    assert.equal(err.code, 'invalid_input')
+    assert.match(err.message, /^api_key: required again when base_url changes/)
+    assert.equal((await store.get(wawi.id)).fields.baseUrl, emulator.wawiBase.replace(/\/$/, ''))
+    const moved = await store.update(wawi.id, { fields: { baseUrl: 'http://192.168.0.5:5883/api', apiKey: 'new-key' } })
+    assert.equal(moved.fields.baseUrl, 'http://192.168.0.5:5883/api')
+    for (const url of ['http://169.254.169.254/latest/meta-data', 'http://[fe80::1]/', 'http://metadata.google.internal/']) {
+      const refused = await rejection(store.add('jtl-wawi', 'Metadata', { baseUrl: url, apiKey: 'k' }))
+      assert.equal(refused.code, 'invalid_input')
+      assert.match(refused.message, /^base_url: link-local/)
+    }
+  })
+
+  await t.test('testConnection reports status and code, never the body', async () => {
+    const wawi = await store.add('jtl-wawi', 'Wrong key', { baseUrl: emulator.wawiBase, apiKey: 'wrong' })
+    const result = await store.testConnection(wawi.id)
+    assert.equal(result.ok, false)
+    assert.equal(result.status, 401)
+    assert.equal(result.code, 'unauthorized')
+    assert.match(result.message, /did not accept the API key/)
+  })
+
+  await t.test('key rotation: old ciphertexts and the old key stop working', async () => {
+    const db = path.join(dir, 'rotated.db')
+    const rotated = await jtl.AccountStore.open(db, { masterKey: key })
+    const wawi = await rotated.add('jtl-wawi', 'Warehouse', { baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey })
+    const [[backup]] = sql(db, 'SELECT hex(secret) FROM accounts')
+    assert.equal(rotated.keyGeneration, 1)
+    const newKey = Buffer.alloc(32, 9)
+    assert.deepEqual(await rotated.rotateMasterKey(newKey), { generation: 2, resealed: 1, unreadable: 0 })
+    assert.equal((await rotated.testConnection(wawi.id)).ok, true)
+    assert.equal((await rejection(jtl.AccountStore.open(db, { masterKey: key }))).code, 'config')
+    assert.equal((await rejection(rotated.rotateMasterKey())).code, 'invalid_input')
+    sql(db, `UPDATE accounts SET secret = X'${backup}'`)
+    const reopened = await jtl.AccountStore.open(db, { masterKey: newKey })
+    assert.equal((await rejection(reopened.testConnection(wawi.id))).code, 'store')
   })
 })

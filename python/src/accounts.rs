@@ -110,13 +110,19 @@ impl ConnectionTest {
         self.inner.ok
     }
 
+    /// The HTTP status of the answer that decided the outcome, when there was one.
+    #[getter]
+    fn status(&self) -> Option<u16> {
+        self.inner.status
+    }
+
     /// The error code when not ok.
     #[getter]
     fn code(&self) -> Option<&str> {
         self.inner.code.as_deref()
     }
 
-    /// What was done, or what went wrong (never a secret).
+    /// What was done, or what went wrong: never a secret, never the target's answer.
     #[getter]
     fn message(&self) -> &str {
         &self.inner.message
@@ -134,8 +140,11 @@ impl ConnectionTest {
 
     fn __repr__(&self) -> String {
         format!(
-            "ConnectionTest(ok={}, code={}, message={}, elapsed_ms={})",
+            "ConnectionTest(ok={}, status={}, code={}, message={}, elapsed_ms={})",
             if self.inner.ok { "True" } else { "False" },
+            self.inner
+                .status
+                .map_or_else(|| "None".to_owned(), |s| s.to_string()),
             repr_opt(self.inner.code.as_deref()),
             repr_str(&self.inner.message),
             self.inner.elapsed_ms
@@ -297,6 +306,8 @@ impl AccountStore {
 
     /// Changes an account: a new `name` if given, and the fields given as keyword arguments
     /// (an empty value clears an optional field; the secret stays unless a new one is given).
+    /// Changing where the secret is sent (`environment`, `base_url`, `sandbox`) needs the
+    /// secret again in the same call, else `InvalidInputError` naming the secret field.
     #[pyo3(signature = (id, name=None, **fields))]
     fn update(
         &self,
@@ -356,6 +367,31 @@ impl AccountStore {
         tenant_id: Option<&str>,
     ) -> PyResult<ConnectionTest> {
         block(py, self.inner.test_connection(id, tenant_id)).map(|inner| ConnectionTest { inner })
+    }
+
+    /// The store's key generation (1 when new; each rotation adds one).
+    #[getter]
+    fn key_generation(&self) -> i64 {
+        self.inner.key_generation()
+    }
+
+    /// Re-seals every account under a new 32-byte master key (`new_key`; left out with a
+    /// key file, a random key replaces the file's). Rows from before stop opening. Returns
+    /// `{"generation", "resealed", "unreadable"}`.
+    #[pyo3(signature = (new_key=None))]
+    fn rotate_master_key(&self, py: Python<'_>, new_key: Option<&[u8]>) -> PyResult<Json> {
+        let key: Option<[u8; 32]> = new_key
+            .map(|k| {
+                k.try_into().map_err(|_| {
+                    errors::invalid_input(
+                        py,
+                        format!("new_key: expected 32 bytes; found {}", k.len()),
+                    )
+                })
+            })
+            .transpose()?;
+        let rotation = self.run(py, |store| store.rotate_master_key(key.as_ref()))?;
+        Ok(Json(serde_json::to_value(rotation).unwrap_or_default()))
     }
 
     fn __repr__(&self) -> String {

@@ -34,7 +34,7 @@ pub use session::{
     decode_unverified, SessionClaims, SessionVerifier, UnverifiedToken, VerifierOptions,
     VerifierStats,
 };
-pub use store::{Account, AccountClient, AccountStore, ConnectionTest};
+pub use store::{Account, AccountClient, AccountStore, ConnectionTest, KeyRotation};
 pub use token::AccessToken;
 pub use wawi::{register_wawi_app, register_wawi_app_async, WawiApp, WawiClient, WawiRegistration};
 

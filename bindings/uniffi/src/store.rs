@@ -51,9 +51,11 @@ impl From<jtl_connect::Account> for Account {
 pub struct ConnectionTest {
     /// Whether the account could authenticate and call the service.
     pub ok: bool,
+    /// The HTTP status of the answer that decided the outcome, when there was one.
+    pub status: Option<u16>,
     /// The error code when not ok.
     pub code: Option<String>,
-    /// What was done, or what went wrong (never a secret).
+    /// What was done, or what went wrong: never a secret, never the target's answer.
     pub message: String,
     /// How long it took, in milliseconds.
     pub elapsed_ms: u64,
@@ -63,11 +65,35 @@ impl From<jtl_connect::ConnectionTest> for ConnectionTest {
     fn from(test: jtl_connect::ConnectionTest) -> Self {
         Self {
             ok: test.ok,
+            status: test.status,
             code: test.code,
             message: test.message,
             elapsed_ms: test.elapsed_ms,
         }
     }
+}
+
+/// The outcome of `rotateMasterKey`.
+#[derive(Clone, Debug, uniffi::Record)]
+pub struct KeyRotation {
+    /// The store's new key generation.
+    pub generation: i64,
+    /// Accounts re-sealed under the new key.
+    pub resealed: u64,
+    /// Accounts left as they were because they had been changed outside the store.
+    pub unreadable: u64,
+}
+
+fn key(name: &str, bytes: Option<Vec<u8>>) -> Result<Option<[u8; 32]>, JtlError> {
+    bytes
+        .map(|k| {
+            <[u8; 32]>::try_from(k.as_slice()).map_err(|_| {
+                JtlError::from(jtl_connect::Error::InvalidInput {
+                    message: format!("{name}: expected 32 bytes; found {}", k.len()),
+                })
+            })
+        })
+        .transpose()
 }
 
 /// A client for a stored account, of the account's system.
@@ -107,11 +133,21 @@ fn fields(map: &HashMap<String, String>) -> Vec<(&str, &str)> {
 
 #[uniffi::export]
 impl AccountStore {
-    /// Opens (or creates) the store at `path`, or at the default path.
-    #[uniffi::constructor(default(path = None))]
-    pub fn new(path: Option<String>) -> Result<Arc<Self>, JtlError> {
+    /// Opens (or creates) the store at `path`, or at the default path; `master_key` (32
+    /// bytes) instead of `JTL_CONNECT_MASTER_KEY` or the key file. A wrong key is `config`.
+    #[uniffi::constructor(default(path = None, master_key = None))]
+    pub fn new(path: Option<String>, master_key: Option<Vec<u8>>) -> Result<Arc<Self>, JtlError> {
         let path = path.map(PathBuf::from);
-        let inner = jtl_connect::AccountStore::open(path.as_deref())?;
+        let inner = match key("master_key", master_key)? {
+            Some(key) => {
+                let path = match path {
+                    Some(path) => path,
+                    None => jtl_connect::store::default_path()?,
+                };
+                jtl_connect::AccountStore::open_with_master_key(&path, &key)?
+            }
+            None => jtl_connect::AccountStore::open(path.as_deref())?,
+        };
         Ok(Arc::new(Self {
             inner: Arc::new(inner),
         }))
@@ -149,6 +185,8 @@ impl AccountStore {
     }
 
     /// Renames an account and/or changes fields (a secret field replaces the secret).
+    /// Changing where the secret is sent (`environment`, `base_url`, `sandbox`) needs the
+    /// secret again in the same call, else `invalid_input` naming the secret field.
     #[uniffi::method(default(name = None, fields = None))]
     pub fn update(
         &self,
@@ -161,6 +199,25 @@ impl AccountStore {
             .inner
             .update(&id, name.as_deref(), &self::fields(&fields))?
             .into())
+    }
+
+    /// The store's key generation (1 when new; each rotation adds one).
+    pub fn key_generation(&self) -> i64 {
+        self.inner.key_generation()
+    }
+
+    /// Re-seals every account under a new 32-byte master key (`new_key`; left out with a
+    /// key file, a random key replaces the file's). Rows from before stop opening.
+    #[uniffi::method(default(new_key = None))]
+    pub fn rotate_master_key(&self, new_key: Option<Vec<u8>>) -> Result<KeyRotation, JtlError> {
+        let rotation = self
+            .inner
+            .rotate_master_key(key("new_key", new_key)?.as_ref())?;
+        Ok(KeyRotation {
+            generation: rotation.generation,
+            resealed: rotation.resealed as u64,
+            unreadable: rotation.unreadable as u64,
+        })
     }
 
     /// Deletes an account.

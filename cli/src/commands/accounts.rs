@@ -3,11 +3,13 @@
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
-use jtl_connect::{Account, System};
+use jtl_connect::{store::KeySource, Account, System};
 use serde_json::{json, Value};
 
 use crate::{
-    args::{AccountsCommand, AddArgs, DeleteArgs, EditArgs, FieldArgs, Global, TestArgs},
+    args::{
+        AccountsCommand, AddArgs, DeleteArgs, EditArgs, FieldArgs, Global, RotateKeyArgs, TestArgs,
+    },
     context::{find_account, local, open_store, pair, read_secret},
     error::{CliError, CliResult},
     exit, output,
@@ -21,6 +23,7 @@ pub(crate) async fn run(global: &Global, command: AccountsCommand) -> CliResult 
         AccountsCommand::Edit(args) => edit(global, &args),
         AccountsCommand::Delete(args) => delete(global, &args),
         AccountsCommand::Test(args) => test(global, &args).await,
+        AccountsCommand::RotateKey(args) => rotate_key(global, &args),
     }
 }
 
@@ -183,14 +186,28 @@ fn edit(global: &Global, args: &EditArgs) -> CliResult {
     let store = open_store(global)?;
     let account = find_account(&store, &args.account)?;
     let fields = collect_fields(&args.fields)?;
+    let secret_field = account.system.secret_field();
+    // Moving where the secret is sent needs the secret again (the store refuses otherwise):
+    // ask for it here, after every field was checked.
+    let moved = account
+        .system
+        .moved_destination(&account.fields, &borrowed(&fields))
+        .map_err(local)?;
     let secret = if args.secret_stdin || args.new_secret {
-        let secret_field = account.system.secret_field();
         Some(read_secret(
             &format!(
                 "new {secret_field} for {} account {:?}",
                 account.system, account.name
             ),
             args.secret_stdin,
+        )?)
+    } else if let Some(field) = moved {
+        Some(read_secret(
+            &format!(
+                "{secret_field} of {} account {:?} again ({field} changes where it is sent)",
+                account.system, account.name
+            ),
+            false,
         )?)
     } else {
         None
@@ -289,4 +306,43 @@ async fn test(global: &Global, args: &TestArgs) -> CliResult {
             ),
         )),
     }
+}
+
+fn rotate_key(global: &Global, args: &RotateKeyArgs) -> CliResult {
+    let store = open_store(global)?;
+    let new_key = if args.new_key_stdin {
+        let text = read_secret("the new master key", true)?;
+        Some(
+            jtl_connect::store::crypto::parse_master_key(text.expose(), "--new-key-stdin")
+                .map_err(local)?,
+        )
+    } else if matches!(store.key_source(), KeySource::File(_)) {
+        None
+    } else {
+        return Err(CliError::input(
+            "--new-key-stdin: required, the master key comes from JTL_CONNECT_MASTER_KEY; pipe the new key in (then set JTL_CONNECT_MASTER_KEY to it)",
+        ));
+    };
+    let rotation = store.rotate_master_key(new_key.as_deref()).map_err(local)?;
+    if global.json {
+        return output::json(&serde_json::to_value(&rotation).unwrap_or(Value::Null));
+    }
+    output::line(&format!(
+        "rotated the master key: generation {}, {} accounts re-sealed{}",
+        rotation.generation,
+        rotation.resealed,
+        if rotation.unreadable > 0 {
+            format!(
+                ", {} changed outside the store left refused",
+                rotation.unreadable
+            )
+        } else {
+            String::new()
+        }
+    ))?;
+    match store.key_source() {
+        KeySource::File(path) => output::note(&format!("the new key is in {}", path.display())),
+        _ => output::note("use the new key from now on (JTL_CONNECT_MASTER_KEY)"),
+    }
+    Ok(())
 }

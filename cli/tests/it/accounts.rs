@@ -388,15 +388,15 @@ fn delete_needs_yes_without_a_terminal() {
 }
 
 #[test]
-fn a_wrong_master_key_is_a_store_error() {
+fn a_wrong_master_key_is_a_config_error() {
     let h = Harness::new();
     h.add_wawi_account("erp").expect(exit::OK);
     let other_key = "ab".repeat(32);
     let mut cmd = h.cmd(&["accounts", "list"]);
     cmd.env("JTL_CONNECT_MASTER_KEY", &other_key);
-    let failed = run(cmd).expect(exit::STORE);
+    let failed = run(cmd).expect(exit::INPUT);
     assert!(
-        failed.stderr.starts_with("error [store]:"),
+        failed.stderr.starts_with("error [config]:"),
         "{}",
         failed.stderr
     );
@@ -414,4 +414,87 @@ fn a_wrong_master_key_is_a_store_error() {
     ]))
     .expect(exit::OK);
     assert_eq!(listed.json(), Value::Array(vec![]));
+}
+
+#[test]
+fn edit_asks_for_the_secret_again_when_the_destination_moves() {
+    let h = Harness::new();
+    h.add_wawi_account("erp").expect(exit::OK);
+    let elsewhere = "http://192.168.0.5:5883/api/eazybusiness";
+    // No terminal and no --secret-stdin: refused before anything changes.
+    let refused =
+        run(h.cmd(&["accounts", "edit", "erp", "--base-url", elsewhere])).expect(exit::INPUT);
+    assert!(refused.stderr.contains("api_key"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("base_url changes"),
+        "{}",
+        refused.stderr
+    );
+    run(h.cmd(&["accounts", "test", "erp"])).expect(exit::OK);
+    // The same base URL again, or another field, needs no secret.
+    let base = h.emu.wawi_base();
+    run(h.cmd(&[
+        "accounts",
+        "edit",
+        "erp",
+        "--base-url",
+        &base,
+        "--app-version",
+        "2",
+    ]))
+    .expect(exit::OK);
+    // With the secret on stdin the move is made.
+    let moved = run_with(
+        h.cmd(&[
+            "--json",
+            "accounts",
+            "edit",
+            "erp",
+            "--base-url",
+            elsewhere,
+            "--secret-stdin",
+        ]),
+        "another-key\n",
+    )
+    .expect(exit::OK);
+    assert_eq!(moved.json()["fields"]["base_url"], elsewhere);
+    // Link-local destinations are refused.
+    let metadata = run_with(
+        h.cmd(&[
+            "accounts",
+            "edit",
+            "erp",
+            "--base-url",
+            "http://169.254.169.254/latest",
+            "--secret-stdin",
+        ]),
+        "k\n",
+    )
+    .expect(exit::INPUT);
+    assert!(
+        metadata.stderr.contains("link-local"),
+        "{}",
+        metadata.stderr
+    );
+}
+
+#[test]
+fn rotate_key_reseals_under_a_new_key() {
+    let h = Harness::new();
+    h.add_wawi_account("erp").expect(exit::OK);
+    // The key is from the environment: the new one must be given.
+    run(h.cmd(&["accounts", "rotate-key"])).expect(exit::INPUT);
+    let new_key = "cd".repeat(32);
+    let rotated = run_with(
+        h.cmd(&["--json", "accounts", "rotate-key", "--new-key-stdin"]),
+        &format!("{new_key}\n"),
+    )
+    .expect(exit::OK);
+    rotated.no_secret(&new_key);
+    assert_eq!(rotated.json()["generation"], 2);
+    assert_eq!(rotated.json()["resealed"], 1);
+    run(h.cmd(&["accounts", "list"])).expect(exit::INPUT);
+    let mut cmd = h.cmd(&["accounts", "test", "erp"]);
+    cmd.env("JTL_CONNECT_MASTER_KEY", &new_key);
+    run(cmd).expect(exit::OK);
 }

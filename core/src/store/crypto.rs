@@ -1,22 +1,24 @@
-//! Secrets at rest: XChaCha20-Poly1305 (random 192-bit nonces are safe to pick at random)
+//! Keys and sealing: XChaCha20-Poly1305 (random 192-bit nonces are safe to pick at random)
 //! under a 256-bit master key from `JTL_CONNECT_MASTER_KEY` or a key file created with 0600
-//! permissions beside the database. Each ciphertext is bound to its row and field (AAD), so
-//! secrets cannot be swapped between accounts in the file.
+//! permissions beside the database.
+//!
+//! Each account's secret is sealed with associated data that covers the whole row: the key
+//! generation, id, system, name, every field and the hint. Whoever edits the database file
+//! without the master key (a `base_url` pointed at their own host, say) breaks the seal, and
+//! the store refuses the row before a client is built, so nothing is ever sent there. A key
+//! rotation starts a new generation, so rows restored from before it no longer open.
 
-use std::{
-    fs,
-    io::Write,
-    path::{Path, PathBuf},
-};
+use std::{collections::BTreeMap, path::Path};
 
 use base64::{engine::general_purpose::STANDARD, Engine};
 use chacha20poly1305::{
     aead::{Aead, AeadCore, KeyInit, OsRng, Payload},
     XChaCha20Poly1305, XNonce,
 };
-use rand::RngCore;
 use zeroize::Zeroizing;
 
+use super::files;
+pub use super::files::key_file_path;
 use crate::{credentials::optional_env_var, Error, Result, Secret};
 
 const NONCE_LEN: usize = 24;
@@ -29,7 +31,7 @@ pub enum KeySource {
     /// `JTL_CONNECT_MASTER_KEY`.
     Environment,
     /// A key file (created on first use).
-    File(PathBuf),
+    File(std::path::PathBuf),
     /// Given by the program.
     Explicit,
 }
@@ -78,16 +80,6 @@ impl Cipher {
             .ok()
             .map(Zeroizing::new)
     }
-
-    pub(crate) fn open_secret(&self, sealed: &[u8], aad: &str) -> Result<Secret> {
-        let plain = self.open(sealed, aad).ok_or_else(|| Error::Store {
-            message: "a stored secret could not be decrypted: the master key does not match, or the row was tampered with".into(),
-        })?;
-        let text = std::str::from_utf8(&plain).map_err(|_| Error::Store {
-            message: "a stored secret is not valid UTF-8".into(),
-        })?;
-        Ok(Secret::new(text))
-    }
 }
 
 /// Parses a master key: 32 bytes as base64 (standard or URL-safe) or as 64 hex digits.
@@ -117,64 +109,143 @@ pub(crate) fn parse_key(text: &str, origin: &str) -> Result<Zeroizing<[u8; 32]>>
     Ok(Zeroizing::new(key))
 }
 
-/// The master key: `JTL_CONNECT_MASTER_KEY`, else the key file beside the database
-/// (created with 0600 permissions if it does not exist yet).
-pub(crate) fn load_master_key(db_path: &Path) -> Result<(Zeroizing<[u8; 32]>, KeySource)> {
-    if let Some(text) = optional_env_var(MASTER_KEY_VAR) {
-        return Ok((parse_key(&text, MASTER_KEY_VAR)?, KeySource::Environment));
-    }
-    let path = key_file_path(db_path);
-    let key = match fs::read_to_string(&path) {
-        Ok(text) => parse_key(&text, &format!("key file {}", path.display()))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_key_file(&path)?,
-        Err(e) => {
-            return Err(Error::Store {
-                message: format!("cannot read the key file {}: {e}", path.display()),
-            })
-        }
+/// Key-check plaintexts: schema 1 sealed `V1` under `meta:key_check`; schema 2 seals `V2`
+/// under the generation, so the generation number in the file cannot be edited either.
+const KEY_CHECK_V1: &[u8] = b"jtl-connect master key check v1";
+const KEY_CHECK_V2: &[u8] = b"jtl-connect master key check v2";
+
+fn key_check_aad(generation: i64) -> String {
+    format!("meta:key_check:generation:{generation}")
+}
+
+/// The sealed key check of `generation`.
+pub(crate) fn seal_key_check(cipher: &Cipher, generation: i64) -> Result<Vec<u8>> {
+    cipher.seal(KEY_CHECK_V2, &key_check_aad(generation))
+}
+
+/// Whether `sealed` is the key check of this key: of `generation` (schema 2), or of
+/// schema 1 when `generation` is `None`.
+pub(crate) fn key_check_matches(cipher: &Cipher, sealed: &[u8], generation: Option<i64>) -> bool {
+    let (plain, aad) = match generation {
+        Some(g) => (KEY_CHECK_V2, key_check_aad(g)),
+        None => (KEY_CHECK_V1, "meta:key_check".to_owned()),
     };
-    Ok((key, KeySource::File(path)))
+    cipher
+        .open(sealed, &aad)
+        .is_some_and(|opened| opened.as_slice() == plain)
 }
 
-/// `<database>.key` beside the database.
-pub fn key_file_path(db_path: &Path) -> PathBuf {
-    let mut name = db_path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(".key");
-    db_path.with_file_name(name)
+/// The parts of a stored row its seal covers.
+pub(crate) struct RowView<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) system: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) fields: &'a BTreeMap<String, String>,
+    pub(crate) secret_hint: Option<&'a str>,
 }
 
-fn create_key_file(path: &Path) -> Result<Zeroizing<[u8; 32]>> {
+/// The associated data of a row: one JSON array (unambiguous, whatever the values hold)
+/// of the format, the generation and every value of the row but the timestamps.
+fn row_aad(generation: i64, row: &RowView<'_>) -> String {
+    serde_json::json!([
+        "jtl-connect account v2",
+        generation,
+        row.id,
+        row.system,
+        row.name,
+        row.fields,
+        row.secret_hint,
+    ])
+    .to_string()
+}
+
+/// Seals `secret` to the row and generation.
+pub(crate) fn seal_row(
+    cipher: &Cipher,
+    generation: i64,
+    row: &RowView<'_>,
+    secret: &Secret,
+) -> Result<Vec<u8>> {
+    cipher.seal(secret.expose().as_bytes(), &row_aad(generation, row))
+}
+
+/// Opens a row's secret if the row is exactly as it was sealed, in this generation.
+pub(crate) fn open_row(
+    cipher: &Cipher,
+    generation: i64,
+    row: &RowView<'_>,
+    sealed: &[u8],
+) -> Option<Secret> {
+    let plain = cipher.open(sealed, &row_aad(generation, row))?;
+    std::str::from_utf8(&plain).ok().map(Secret::new)
+}
+
+/// Opens a secret sealed by schema 1 (bound to id and system only), for the migration.
+pub(crate) fn open_v1_secret(
+    cipher: &Cipher,
+    id: &str,
+    system: &str,
+    sealed: &[u8],
+) -> Option<Secret> {
+    let plain = cipher.open(sealed, &format!("account:{id}:{system}"))?;
+    std::str::from_utf8(&plain).ok().map(Secret::new)
+}
+
+/// The keys to try for a database: the master key, and the key of a rotation that committed
+/// but did not move its key file into place yet.
+pub(crate) struct MasterKeys {
+    pub(crate) key: Zeroizing<[u8; 32]>,
+    pub(crate) source: KeySource,
+    pub(crate) pending: Option<Zeroizing<[u8; 32]>>,
+}
+
+/// The master key: `JTL_CONNECT_MASTER_KEY`, else the key file beside the database (created
+/// with 0600 permissions for a new database). A database that already holds data and has no
+/// key file is refused: a new key could not open what it holds, and writing one would hide
+/// that the real key is missing.
+pub(crate) fn load_master_key(db_path: &Path) -> Result<MasterKeys> {
+    if let Some(text) = optional_env_var(MASTER_KEY_VAR) {
+        return Ok(MasterKeys {
+            key: parse_key(&text, MASTER_KEY_VAR)?,
+            source: KeySource::Environment,
+            pending: None,
+        });
+    }
+    let path = files::key_file_path(db_path);
+    let pending = files::read_key_file(&files::pending_key_path(db_path)).unwrap_or(None);
+    let key = match files::read_key_file(&path)? {
+        Some(key) => key,
+        None if files::holds_data(db_path) => {
+            return Err(Error::config(format!(
+                "the account store {} exists but its key file {} is missing; restore the key file, or set {MASTER_KEY_VAR} to the key the store was created with (no new key was written: it could not open the accounts already stored)",
+                db_path.display(),
+                path.display()
+            )))
+        }
+        None => files::create_key_file(&path)?,
+    };
+    Ok(MasterKeys {
+        key,
+        source: KeySource::File(path),
+        pending,
+    })
+}
+
+/// A new random master key.
+pub(crate) fn random_key() -> Zeroizing<[u8; 32]> {
+    use rand::RngCore;
     let mut key = Zeroizing::new([0u8; 32]);
     OsRng.fill_bytes(key.as_mut());
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(path) {
-        Ok(mut file) => {
-            let text = Zeroizing::new(STANDARD.encode(key.as_ref()));
-            file.write_all(text.as_bytes())
-                .and_then(|()| file.sync_all())
-                .map_err(|e| Error::Store {
-                    message: format!("cannot write the key file {}: {e}", path.display()),
-                })?;
-            Ok(key)
-        }
-        // Another process created it first: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let text = fs::read_to_string(path).map_err(|e| Error::Store {
-                message: format!("cannot read the key file {}: {e}", path.display()),
-            })?;
-            parse_key(&text, &format!("key file {}", path.display()))
-        }
-        Err(e) => Err(Error::Store {
-            message: format!("cannot create the key file {}: {e}", path.display()),
-        }),
-    }
+    key
+}
+
+/// Parses a master key given as text (32 bytes as base64, or 64 hex digits), as
+/// `JTL_CONNECT_MASTER_KEY` and key files hold it; `origin` names it in errors.
+pub fn parse_master_key(text: &str, origin: &str) -> Result<Zeroizing<[u8; 32]>> {
+    parse_key(text, origin)
+}
+
+/// A master key as base64, the form `JTL_CONNECT_MASTER_KEY` and key files take.
+pub fn encode_key(key: &[u8; 32]) -> Zeroizing<String> {
+    Zeroizing::new(STANDARD.encode(key))
 }

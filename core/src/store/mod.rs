@@ -1,44 +1,46 @@
-//! [`AccountStore`]: connected JTL accounts in an embedded SQLite database, their secrets
-//! encrypted at rest. This is the storage of the "Accounts Integration" page: add, list,
-//! get, update and delete accounts, get a ready client for one, test its connection.
+//! [`AccountStore`]: connected JTL accounts in an embedded SQLite database, sealed at rest.
+//! This is the storage of the "Accounts Integration" page: add, list, get, update and delete
+//! accounts, get a ready client for one, test its connection, rotate the master key.
 //!
-//! - One file (WAL, busy timeout), safe to use from several processes at once.
-//! - Secrets (client secret, API key, refresh token) are sealed with XChaCha20-Poly1305
-//!   under a master key ([`crypto`]); `list` and `get` return a masked hint at most.
-//! - A wrong master key is detected at open and changes nothing.
+//! - [`sql`]: the database behind a [`sql::Backend`] trait (SQLite: one file, WAL, busy
+//!   timeout, safe for several processes); [`schema`]: its versioned migrations.
+//! - [`crypto`]: keys and sealing. Every row is sealed whole (XChaCha20-Poly1305, the
+//!   associated data covering the key generation, id, system, name and every field), so a row
+//!   edited in the file is refused as "changed outside the store" before any client is built.
+//! - [`files`]: the default path, the database and key files, created private.
+//! - [`systems`]: the systems, their fields, and building a client from them; [`probe`]: the
+//!   connection test.
+//! - The key check is decided in one transaction (the first key wins, every other one gets
+//!   `config` before it writes); a database without its key file is refused.
 
 pub mod crypto;
+mod files;
+mod probe;
 mod schema;
+mod sql;
 mod systems;
 
 use std::{
     collections::{BTreeMap, HashMap},
     fmt,
     path::{Path, PathBuf},
-    sync::{Mutex, MutexGuard, PoisonError},
-    time::{Duration, Instant},
+    sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard},
 };
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
 pub use crypto::KeySource;
+pub use files::{default_path, DB_VAR};
 pub use systems::System;
 
 use crate::{
-    clock::unix_seconds, credentials::optional_env_var, endpoints::parse_url_with,
-    ClientCredentials, CloudClient, Endpoints, Error, HttpOptions, Result, ScxClient, Secret,
-    WawiClient,
+    clock::unix_seconds, CloudClient, Error, HttpOptions, Result, ScxClient, Secret, WawiClient,
 };
-use crypto::Cipher;
-use schema::store_error;
-use systems::Kind;
+use crypto::{Cipher, RowView};
+use sql::{Backend, KeyCheck, Refused, Row, Sqlite};
+use systems::{build_client, check_destination_change, check_fields};
 
-/// The environment variable naming the database file.
-pub const DB_VAR: &str = "JTL_CONNECT_DB";
-const KEY_CHECK: &[u8] = b"jtl-connect master key check v1";
 const MAX_NAME_LEN: usize = 100;
-const MAX_FIELD_LEN: usize = 4096;
 
 /// A stored account as `list` and `get` return it: never the secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -75,24 +77,45 @@ pub enum AccountClient {
 pub struct ConnectionTest {
     /// Whether the account could authenticate and call the service.
     pub ok: bool,
+    /// The HTTP status of the answer that decided the outcome, when there was one.
+    pub status: Option<u16>,
     /// The error code when not ok.
     pub code: Option<String>,
-    /// What was done, or what went wrong (never a secret).
+    /// What was done, or what went wrong, in the library's own words: never a secret, and
+    /// never the target's answer (a test pointed at an internal service reads nothing).
     pub message: String,
     /// How long it took, in milliseconds.
     pub elapsed_ms: u64,
 }
 
-/// Connected JTL accounts in an encrypted SQLite store.
-pub struct AccountStore {
-    conn: Mutex<Connection>,
+/// The outcome of [`AccountStore::rotate_master_key`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KeyRotation {
+    /// The store's new key generation.
+    pub generation: i64,
+    /// Accounts re-sealed under the new key.
+    pub resealed: usize,
+    /// Accounts left as they were because their seal was already broken (changed outside the
+    /// store): they stay refused; delete and add them again.
+    pub unreadable: usize,
+}
+
+/// The master key in use and the generation the store is at.
+struct Keys {
     cipher: Cipher,
+    generation: i64,
+}
+
+/// Connected JTL accounts in a sealed SQLite store.
+pub struct AccountStore {
+    backend: Box<dyn Backend>,
+    keys: RwLock<Keys>,
     path: PathBuf,
     key_source: KeySource,
     http: HttpOptions,
-    /// Clients handed out, by account id and its `updated_at`: repeated `client(id)` calls
-    /// share one token cache until the account changes.
-    clients: Mutex<HashMap<String, (i64, AccountClient)>>,
+    /// Clients handed out, by account id, with the exact row they were built from: repeated
+    /// `client(id)` calls share one token cache until the row changes in any way.
+    clients: Mutex<HashMap<String, (Row, AccountClient)>>,
 }
 
 impl fmt::Debug for AccountStore {
@@ -104,44 +127,9 @@ impl fmt::Debug for AccountStore {
     }
 }
 
-impl System {
-    /// Checks non-secret fields the way [`AccountStore::add`] does (known names, required
-    /// ones present, URL/environment/boolean formats), leaving the secret aside: a caller can
-    /// validate a form before asking for the secret.
-    pub fn check_fields(self, fields: &[(&str, &str)]) -> Result<()> {
-        let secret = self.secret_field();
-        let mut with_secret: Vec<(&str, &str)> = fields
-            .iter()
-            .copied()
-            .filter(|(n, _)| *n != secret)
-            .collect();
-        with_secret.push((secret, "placeholder"));
-        check_fields(self, &with_secret, None).map(|_| ())
-    }
-}
-
-/// The per-user default database path: `$JTL_CONNECT_DB`, else
-/// `$XDG_DATA_HOME/jtl-connect/accounts.db` (Linux), `~/Library/Application Support/...`
-/// (macOS), `%APPDATA%\jtl-connect\accounts.db` (Windows).
-pub fn default_path() -> Result<PathBuf> {
-    if let Some(path) = optional_env_var(DB_VAR) {
-        return Ok(PathBuf::from(path));
-    }
-    let base = if cfg!(windows) {
-        optional_env_var("APPDATA").map(PathBuf::from)
-    } else if cfg!(target_os = "macos") {
-        optional_env_var("HOME").map(|h| PathBuf::from(h).join("Library/Application Support"))
-    } else {
-        optional_env_var("XDG_DATA_HOME")
-            .map(PathBuf::from)
-            .or_else(|| optional_env_var("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-    };
-    base.map(|b| b.join("jtl-connect").join("accounts.db"))
-        .ok_or_else(|| {
-            Error::config(format!(
-                "no place for the account store: set {DB_VAR} (or HOME)"
-            ))
-        })
+/// A new random 32-byte master key (for [`AccountStore::rotate_master_key`]).
+pub fn generate_master_key() -> zeroize::Zeroizing<[u8; 32]> {
+    crypto::random_key()
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -158,51 +146,161 @@ fn hint(secret: &str) -> Option<String> {
     })
 }
 
-fn aad(id: &str, system: System) -> String {
-    format!("account:{id}:{}", system.as_str())
+fn now() -> i64 {
+    unix_seconds(std::time::SystemTime::now())
+}
+
+fn fields_json(fields: &BTreeMap<String, String>) -> Result<String> {
+    serde_json::to_string(fields).map_err(|e| Error::Store {
+        message: e.to_string(),
+    })
+}
+
+fn key_mismatch(source: &KeySource) -> Error {
+    Error::config(format!(
+        "the master key ({}) does not match this account store; nothing was changed. Use the key it was created with",
+        match source {
+            KeySource::Environment => format!("from {}", crypto::MASTER_KEY_VAR),
+            KeySource::File(p) => format!("from {}", p.display()),
+            KeySource::Explicit => "given".to_owned(),
+        }
+    ))
+}
+
+/// A row whose seal does not open: refused, never used. The name and id are the row's as
+/// stored (they may be the edited ones).
+fn changed_outside(row: &Row) -> Error {
+    Error::Store {
+        message: format!(
+            "account {:?} ({}, id {}) was changed outside the store: its fields no longer match their seal, so nothing was sent; delete it and add it again",
+            row.name, row.system, row.id
+        ),
+    }
+}
+
+impl Row {
+    fn account(&self) -> Result<Account> {
+        Ok(Account {
+            id: self.id.clone(),
+            system: System::parse(&self.system)?,
+            name: self.name.clone(),
+            fields: self.parsed_fields()?,
+            secret_hint: self.secret_hint.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+
+    fn parsed_fields(&self) -> Result<BTreeMap<String, String>> {
+        serde_json::from_str(&self.fields).map_err(|_| changed_outside(self))
+    }
+}
+
+impl Keys {
+    /// The row's system, fields and secret, if its seal opens in this generation.
+    fn open(&self, row: &Row) -> Result<(System, BTreeMap<String, String>, Secret)> {
+        let system = System::parse(&row.system).map_err(|_| changed_outside(row))?;
+        let fields = row.parsed_fields()?;
+        let view = RowView {
+            id: &row.id,
+            system: &row.system,
+            name: &row.name,
+            fields: &fields,
+            secret_hint: row.secret_hint.as_deref(),
+        };
+        let secret = crypto::open_row(&self.cipher, self.generation, &view, &row.secret)
+            .ok_or_else(|| changed_outside(row))?;
+        Ok((system, fields, secret))
+    }
+
+    /// A row sealed in this generation.
+    #[allow(clippy::too_many_arguments)]
+    fn seal(
+        &self,
+        id: &str,
+        system: System,
+        name: &str,
+        fields: &BTreeMap<String, String>,
+        secret: &Secret,
+        secret_hint: Option<String>,
+        created_at: i64,
+    ) -> Result<Row> {
+        let view = RowView {
+            id,
+            system: system.as_str(),
+            name,
+            fields,
+            secret_hint: secret_hint.as_deref(),
+        };
+        Ok(Row {
+            secret: crypto::seal_row(&self.cipher, self.generation, &view, secret)?,
+            id: id.to_owned(),
+            system: system.as_str().to_owned(),
+            name: name.to_owned(),
+            fields: fields_json(fields)?,
+            secret_hint,
+            created_at,
+            updated_at: now(),
+        })
+    }
 }
 
 impl AccountStore {
     /// Opens (or creates) the store at `path`, or at [`default_path`] if `None`, with the
-    /// master key from `JTL_CONNECT_MASTER_KEY` or the key file beside it.
+    /// master key from `JTL_CONNECT_MASTER_KEY` or the key file beside it. A database that
+    /// holds data but has no key file is refused (`config`), and no key file is written.
     pub fn open(path: Option<&Path>) -> Result<Self> {
         let path = match path {
             Some(p) => p.to_path_buf(),
             None => default_path()?,
         };
-        prepare_dir(&path)?;
-        let (key, source) = crypto::load_master_key(&path)?;
-        Self::open_with_key(&path, &key, source)
+        files::prepare_dir(&path)?;
+        let keys = crypto::load_master_key(&path)?;
+        if let Some(store) = Self::try_open(&path, &keys.key, keys.source.clone())? {
+            if keys.pending.is_some() {
+                // A rotation that did not commit left its next key behind: not needed.
+                let _ = std::fs::remove_file(files::pending_key_path(&path));
+            }
+            return Ok(store);
+        }
+        // A rotation that committed but did not move its key file into place: finish it.
+        if let Some(pending) = &keys.pending {
+            if let Some(store) = Self::try_open(&path, pending, keys.source.clone())? {
+                files::promote_pending_key(&path)?;
+                return Ok(store);
+            }
+        }
+        Err(key_mismatch(&keys.source))
     }
 
     /// Opens the store at `path` with an explicit 32-byte master key.
     pub fn open_with_master_key(path: &Path, key: &[u8; 32]) -> Result<Self> {
-        prepare_dir(path)?;
-        Self::open_with_key(path, key, KeySource::Explicit)
+        files::prepare_dir(path)?;
+        Self::try_open(path, key, KeySource::Explicit)?
+            .ok_or_else(|| key_mismatch(&KeySource::Explicit))
     }
 
-    fn open_with_key(path: &Path, key: &[u8; 32], key_source: KeySource) -> Result<Self> {
-        create_private(path)?;
-        let mut conn = Connection::open(path)
-            .map_err(|e| store_error(&format!("cannot open {}", path.display()), e))?;
-        conn.busy_timeout(Duration::from_secs(10))
-            .map_err(|e| store_error("cannot set the busy timeout", e))?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
-            .map_err(|e| store_error("cannot configure the database", e))?;
+    /// The store, or `None` if it belongs to another key (then nothing was written).
+    fn try_open(path: &Path, key: &[u8; 32], key_source: KeySource) -> Result<Option<Self>> {
+        files::create_private(path)?;
+        let backend = Sqlite::open(path)?;
         let cipher = Cipher::new(key);
-        // The key is checked before anything is written: a wrong key changes nothing.
-        verify_key(&conn, &cipher, &key_source)?;
-        schema::migrate(&mut conn)?;
-        record_key_check(&mut conn, &cipher)?;
-        Ok(Self {
-            conn: Mutex::new(conn),
-            cipher,
+        let generation = match backend.open_checked(&cipher)? {
+            KeyCheck::Matches(generation) => generation,
+            KeyCheck::Mismatch => return Ok(None),
+        };
+        Ok(Some(Self {
+            backend: Box::new(backend),
+            keys: RwLock::new(Keys { cipher, generation }),
             path: path.to_path_buf(),
             key_source,
             http: HttpOptions::default(),
             clients: Mutex::new(HashMap::new()),
-        })
+        }))
+    }
+
+    fn keys(&self) -> RwLockReadGuard<'_, Keys> {
+        self.keys.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Timeouts and retries of the clients this store hands out.
@@ -220,6 +318,11 @@ impl AccountStore {
         &self.key_source
     }
 
+    /// The store's key generation (1 for a new store; each rotation adds one).
+    pub fn key_generation(&self) -> i64 {
+        self.keys().generation
+    }
+
     /// Adds an account. `fields` are the system's fields by name, the secret included
     /// (`client_secret`, `api_key` or `refresh_token`); required ones must be non-empty.
     pub fn add(&self, system: System, name: &str, fields: &[(&str, &str)]) -> Result<Account> {
@@ -232,161 +335,106 @@ impl AccountStore {
             ))
         })?;
         let id = uuid::Uuid::new_v4().to_string();
-        let now = unix_seconds(std::time::SystemTime::now());
-        let sealed = self
-            .cipher
-            .seal(secret.expose().as_bytes(), &aad(&id, system))?;
-        let fields_json = serde_json::to_string(&plain).map_err(|e| Error::Store {
-            message: e.to_string(),
-        })?;
-        let conn = lock(&self.conn);
-        let inserted = conn.execute(
-            "INSERT INTO accounts (id, system, name, fields, secret, secret_hint, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-            params![id, system.as_str(), name, fields_json, sealed, hint(secret.expose()), now],
-        );
-        match inserted {
-            Ok(_) => {}
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                return Err(name_taken(system, &name));
-            }
-            Err(e) => return Err(store_error("cannot add the account", e)),
+        let keys = self.keys();
+        let row = keys.seal(
+            &id,
+            system,
+            &name,
+            &plain,
+            &secret,
+            hint(secret.expose()),
+            now(),
+        )?;
+        match self.backend.insert(keys.generation, &row)? {
+            Ok(()) => row.account(),
+            Err(Refused::NameTaken) => Err(name_taken(system, &name)),
+            Err(refused) => Err(refused.into()),
         }
-        drop(conn);
-        self.get(&id)
     }
 
     /// Every account, sorted by system and name. Never a secret.
     pub fn list(&self) -> Result<Vec<Account>> {
-        let conn = lock(&self.conn);
-        let mut statement = conn
-            .prepare(
-                "SELECT id, system, name, fields, secret_hint, created_at, updated_at
-                 FROM accounts ORDER BY system, name COLLATE NOCASE",
-            )
-            .map_err(|e| store_error("cannot list accounts", e))?;
-        let rows = statement
-            .query_map([], row_to_account)
-            .map_err(|e| store_error("cannot list accounts", e))?;
-        rows.map(|r| r.map_err(|e| store_error("cannot read an account", e))?)
-            .collect()
+        self.backend.list()?.iter().map(Row::account).collect()
     }
 
     /// One account by id (`not_found` if there is none). Never the secret.
     pub fn get(&self, id: &str) -> Result<Account> {
-        self.find_by("id = ?1", &[id])?
-            .ok_or_else(|| not_found(&format!("no account with id {id:?}")))
+        self.backend
+            .by_id(id)?
+            .ok_or_else(|| no_account(id))?
+            .account()
     }
 
     /// One account by system and name, if it exists.
     pub fn find(&self, system: System, name: &str) -> Result<Option<Account>> {
-        self.find_by("system = ?1 AND name = ?2", &[system.as_str(), name.trim()])
-    }
-
-    fn find_by(&self, condition: &str, values: &[&str]) -> Result<Option<Account>> {
-        let conn = lock(&self.conn);
-        let sql = format!(
-            "SELECT id, system, name, fields, secret_hint, created_at, updated_at FROM accounts WHERE {condition}"
-        );
-        conn.query_row(&sql, rusqlite::params_from_iter(values), row_to_account)
-            .optional()
-            .map_err(|e| store_error("cannot read the account", e))?
+        self.backend
+            .by_name(system.as_str(), name.trim())?
+            .map(|row| row.account())
             .transpose()
     }
 
     /// Changes an account: a new `name` if given, and the given fields (an empty value
-    /// clears an optional field). The secret stays as it is unless a new one is given.
+    /// clears an optional field). The secret stays as it is unless a new one is given, and
+    /// must be given again when a field that says where it is sent changes
+    /// ([`System::destination_fields`]); else `invalid_input` naming the secret field.
+    /// A row changed outside the store is refused (`store`), never re-sealed.
     pub fn update(&self, id: &str, name: Option<&str>, fields: &[(&str, &str)]) -> Result<Account> {
-        let mut conn = lock(&self.conn);
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| store_error("cannot lock the database", e))?;
-        let current: Option<(String, String, String)> = tx
-            .query_row(
-                "SELECT system, name, fields FROM accounts WHERE id = ?1",
-                [id],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        let keys = self.keys();
+        let mut change = |row: Row| -> Result<Row> {
+            let (system, existing, old_secret) = keys.open(&row)?;
+            let name = match name {
+                Some(n) => check_name(n)?,
+                None => row.name.clone(),
+            };
+            let (plain, new_secret) = check_fields(system, fields, Some(&existing))?;
+            check_destination_change(system, &existing, &plain, new_secret.is_some())?;
+            let (secret, secret_hint) = match new_secret {
+                Some(secret) => {
+                    let hint = hint(secret.expose());
+                    (secret, hint)
+                }
+                None => (old_secret, row.secret_hint.clone()),
+            };
+            keys.seal(
+                &row.id,
+                system,
+                &name,
+                &plain,
+                &secret,
+                secret_hint,
+                row.created_at,
             )
-            .optional()
-            .map_err(|e| store_error("cannot read the account", e))?;
-        let Some((system, old_name, old_fields)) = current else {
-            return Err(not_found(&format!("no account with id {id:?}")));
         };
-        let system = System::parse(&system)?;
-        let existing: BTreeMap<String, String> =
-            serde_json::from_str(&old_fields).map_err(|e| Error::Store {
-                message: format!("stored fields: {e}"),
-            })?;
-        let name = match name {
-            Some(n) => check_name(n)?,
-            None => old_name,
-        };
-        let (plain, secret) = check_fields(system, fields, Some(&existing))?;
-        let now = unix_seconds(std::time::SystemTime::now());
-        let fields_json = serde_json::to_string(&plain).map_err(|e| Error::Store {
-            message: e.to_string(),
-        })?;
-        let changed = match secret.filter(|s| !s.is_blank()) {
-            Some(secret) => {
-                let sealed = self
-                    .cipher
-                    .seal(secret.expose().as_bytes(), &aad(id, system))?;
-                tx.execute(
-                    "UPDATE accounts SET name = ?2, fields = ?3, secret = ?4, secret_hint = ?5, updated_at = ?6 WHERE id = ?1",
-                    params![id, name, fields_json, sealed, hint(secret.expose()), now],
-                )
-            }
-            None => tx.execute(
-                "UPDATE accounts SET name = ?2, fields = ?3, updated_at = ?4 WHERE id = ?1",
-                params![id, name, fields_json, now],
-            ),
-        };
-        match changed {
-            Ok(_) => {}
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                return Err(name_taken(system, &name));
-            }
-            Err(e) => return Err(store_error("cannot update the account", e)),
-        }
-        tx.commit()
-            .map_err(|e| store_error("cannot commit the update", e))?;
-        drop(conn);
+        let changed = self.backend.modify(keys.generation, id, &mut change)?;
         lock(&self.clients).remove(id);
-        self.get(id)
+        match changed {
+            Ok(Some(row)) => row.account(),
+            Ok(None) => Err(no_account(id)),
+            Err(Refused::NameTaken) => Err(name_taken(
+                self.get(id)?.system,
+                name.unwrap_or_default().trim(),
+            )),
+            Err(refused) => Err(refused.into()),
+        }
     }
 
-    /// Deletes an account (`not_found` if there is none).
+    /// Deletes an account (`not_found` if there is none). A row changed outside the store
+    /// can always be deleted.
     pub fn delete(&self, id: &str) -> Result<()> {
-        let removed = lock(&self.conn)
-            .execute("DELETE FROM accounts WHERE id = ?1", [id])
-            .map_err(|e| store_error("cannot delete the account", e))?;
+        let removed = self.backend.delete(id)?;
         lock(&self.clients).remove(id);
-        match removed {
-            0 => Err(not_found(&format!("no account with id {id:?}"))),
-            _ => Ok(()),
+        if removed {
+            Ok(())
+        } else {
+            Err(no_account(id))
         }
     }
 
     /// A ready client for the account. Calls for the same unchanged account share one
     /// client and so one token cache; `tenant_id` overrides a Cloud account's default tenant.
+    /// A row changed outside the store is refused (`store`) before a client exists.
     pub fn client(&self, id: &str, tenant_id: Option<&str>) -> Result<AccountClient> {
-        let account = self.get(id)?;
-        let cached = lock(&self.clients)
-            .get(id)
-            .filter(|(version, _)| *version == account.updated_at)
-            .map(|(_, client)| client.clone());
-        let client = match cached {
-            Some(client) => client,
-            None => {
-                let client = self.build_client(&account)?;
-                lock(&self.clients).insert(id.to_owned(), (account.updated_at, client.clone()));
-                client
-            }
-        };
+        let client = self.opened_client(id)?.0;
         match (client, tenant_id) {
             (AccountClient::Cloud(cloud), Some(tenant)) => {
                 Ok(AccountClient::Cloud(cloud.for_tenant(tenant)?))
@@ -395,247 +443,129 @@ impl AccountStore {
         }
     }
 
-    fn secret_of(&self, account: &Account) -> Result<Secret> {
-        let sealed: Vec<u8> = lock(&self.conn)
-            .query_row(
-                "SELECT secret FROM accounts WHERE id = ?1",
-                [&account.id],
-                |row| row.get(0),
-            )
-            .map_err(|e| store_error("cannot read the secret", e))?;
-        self.cipher
-            .open_secret(&sealed, &aad(&account.id, account.system))
-    }
-
-    fn build_client(&self, account: &Account) -> Result<AccountClient> {
-        let secret = self.secret_of(account)?;
-        let field = |name: &str| account.fields.get(name).map(String::as_str);
-        let environment = |default: Endpoints| match field("environment") {
-            Some(name) => Endpoints::from_name(name),
-            None => Ok(default),
-        };
-        Ok(match account.system {
-            System::Cloud => {
-                let credentials =
-                    ClientCredentials::new(field("client_id").unwrap_or_default(), secret)?;
-                let mut builder = CloudClient::builder(credentials)
-                    .endpoints(environment(Endpoints::production())?)
-                    .http_options(self.http.clone());
-                if let Some(tenant) = field("tenant_id") {
-                    builder = builder.tenant_id(tenant);
-                }
-                AccountClient::Cloud(builder.build()?)
-            }
-            System::Wawi => {
-                let mut builder =
-                    WawiClient::builder(field("base_url").unwrap_or_default(), secret)
-                        .http_options(self.http.clone());
-                if let Some(app_id) = field("app_id") {
-                    builder = builder.app_id(app_id);
-                }
-                if let Some(version) = field("app_version") {
-                    builder = builder.app_version(version);
-                }
-                AccountClient::Wawi(builder.build()?)
-            }
-            System::Scx => {
-                let default = if field("sandbox") == Some("true") {
-                    Endpoints::sandbox()
-                } else {
-                    Endpoints::production()
-                };
-                AccountClient::Scx(
-                    ScxClient::builder(secret)
-                        .endpoints(environment(default)?)
-                        .http_options(self.http.clone())
-                        .build()?,
-                )
-            }
-        })
+    /// The client of the row as it is now, with its system and fields.
+    fn opened_client(&self, id: &str) -> Result<(AccountClient, System, BTreeMap<String, String>)> {
+        let (row, generation) = self
+            .backend
+            .by_id_with_generation(id)?
+            .ok_or_else(|| no_account(id))?;
+        let keys = self.keys();
+        if generation != keys.generation {
+            return Err(Refused::Rotated(generation).into());
+        }
+        if let Some((_, client)) = lock(&self.clients).get(id).filter(|(seen, _)| *seen == row) {
+            // The very bytes that were opened before: no need to open them again.
+            let system = System::parse(&row.system)?;
+            return Ok((client.clone(), system, row.parsed_fields()?));
+        }
+        let (system, fields, secret) = keys.open(&row)?;
+        let client = build_client(system, &fields, secret, &self.http)?;
+        lock(&self.clients).insert(id.to_owned(), (row, client.clone()));
+        Ok((client, system, fields))
     }
 
     /// Gets a token and calls the service: `/info` for Cloud (when a tenant is known), one
-    /// items page for Wawi, the auth exchange for SCX. Reports ok or the error code.
+    /// items page for Wawi, the auth exchange for SCX. Reports ok, or the status, error code
+    /// and a message of the library's own (never the target's answer). A row changed outside
+    /// the store is a `store` error, and nothing is sent.
     pub async fn test_connection(
         &self,
         id: &str,
         tenant_id: Option<&str>,
     ) -> Result<ConnectionTest> {
+        let (_, system, fields) = self.opened_client(id)?;
         let client = self.client(id, tenant_id)?;
-        let started = Instant::now();
-        let outcome: Result<String> = match &client {
-            AccountClient::Cloud(cloud) => match cloud.tenant_id() {
-                Some(_) => cloud
-                    .get("info")
-                    .await
-                    .map(|r| format!("token obtained; GET /info answered {}", r.status())),
-                None => cloud
-                    .access_token()
-                    .await
-                    .map(|_| "token obtained (no tenant set, so /info was not called)".to_owned()),
-            },
-            AccountClient::Wawi(wawi) => wawi.page("v1/items", &[], 1, 1).await.map(|p| {
-                format!(
-                    "API key accepted; {} items",
-                    p.total_items.map_or("some".into(), |n| n.to_string())
-                )
-            }),
-            AccountClient::Scx(scx) => scx
-                .access_token()
-                .await
-                .map(|_| "refresh token accepted; auth token obtained".to_owned()),
+        Ok(probe::run(&client, system, &fields).await)
+    }
+
+    /// Re-seals every account under a new master key and the next key generation, in one
+    /// transaction; ciphertexts from before (a row restored from a backup) stop opening.
+    ///
+    /// `new_key` may be left out when the key comes from a key file: a random key is made,
+    /// and the key file is replaced once the rotation committed (through `<db>.key.new`, so a
+    /// crash in between leaves a store that opens). With `JTL_CONNECT_MASTER_KEY` or an
+    /// explicit key, give the new key and use it from now on. Other handles on the store
+    /// get `config` errors until reopened with the new key.
+    pub fn rotate_master_key(&self, new_key: Option<&[u8; 32]>) -> Result<KeyRotation> {
+        let generated;
+        let new_key: &[u8; 32] = match (new_key, &self.key_source) {
+            (Some(key), _) => key,
+            (None, KeySource::File(_)) => {
+                generated = crypto::random_key();
+                &generated
+            }
+            (None, source) => {
+                return Err(Error::invalid_input(format!(
+                    "new_key: required, the master key is {}; give the new 32-byte key (and use it to open the store from now on)",
+                    match source {
+                        KeySource::Environment => format!("from {}", crypto::MASTER_KEY_VAR),
+                        _ => "given by the program".to_owned(),
+                    }
+                )))
+            }
         };
-        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        Ok(match outcome {
-            Ok(message) => ConnectionTest {
-                ok: true,
-                code: None,
-                message,
-                elapsed_ms,
-            },
-            Err(error) => ConnectionTest {
-                ok: false,
-                code: Some(error.code().to_owned()),
-                message: error.to_string(),
-                elapsed_ms,
-            },
-        })
-    }
-}
-
-/// Creates the database file readable by its owner only (SQLite gives its -wal and -shm
-/// files the same permissions). An existing file is left as it is.
-fn create_private(path: &Path) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::Store {
-            message: format!("cannot create {}: {e}", path.display()),
-        }),
-    }
-}
-
-fn prepare_dir(path: &Path) -> Result<()> {
-    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
-        return Ok(());
-    };
-    if dir.exists() {
-        return Ok(());
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir).map_err(|e| Error::Store {
-        message: format!("cannot create {}: {e}", dir.display()),
-    })
-}
-
-/// An existing store holds a sealed constant that only the right key opens.
-fn verify_key(conn: &Connection, cipher: &Cipher, source: &KeySource) -> Result<()> {
-    let has_meta: bool = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
-            [],
-            |row| row.get::<_, i64>(0),
-        )
-        .map(|n| n > 0)
-        .map_err(|e| store_error("cannot read the schema", e))?;
-    if !has_meta {
-        return Ok(());
-    }
-    let stored: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'key_check'",
-            [],
-            |row| row.get(0),
-        )
-        .optional()
-        .map_err(|e| store_error("cannot read the key check", e))?;
-    match stored.map(|sealed| cipher.open(&sealed, "meta:key_check")) {
-        None => Ok(()),
-        Some(Some(plain)) if plain.as_slice() == KEY_CHECK => Ok(()),
-        Some(_) => Err(Error::Store {
-            message: format!(
-                "the master key ({}) does not match this database; nothing was changed. Use the key it was created with",
-                match source {
-                    KeySource::Environment => format!("from {}", crypto::MASTER_KEY_VAR),
-                    KeySource::File(p) => format!("from {}", p.display()),
-                    KeySource::Explicit => "given".to_owned(),
+        let mut keys = self.keys.write().unwrap_or_else(PoisonError::into_inner);
+        let next = Keys {
+            cipher: Cipher::new(new_key),
+            generation: keys.generation + 1,
+        };
+        let key_file = matches!(self.key_source, KeySource::File(_));
+        if key_file {
+            files::write_private(&files::pending_key_path(&self.path), new_key)?;
+        }
+        let (mut resealed, mut unreadable) = (0, 0);
+        let mut reseal = |row: Row| -> Result<Row> {
+            let Ok((system, fields, secret)) = keys.open(&row) else {
+                unreadable += 1;
+                return Ok(row);
+            };
+            resealed += 1;
+            let mut sealed = next.seal(
+                &row.id,
+                system,
+                &row.name,
+                &fields,
+                &secret,
+                row.secret_hint.clone(),
+                row.created_at,
+            )?;
+            sealed.updated_at = row.updated_at;
+            Ok(sealed)
+        };
+        let check = crypto::seal_key_check(&next.cipher, next.generation)?;
+        let rotated = self.backend.rotate(keys.generation, &mut reseal, &check);
+        match rotated {
+            Ok(Ok(_)) => {}
+            failed => {
+                if key_file {
+                    let _ = std::fs::remove_file(files::pending_key_path(&self.path));
                 }
-            ),
-        }),
+                return Err(match failed {
+                    Err(e) => e,
+                    Ok(Err(refused)) => refused.into(),
+                    Ok(Ok(_)) => Error::Store {
+                        message: "the key rotation did not finish".into(),
+                    },
+                });
+            }
+        }
+        if key_file {
+            files::promote_pending_key(&self.path)?;
+        }
+        let rotation = KeyRotation {
+            generation: next.generation,
+            resealed,
+            unreadable,
+        };
+        *keys = next;
+        lock(&self.clients).clear();
+        Ok(rotation)
     }
 }
 
-/// A new store records the sealed constant (once, even with several processes opening it).
-fn record_key_check(conn: &mut Connection, cipher: &Cipher) -> Result<()> {
-    let present: bool = conn
-        .query_row(
-            "SELECT count(*) FROM meta WHERE key = 'key_check'",
-            [],
-            |row| row.get::<_, i64>(0),
-        )
-        .map(|n| n > 0)
-        .map_err(|e| store_error("cannot read the key check", e))?;
-    if present {
-        return Ok(());
-    }
-    let sealed = cipher.seal(KEY_CHECK, "meta:key_check")?;
-    conn.execute(
-        "INSERT OR IGNORE INTO meta (key, value) VALUES ('key_check', ?1)",
-        [sealed],
-    )
-    .map_err(|e| store_error("cannot write the key check", e))?;
-    // Another process may have won the race with its own key: check again.
-    let stored: Vec<u8> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'key_check'",
-            [],
-            |row| row.get(0),
-        )
-        .map_err(|e| store_error("cannot read the key check", e))?;
-    match cipher.open(&stored, "meta:key_check") {
-        Some(plain) if plain.as_slice() == KEY_CHECK => Ok(()),
-        _ => Err(Error::Store {
-            message:
-                "another process created this store with a different master key at the same moment"
-                    .into(),
-        }),
-    }
-}
-
-fn row_to_account(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Account>> {
-    let system: String = row.get(1)?;
-    let fields: String = row.get(3)?;
-    Ok((|| {
-        Ok(Account {
-            id: row.get(0).map_err(|e| store_error("id", e))?,
-            system: System::parse(&system)?,
-            name: row.get(2).map_err(|e| store_error("name", e))?,
-            fields: serde_json::from_str(&fields).map_err(|e| Error::Store {
-                message: format!("stored fields: {e}"),
-            })?,
-            secret_hint: row.get(4).map_err(|e| store_error("secret_hint", e))?,
-            created_at: row.get(5).map_err(|e| store_error("created_at", e))?,
-            updated_at: row.get(6).map_err(|e| store_error("updated_at", e))?,
-        })
-    })())
-}
-
-fn not_found(message: &str) -> Error {
+fn no_account(id: &str) -> Error {
     Error::NotFound {
-        message: message.to_owned(),
+        message: format!("no account with id {id:?}"),
         detail: Default::default(),
     }
 }
@@ -662,71 +592,4 @@ fn check_name(name: &str) -> Result<String> {
         )));
     }
     Ok(name.to_owned())
-}
-
-/// Validates `given` for `system`, merged over `existing` on update. Returns the plain
-/// fields to store and the secret if one was given.
-fn check_fields(
-    system: System,
-    given: &[(&str, &str)],
-    existing: Option<&BTreeMap<String, String>>,
-) -> Result<(BTreeMap<String, String>, Option<Secret>)> {
-    let mut plain = existing.cloned().unwrap_or_default();
-    let mut secret = None;
-    for (name, value) in given {
-        let spec = system.field(name)?;
-        let value = value.trim();
-        if value.chars().count() > MAX_FIELD_LEN {
-            return Err(Error::invalid_input(format!(
-                "{name}: longer than {MAX_FIELD_LEN} characters"
-            )));
-        }
-        if spec.secret {
-            secret = Some(Secret::new(value));
-            continue;
-        }
-        if value.is_empty() {
-            plain.remove(*name);
-            continue;
-        }
-        let value = match spec.kind {
-            Kind::Text => value.to_owned(),
-            Kind::Url => parse_url_with(name, value, true)?
-                .as_str()
-                .trim_end_matches('/')
-                .to_owned(),
-            Kind::Environment => {
-                Endpoints::from_name(value)
-                    .map_err(|e| Error::invalid_input(format!("{name}: {e}")))?;
-                value.to_owned()
-            }
-            Kind::Bool => match value.to_ascii_lowercase().as_str() {
-                "true" | "1" | "yes" | "on" => "true".to_owned(),
-                "false" | "0" | "no" | "off" => "false".to_owned(),
-                _ => {
-                    return Err(Error::invalid_input(format!(
-                        "{name}: expected true or false; found {value:?}"
-                    )))
-                }
-            },
-        };
-        plain.insert((*name).to_owned(), value);
-    }
-    for spec in system.fields().iter().filter(|f| f.required) {
-        let present = if spec.secret {
-            // On update the stored secret counts; a blank new one does not replace it.
-            existing.is_some() || secret.as_ref().is_some_and(|s| !s.is_blank())
-        } else {
-            plain.contains_key(spec.name)
-        };
-        if !present {
-            return Err(Error::invalid_input(format!(
-                "{}: required for {} accounts",
-                spec.name,
-                system.as_str()
-            )));
-        }
-    }
-    let secret = secret.filter(|s| !s.is_blank());
-    Ok((plain, secret))
 }

@@ -33,7 +33,9 @@ fn run() -> Result<(), String> {
         Some(n) => n.parse().map_err(|_| format!("limit: not a number: {n}"))?,
         None => u64::MAX,
     };
-    let store = AccountStore::open(Some(&PathBuf::from(path))).map_err(|e| e.to_string())?;
+    // The error code comes first, so the key-race test can tell `config` from the rest.
+    let store = AccountStore::open(Some(&PathBuf::from(path)))
+        .map_err(|e| format!("[{}] {e}", e.code()))?;
     let mut out = io::stdout().lock();
     for i in 0..limit {
         let name = format!("run{run}-{i}");

@@ -14,4 +14,5 @@ mod core_bugs;
 mod fault_matrix;
 mod hostile_tokens;
 mod secret_leak;
+mod store_attacks;
 mod store_crash;

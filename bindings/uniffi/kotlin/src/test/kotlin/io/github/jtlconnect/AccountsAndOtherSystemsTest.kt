@@ -10,6 +10,80 @@ import org.junit.jupiter.api.io.TempDir
 import java.nio.file.Path
 
 class AccountsAndOtherSystemsTest {
+    /** Runs one SQL statement on the database file in another process (python3's sqlite3),
+     *  as anyone with write access but no master key can; returns the rows as JSON. */
+    private fun sql(db: Path, query: String, vararg params: String): String {
+        val script = "import json, sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\n" +
+            "rows = c.execute(sys.argv[2], sys.argv[3:]).fetchall()\nc.commit()\nprint(json.dumps(rows))"
+        val process = ProcessBuilder(listOf("python3", "-c", script, db.toString(), query) + params)
+            .redirectErrorStream(true).start()
+        val out = process.inputStream.bufferedReader().readText()
+        check(process.waitFor() == 0) { out }
+        return out.trim()
+    }
+
+    private fun requests(emulator: TestEmulator): Long =
+        listOf("token", "api", "jwks", "scx_auth", "scx", "wawi").sumOf { emulator.stat(it) }
+
+    @Test
+    fun `edited fields, destination moves, link-local, status, rotation`(@TempDir dir: Path) {
+        TestEmulator().use { emulator ->
+            val db = dir.resolve("sealed.db")
+            val key = ByteArray(32) { 4 }
+            val store = AccountStore(db.toString(), masterKey = key)
+            val wawi = store.add(
+                "jtl-wawi",
+                "Warehouse",
+                mapOf("base_url" to "${emulator.url}/api/eazybusiness", "api_key" to "wrong-key"),
+            )
+            val test = store.testConnection(wawi.id)
+            assertFalse(test.ok)
+            assertEquals(401.toUShort(), test.status)
+            assertEquals("unauthorized", test.code)
+
+            // Moving the destination without the secret.
+            val moved = assertThrows<JtlException> {
+                store.update(wawi.id, fields = mapOf("base_url" to "http://127.0.0.1:9/elsewhere"))
+            }
+            assertEquals("invalid_input", moved.code)
+            assertTrue(moved.description.startsWith("api_key: required again when base_url changes"), moved.description)
+
+            // Link-local and metadata addresses.
+            for (url in listOf("http://169.254.169.254/latest/meta-data", "http://[fe80::1]/", "http://metadata.google.internal/")) {
+                val refused = assertThrows<JtlException> {
+                    store.add("jtl-wawi", "Metadata", mapOf("base_url" to url, "api_key" to "k"))
+                }
+                assertEquals("invalid_input", refused.code)
+                assertTrue(refused.description.startsWith("base_url: link-local"), refused.description)
+            }
+
+            // Rotation: the old key and an old ciphertext stop working.
+            val backup = sql(db, "SELECT hex(secret) FROM accounts WHERE id = ?", wawi.id).trim('[', ']', '"')
+            assertEquals(1L, store.keyGeneration())
+            val newKey = ByteArray(32) { 5 }
+            val rotation = store.rotateMasterKey(newKey)
+            assertEquals(2L, rotation.generation)
+            assertEquals(1uL, rotation.resealed)
+            assertEquals("config", assertThrows<JtlException> { AccountStore(db.toString(), masterKey = key) }.code)
+            sql(db, "UPDATE accounts SET secret = X'$backup' WHERE id = ?", wawi.id)
+            val before = requests(emulator)
+            val err = assertThrows<JtlException> { AccountStore(db.toString(), masterKey = newKey).testConnection(wawi.id) }
+            assertEquals("store", err.code)
+
+            // A field edited in the file.
+            val cloud = AccountStore(db.toString(), masterKey = newKey).add(
+                "jtl-cloud",
+                "Shop",
+                mapOf("client_id" to emulator.clientId, "client_secret" to emulator.clientSecret, "environment" to emulator.url),
+            )
+            sql(db, "UPDATE accounts SET fields = json_set(fields, '$.client_id', 'someone-else') WHERE id = ?", cloud.id)
+            val edited = assertThrows<JtlException> { AccountStore(db.toString(), masterKey = newKey).testConnection(cloud.id) }
+            assertEquals("store", edited.code)
+            assertTrue(edited.description.contains("changed outside the store"), edited.description)
+            assertTrue(edited.description.contains(cloud.id), edited.description)
+            assertEquals(before, requests(emulator), "no request was sent")
+        }
+    }
     @Test
     fun `AccountStore round trip`(@TempDir dir: Path) {
         TestEmulator().use { emulator ->
