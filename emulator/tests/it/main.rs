@@ -12,6 +12,7 @@ mod support;
 mod admin;
 mod erp;
 mod faults;
+mod graphql;
 mod oauth;
 mod scx;
 mod session;
