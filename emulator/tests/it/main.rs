@@ -10,6 +10,7 @@
 mod support;
 
 mod admin;
+mod conformance_erp;
 mod erp;
 mod faults;
 mod graphql;
