@@ -60,8 +60,15 @@ fn writes_one_line_per_item() {
     );
 
     // `--out -` streams to stdout; the summary goes to stderr.
-    let streamed = run(h.cloud(&["paginate", "sales-orders", "--out", "-", "--page-size", "10"]))
-        .expect(exit::OK);
+    let streamed = run(h.cloud(&[
+        "paginate",
+        "sales-orders",
+        "--out",
+        "-",
+        "--page-size",
+        "10",
+    ]))
+    .expect(exit::OK);
     assert_eq!(streamed.stdout.lines().count(), 25);
     assert!(
         streamed.stderr.contains("wrote 25 records from 3 pages"),

@@ -400,7 +400,10 @@ async fn paginate_walks_three_pages_of_camel_case() {
     assert_eq!(ids.len(), 60);
     assert_eq!(pages.pages_fetched(), 3);
     assert_eq!(pages.total_items(), Some(60));
-    assert_eq!(ids.iter().collect::<std::collections::BTreeSet<_>>().len(), 60);
+    assert_eq!(
+        ids.iter().collect::<std::collections::BTreeSet<_>>().len(),
+        60
+    );
     let all = client
         .paginate("customers", vec![], Some(7))
         .collect_all()

@@ -24,10 +24,14 @@ async fn bodies_go_out_as_bare_application_json() {
         .await
         .unwrap();
     client
-        .put(&format!("items/{id}"), json!({ "sKU": "CT-1", "name": "Put" }))
+        .put(
+            &format!("items/{id}"),
+            json!({ "sKU": "CT-1", "name": "Put" }),
+        )
         .await
         .unwrap();
-    let graphql = Request::post("graphql").json(json!({ "query": "{ QueryItems { totalCount } }" }));
+    let graphql =
+        Request::post("graphql").json(json!({ "query": "{ QueryItems { totalCount } }" }));
     assert_eq!(client.request(graphql).await.unwrap().status(), 200);
     // The emulator's refusal is real: the same write with a charset parameter is a 415.
     let refused = reqwest_post_with_charset(&emu).await;
