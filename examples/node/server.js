@@ -87,7 +87,7 @@ function createApp({ client, tenants }) {
     })
     // 3. Call the ERP API for it (the token is shared by every tenant of the app).
     const info = (await client.forTenant(tenant.tenantId).get('info')).json()
-    sendJson(res, 200, { connected: true, tenant, erp: { version: info.version, tenant: info.tenant } })
+    sendJson(res, 200, { connected: true, tenant, erp: { version: info.Version, tenant: info.Tenant } })
   }
 
   async function items(req, res) {
@@ -96,7 +96,7 @@ function createApp({ client, tenants }) {
       return sendJson(res, 409, { error: 'not_connected', message: 'run the setup first' })
     }
     const page = await client.forTenant(tenantId).page('items', { pageSize: 5 })
-    sendJson(res, 200, { tenantId, totalItems: page.totalItems, items: page.items.map((i) => ({ id: i.id, sku: i.sku, name: i.name })) })
+    sendJson(res, 200, { tenantId, totalItems: page.totalItems, items: page.items.map((i) => ({ id: i.id, sku: i.sKU, name: i.name })) })
   }
 
   return async function handle(req, res) {

@@ -104,7 +104,7 @@ def _chain(first: Any, rest: Iterable[Any]) -> Iterator[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("output", help="CSV file to write ('-' for stdout)")
-    parser.add_argument("--resource", default="items", help="items, customers, salesOrders, ...")
+    parser.add_argument("--resource", default="items", help="items, customers, sales-orders, ...")
     parser.add_argument("--page-size", type=int, default=100)
     args = parser.parse_args(argv)
 

@@ -49,7 +49,7 @@ def test_erp_export_against_an_emulator_url(emulator: Emulator, tmp_path: Path) 
     with output.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 60
-    assert rows[0]["sku"] == "EMU-0001"
+    assert rows[0]["sKU"] == "EMU-0001"
     assert emulator.stats()["routes"]["GET /erp/v2/{resource}"] == 3
 
 

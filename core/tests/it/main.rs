@@ -10,6 +10,7 @@
 mod support;
 
 mod cloud;
+mod content_type;
 mod leak;
 mod scx;
 mod session;
