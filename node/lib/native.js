@@ -30,7 +30,8 @@ function load() {
         `What each candidate answered is in error.cause.`,
     )
     error.code = 'ERR_JTL_CONNECT_NATIVE_ADDON'
-    error.cause = cause
+    // The generated loader's own message blames an npm bug; keep only what it found.
+    error.cause = /^Cannot find native binding/.test(cause?.message) && cause.cause ? cause.cause : cause
     throw error
   }
 }
