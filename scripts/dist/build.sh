@@ -10,11 +10,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 started=$SECONDS
 here="$root/scripts/dist"
 
-# One cargo run for the three crates cargo builds directly, so shared dependencies compile
-# once with one feature set; the per-artifact scripts below then find them built.
+# One cargo run for the three crates cargo builds directly (env.sh); the per-artifact scripts
+# below then find them built.
 step "release build: addon, JVM library, CLI (x86_64-unknown-linux-gnu, glibc $glibc)"
-"${nice_build[@]}" cargo build --quiet --release --target "$target" \
-    -p jtl-connect-node -p jtl-connect-uniffi -p jtl-connect-cli
+release_build
 
 bash "$here/node.sh"
 bash "$here/cli.sh"

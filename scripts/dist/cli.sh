@@ -4,7 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 step "cli: release binary and completions"
-"${nice_build[@]}" cargo build --quiet --release --target "$target" -p jtl-connect-cli
+release_build
 bin="$release_dir/jtl-connect"
 check_glibc "$bin"
 name="jtl-connect-$version-$target"

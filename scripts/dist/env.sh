@@ -15,6 +15,13 @@ release_dir="$CARGO_TARGET_DIR/$target/release"
 tools="$CARGO_TARGET_DIR/dist-tools"
 # Release builds are long; on a shared machine they should not starve the interactive ones.
 nice_build=(nice -n 10)
+# The addon, the JVM library and the CLI are always built together: cargo unifies the
+# dependencies' features over the packages of one run, so building one of them alone would
+# compile (and link) again with another feature set.
+release_build() {
+    "${nice_build[@]}" cargo build --quiet --release --target "$target" \
+        -p jtl-connect-node -p jtl-connect-uniffi -p jtl-connect-cli
+}
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -1)"
 
 step() { printf '\n== dist: %s\n' "$*"; }

@@ -6,7 +6,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 step "jvm: release library, Kotlin bindings, jar and sources jar"
-"${nice_build[@]}" cargo build --quiet --release --target "$target" -p jtl-connect-uniffi
+release_build
 library="$release_dir/libjtl_connect_uniffi.so"
 check_glibc "$library"
 size="$(stat -c %s "$library")"

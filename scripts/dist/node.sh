@@ -5,7 +5,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 step "node: release addon and the two npm packages"
-"${nice_build[@]}" cargo build --quiet --release --target "$target" -p jtl-connect-node
+release_build
 addon="$release_dir/libjtl_connect_node.so"
 check_glibc "$addon"
 # npm ci: @napi-rs/cli for pack.js, and typescript and @types/node into npm's cache, from
