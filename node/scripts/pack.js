@@ -64,7 +64,7 @@ function main() {
 
     // The platform package: napi's own package.json for it (os, cpu, libc), plus the addon.
     const napiCli = path.join(here, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js')
-    execFileSync(process.execPath, [napiCli, 'create-npm-dirs', '--cwd', stage, '--npm-dir', 'npm'], quiet)
+    execFileSync(process.execPath, [napiCli, 'create-npm-dirs', '--cwd', stage, '--npm-dir', 'npm'], { ...quiet, stdio: 'pipe' })
     const platformDir = path.join(stage, 'npm', platform)
     const platformManifest = JSON.parse(fs.readFileSync(path.join(platformDir, 'package.json'), 'utf8'))
     fs.copyFileSync(addon, path.join(platformDir, platformManifest.main))

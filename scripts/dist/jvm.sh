@@ -32,5 +32,5 @@ rm -rf "$out" && mkdir -p "$out"
     exit "${PIPESTATUS[0]}")
 jar="$out/io/github/jtlconnect/jtl-connect/$version/jtl-connect-$version.jar"
 [ -f "$jar" ] && [ -f "${jar%.jar}-sources.jar" ] || die "no jar and sources jar in $out"
-unzip -l "$jar" | grep -q ' linux-x86-64/libjtl_connect_uniffi.so$' || die "$jar lacks linux-x86-64/libjtl_connect_uniffi.so"
+unzip -l "$jar" linux-x86-64/libjtl_connect_uniffi.so >/dev/null || die "$jar lacks linux-x86-64/libjtl_connect_uniffi.so"
 find "$out" -name '*.jar' -exec ls -l {} +
