@@ -1,6 +1,7 @@
 # jtl-connect: every target installs what it needs, so a fresh clone works.
 #   make demo   the Accounts Integration page on the emulator (the main job)
 #   make test   run every suite (what .ci/run calls)
+#   make dist   what users install, into dist/ (make test-dist: offline smoke tests of it)
 
 SHELL := /bin/bash
 # One target directory for every crate and every target below.
@@ -8,7 +9,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 DEMO_PORT ?= 8787
 
-.PHONY: demo test test-rust test-python test-node test-kotlin test-browser chromium jvm lint bench bench-rust bench-python bench-node fuzz rust-toolchain emulator
+.PHONY: demo test dist test-dist test-rust test-python test-node test-kotlin test-browser chromium jvm lint bench bench-rust bench-python bench-node fuzz rust-toolchain emulator
 
 # The Accounts Integration page on the emulator: builds what it needs, prints the URL and
 # the demo credentials to paste.
@@ -20,7 +21,7 @@ emulator: rust-toolchain
 	cargo build -q -p jtl-emulator
 	$(CARGO_TARGET_DIR)/debug/jtl-emulator --port $(DEMO_PORT)
 
-test: test-rust test-python test-node test-kotlin test-browser
+test: test-rust test-python test-node test-kotlin test-browser test-dist
 
 test-rust: rust-toolchain lint
 	cargo test
@@ -39,6 +40,15 @@ test-node: rust-toolchain
 # cdylib in library mode (Swift tests need a Swift toolchain, which this machine lacks).
 test-kotlin: rust-toolchain jvm
 	bash bindings/uniffi/scripts/test.sh
+
+# The linux x86_64 artifacts (release builds, glibc 2.17+): the Python wheel and sdist, the
+# two npm packages, the jar in a Maven repository folder, the CLI tarball, SHA256SUMS.
+dist: rust-toolchain jvm
+	bash scripts/dist/build.sh
+
+# dist/, then each artifact installed and used without Rust, network or checkout.
+test-dist: dist
+	bash scripts/dist/smoke.sh
 
 jvm:
 	@command -v mvn >/dev/null && command -v javac >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless maven; }

@@ -5,7 +5,7 @@
  * the `JtlError` class, `util.inspect` without secrets, async iteration of paginators,
  * `AbortSignal` for the Wawi registration, and the `jtlSession` middleware.
  */
-const native = require('./binding.js')
+const native = require('./lib/native.js')
 const errors = require('./lib/errors.js')
 const { jtlSession, bearerToken } = require('./lib/middleware.js')
 

@@ -66,6 +66,8 @@ pub(crate) enum Command {
     Wawi(WawiCommand),
     /// Run the emulator of JTL's servers (like the jtl-emulator binary).
     Emulator(jtl_emulator::cli::EmulatorArgs),
+    /// Print a shell completion script (bash, zsh or fish) to stdout.
+    Completions(crate::commands::completions::CompletionsArgs),
 }
 
 /// `accounts ...`

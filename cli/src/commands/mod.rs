@@ -1,6 +1,7 @@
 //! One module per command; [`run`] dispatches.
 
 mod accounts;
+pub(crate) mod completions;
 mod emulator;
 mod paginate;
 mod request;
@@ -25,5 +26,6 @@ pub(crate) async fn run(cli: Cli) -> CliResult {
         Command::Decode(args) => verify::decode(global, &args),
         Command::Wawi(WawiCommand::Register(args)) => wawi::register(global, &args).await,
         Command::Emulator(args) => emulator::run(global, &args).await,
+        Command::Completions(args) => completions::run(&args),
     }
 }

@@ -12,6 +12,7 @@
 mod support;
 
 mod accounts;
+mod completions;
 mod decode_verify;
 mod emulator;
 mod general;
