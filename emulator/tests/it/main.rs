@@ -10,6 +10,7 @@
 mod support;
 
 mod admin;
+mod conformance_wawi_scx;
 mod erp;
 mod faults;
 mod oauth;
