@@ -308,6 +308,8 @@ async fn flow(evidence: &mut Evidence, db: &Path) -> Vec<(String, Vec<u8>)> {
             &[
                 ("base_url", &emu.wawi_base()),
                 ("api_key", registration.api_key.expose()),
+                ("app_id", "com.example.leak/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
         )
         .unwrap();
