@@ -485,7 +485,7 @@ impl Emulator {
         self.with(env, |emulator| {
             if kind.trim().is_empty() {
                 return Err(invalid(
-                    "type: expected an event type such as \"Seller:Order.Created\"; found an empty string",
+                    "type: expected an event type such as \"Seller:Order.Accepted\"; found an empty string",
                 ));
             }
             Ok(emulator.push_scx_event(&kind, event.unwrap_or(Value::Null)))
