@@ -32,6 +32,7 @@ export {
 } from './binding'
 
 export type {
+  ProcessedEvents,
   AccessTokenInfo,
   Account,
   AccountStoreOptions,
@@ -56,6 +57,7 @@ export type {
   RequestOptions,
   ScxClientOptions,
   ScxEvent,
+  SellerSignUp,
   SessionClaims,
   SessionTokenOptions,
   UnverifiedToken,
@@ -74,6 +76,24 @@ declare module './binding' {
     pages(): AsyncGenerator<Page, void, undefined>
     /** Every record of every page, collected. */
     toArray(): Promise<any[]>
+  }
+
+  interface ScxClient {
+    /**
+     * Fetches the pending events, awaits `handler(event)` on each, and acknowledges only the
+     * events whose handler resolved (in batches of at most 100). A failed event is delivered
+     * again after SCX's redelivery timeout (at most 10 deliveries), so handlers must be
+     * idempotent.
+     */
+    processEvents(handler: (event: ScxEvent) => unknown | Promise<unknown>): Promise<ProcessedEvents>
+  }
+
+  /** What `processEvents` did. */
+  interface ProcessedEvents {
+    /** Ids of the events whose handler resolved; all acknowledged. */
+    acknowledged: string[]
+    /** The events whose handler threw or rejected: not acknowledged, delivered again. */
+    failed: { id: string; type: string; error: unknown }[]
   }
 
   interface RegistrationSettings {

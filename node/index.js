@@ -12,6 +12,7 @@ const { jtlSession, bearerToken } = require('./lib/middleware.js')
 errors.register(native)
 require('./lib/inspect.js')(native)
 require('./lib/paginator.js')(native)
+require('./lib/scx.js')(native)
 const { registerWawiApp, startWawiRegistration } = require('./lib/wawi.js')(native)
 
 // A token verified before is answered synchronously from the verifier's cache: the hop

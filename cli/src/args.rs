@@ -111,10 +111,10 @@ pub(crate) struct FieldArgs {
     /// jtl-wawi: the REST API's base URL, e.g. http://127.0.0.1:5883/api/eazybusiness.
     #[arg(long, value_name = "URL")]
     pub(crate) base_url: Option<String>,
-    /// jtl-wawi: the registered app's id (X-AppID).
+    /// jtl-wawi: the registered app's id (x-appid, required by JTL-Wawi on data calls).
     #[arg(long, value_name = "ID")]
     pub(crate) app_id: Option<String>,
-    /// jtl-wawi: the app's version (X-AppVersion).
+    /// jtl-wawi: the app's version (x-appversion, required by JTL-Wawi on data calls).
     #[arg(long, value_name = "VERSION")]
     pub(crate) app_version: Option<String>,
     /// jtl-scx: use the SCX sandbox (true or false).
@@ -265,6 +265,12 @@ pub(crate) struct RegisterArgs {
     /// The Wawi REST API, e.g. http://127.0.0.1:5883/api/eazybusiness.
     #[arg(long, value_name = "URL")]
     pub(crate) base_url: String,
+    /// The tenant's id (a UUID), sent as tenant-id on every registration call (JTL requires it).
+    #[arg(long, value_name = "UUID", env = "JTL_TENANT_ID")]
+    pub(crate) tenant_id: String,
+    /// Which registration path: v1 (PascalCase answers), v2 (camelCase) or unversioned.
+    #[arg(long, value_name = "PATH", default_value = "v1")]
+    pub(crate) registration_path: String,
     /// Unique app id, e.g. com.example.exporter.
     #[arg(long, value_name = "ID")]
     pub(crate) app_id: String,
@@ -277,16 +283,16 @@ pub(crate) struct RegisterArgs {
     /// Scopes the user may grant or not (comma-separated or repeated).
     #[arg(long, value_name = "SCOPE,...", value_delimiter = ',')]
     pub(crate) optional_scopes: Vec<String>,
-    /// What the app does.
+    /// What the app does (required by JTL-Wawi).
     #[arg(long, default_value = "")]
     pub(crate) description: String,
     /// The app's version.
     #[arg(long, value_name = "VERSION", default_value = "1.0.0")]
     pub(crate) app_version: String,
-    /// Who makes the app.
+    /// Who makes the app (required by JTL-Wawi).
     #[arg(long, default_value = "")]
     pub(crate) provider_name: String,
-    /// The maker's website.
+    /// The maker's website (required by JTL-Wawi).
     #[arg(long, default_value = "")]
     pub(crate) provider_website: String,
     /// Name of the jtl-wawi account to store (default: --name).

@@ -52,7 +52,10 @@ pub use http::{HttpOptions, RateLimit, Request, Response, RetryPolicy};
 pub use pagination::Page;
 pub use paginator::{FetchPage, Paginator};
 pub use runtime::runtime;
-pub use scx::{ScxClient, ScxClientBuilder, ScxEvent};
+pub use scx::{
+    valid_channel_name, FailedEvent, ProcessedEvents, ScxClient, ScxClientBuilder, ScxEvent,
+    SellerSignUp, MAX_ACK_BATCH, SELLER_SCOPE,
+};
 pub use secret::{fingerprint, Secret};
 pub use session::{
     decode_unverified, Algorithm, SessionClaims, SessionVerifier, UnverifiedToken, VerifierConfig,
@@ -62,8 +65,8 @@ pub use store::{Account, AccountClient, AccountStore, ConnectionTest, System};
 pub use token::{AccessToken, CacheOptions, TokenCache};
 pub use wawi::{
     registration::{
-        register_wawi_app, PendingRegistration, RegistrationOptions, RegistrationStatus, WawiApp,
-        WawiRegistration,
+        register_wawi_app, PendingRegistration, RegistrationOptions, RegistrationPath,
+        RegistrationStatus, WawiApp, WawiRegistration,
     },
     WawiClient, WawiClientBuilder,
 };

@@ -1,7 +1,24 @@
-//! [`ScxClient`]: the SCX Channel API, authenticated by exchanging a refresh token for a
-//! short-lived auth token (cached and refreshed like Cloud tokens), with event helpers.
+//! [`ScxClient`]: SCX (facts §6), authenticated by exchanging a refresh token for a
+//! short-lived auth token (cached and refreshed like Cloud tokens).
+//!
+//! A channel's refresh token gives a Channel API token (`scope` `CHANNEL`, or `CHAN` in the
+//! generated client's spelling): [`ScxClient::events`], [`ScxClient::acknowledge`] and the
+//! helper [`ScxClient::process_events`]. A seller's refresh token gives a Seller API token
+//! (`scope` `SELLER`): [`ScxClient::seller_sign_up`].
+//!
+//! **Redelivery.** SCX delivers an event again when it is not acknowledged within its
+//! timeout, up to 10 deliveries, then dead-letters it. So a handler may see an event twice
+//! (an acknowledgement can be lost, or come too late): handlers must be idempotent, e.g. keyed
+//! by the event id. [`ScxClient::process_events`] acknowledges only the events whose handler
+//! succeeded; a failed event comes back after the timeout.
 
-use std::{fmt, sync::Arc};
+use std::{
+    collections::HashSet,
+    fmt,
+    future::Future,
+    sync::Arc,
+    time::{Duration, SystemTime},
+};
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -17,7 +34,7 @@ use crate::{
 pub struct ScxEvent {
     /// Event id, used to acknowledge it.
     pub id: String,
-    /// Event type, e.g. `Seller:Order.Created`.
+    /// Event type, e.g. `Seller:Order.Accepted` or `Channel:Order.Return` (facts §6.3).
     #[serde(rename = "type")]
     pub kind: String,
     /// When it was created (ISO 8601), if given.
@@ -26,6 +43,48 @@ pub struct ScxEvent {
     /// The event's payload.
     #[serde(default)]
     pub event: Value,
+}
+
+/// Ids one acknowledgement carries at most (facts §6.3: 1–100).
+pub const MAX_ACK_BATCH: usize = 100;
+/// The Seller API's auth scope (facts §6.1).
+pub const SELLER_SCOPE: &str = "SELLER";
+
+/// What [`ScxClient::process_events`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProcessedEvents {
+    /// Ids of the events whose handler succeeded, all acknowledged.
+    pub acknowledged: Vec<String>,
+    /// The events whose handler failed: not acknowledged, so SCX delivers them again.
+    pub failed: Vec<FailedEvent>,
+}
+
+/// An event whose handler failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedEvent {
+    /// The event id.
+    pub id: String,
+    /// The event type.
+    pub kind: String,
+    /// What the handler reported.
+    pub message: String,
+}
+
+/// A seller sign-up link (`POST /v1/seller/channel/{channel}`, facts §6.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SellerSignUp {
+    /// Where the seller signs up with the channel.
+    pub sign_up_url: String,
+    /// When the link expires (SCX sends unix seconds).
+    pub expires_at: SystemTime,
+}
+
+/// `^\w{5,15}$` (facts §6.4), `\w` as ASCII letters, digits and `_`.
+pub fn valid_channel_name(channel: &str) -> bool {
+    (5..=15).contains(&channel.len())
+        && channel
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 struct Shared {
@@ -161,31 +220,110 @@ impl ScxClient {
         Ok(self.get("channel/event").await?.json::<List>()?.event_list)
     }
 
-    /// Acknowledges events so they are not delivered again (`DELETE /v1/channel/event`).
+    /// Acknowledges events so they are not delivered again (`DELETE /v1/channel/event`), in
+    /// batches of at most [`MAX_ACK_BATCH`] ids (SCX takes 1–100 per call). No ids, no call.
     pub async fn acknowledge(&self, event_ids: &[String]) -> Result<()> {
-        if event_ids.is_empty() {
-            return Ok(());
+        for batch in event_ids.chunks(MAX_ACK_BATCH) {
+            self.request(Request::delete("channel/event").json(json!({ "eventIdList": batch })))
+                .await?;
         }
-        self.request(Request::delete("channel/event").json(json!({ "eventIdList": event_ids })))
-            .await
-            .map(|_| ())
+        Ok(())
     }
 
-    /// A sign-up link for a new seller of `channel` (`POST /v1/seller/channel/{channel}`):
-    /// `{signUpUrl, expiresAt}`.
-    pub async fn seller_sign_up(&self, channel: &str) -> Result<Value> {
-        if channel.is_empty()
-            || !channel
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
+    /// Fetches the pending events, runs `handler` on each, and acknowledges exactly the events
+    /// whose handler returned `Ok` (in batches of at most 100), until a fetch brings no event
+    /// not seen in this call. A failed event is not acknowledged: SCX delivers it again after
+    /// its redelivery timeout (at most 10 deliveries, then it is dead-lettered), so handlers
+    /// must be idempotent. An error fetching or acknowledging ends the call; events whose
+    /// handler ran but were not acknowledged are delivered again.
+    pub async fn process_events<F, Fut, E>(&self, mut handler: F) -> Result<ProcessedEvents>
+    where
+        F: FnMut(ScxEvent) -> Fut,
+        Fut: Future<Output = std::result::Result<(), E>>,
+        E: fmt::Display,
+    {
+        let mut outcome = ProcessedEvents::default();
+        let mut seen = HashSet::new();
+        loop {
+            let fresh: Vec<ScxEvent> = self
+                .events()
+                .await?
+                .into_iter()
+                .filter(|e| seen.insert(e.id.clone()))
+                .collect();
+            if fresh.is_empty() {
+                return Ok(outcome);
+            }
+            let mut succeeded = Vec::new();
+            for event in fresh {
+                let (id, kind) = (event.id.clone(), event.kind.clone());
+                match handler(event).await {
+                    Ok(()) => succeeded.push(id),
+                    Err(e) => outcome.failed.push(FailedEvent {
+                        id,
+                        kind,
+                        message: e.to_string(),
+                    }),
+                }
+            }
+            self.acknowledge(&succeeded).await?;
+            outcome.acknowledged.extend(succeeded);
+        }
+    }
+
+    /// A sign-up link for a new seller of `channel` (`POST /v1/seller/channel/{channel}`).
+    ///
+    /// This is a **Seller API** call (facts §6.4): the client must be built with a *seller's*
+    /// refresh token (auth scope `SELLER`; a channel token is refused locally),
+    /// `user_agent` names the seller's JTL-Wawi (e.g. `Wawi/1.11.0.3`: SCX checks it against the
+    /// channel's minimum Wawi version), and `channel` must match `^\w{5,15}$`.
+    pub async fn seller_sign_up(&self, channel: &str, user_agent: &str) -> Result<SellerSignUp> {
+        if !valid_channel_name(channel) {
             return Err(Error::invalid_input(format!(
-                "channel: expected letters, digits, '_' or '-'; found {channel:?}"
+                "channel: expected 5 to 15 letters, digits or '_' (^\\w{{5,15}}$); found {channel:?}"
             )));
         }
-        self.request(Request::post(format!("seller/channel/{channel}")))
+        let user_agent = user_agent.trim();
+        if user_agent.is_empty() {
+            return Err(Error::invalid_input(
+                "user_agent: SCX requires the seller's JTL-Wawi as User-Agent (e.g. \"Wawi/1.11.0.3\"); found an empty string",
+            ));
+        }
+        let token = self.access_token().await?;
+        if let Some(scope) = token.scope().filter(|s| *s != SELLER_SCOPE) {
+            return Err(Error::invalid_input(format!(
+                "seller_sign_up is a Seller API call: build the ScxClient with a seller's refresh token (auth scope SELLER); this client's token has scope {scope}"
+            )));
+        }
+        let answer: Value = self
+            .request(
+                Request::post(format!("seller/channel/{channel}")).header("User-Agent", user_agent),
+            )
             .await?
-            .json()
+            .json()?;
+        let sign_up_url = answer
+            .get("signUpUrl")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::Api {
+                message: "the sign-up answer has no signUpUrl".into(),
+                detail: Default::default(),
+            })?
+            .to_owned();
+        let expires_at = answer
+            .get("expiresAt")
+            .and_then(Value::as_u64)
+            .map(|secs| SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
+            .ok_or_else(|| Error::Api {
+                message: format!(
+                    "the sign-up answer's expiresAt is not unix seconds; found {}",
+                    answer.get("expiresAt").unwrap_or(&Value::Null)
+                ),
+                detail: Default::default(),
+            })?;
+        Ok(SellerSignUp {
+            sign_up_url,
+            expires_at,
+        })
     }
 }
 

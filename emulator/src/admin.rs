@@ -60,6 +60,11 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route("/_emulator/reset", post(reset))
         .route("/_emulator/stats", get(stats))
+        .route(
+            "/_emulator/scx/seller-refresh-tokens",
+            post(issue_scx_seller_refresh_token),
+        )
+        .route("/_emulator/scx/dead-letters", get(scx_dead_letters))
 }
 
 impl IntoResponse for Error {
@@ -107,6 +112,7 @@ async fn summary(State(shared): State<Arc<Shared>>) -> Json<Value> {
         "foreign_tenant_id": FOREIGN_TENANT_ID,
         "wawi_api_key": DEMO_WAWI_API_KEY,
         "scx_refresh_token": DEMO_SCX_REFRESH_TOKEN,
+        "scx_seller_refresh_token": crate::config::DEMO_SCX_SELLER_REFRESH_TOKEN,
     }))
 }
 
@@ -282,10 +288,11 @@ async fn push_scx_event(
     bytes: Bytes,
 ) -> Result<Response, Error> {
     let NewEvent { kind, event } = body(&bytes)?;
-    if kind.trim().is_empty() {
-        return Err(Error::InvalidInput(
-            "type must be a non-empty event type, e.g. \"Seller:Order.Created\"".into(),
-        ));
+    if !crate::scx::EVENT_TYPES.contains(&kind.as_str()) {
+        return Err(Error::InvalidInput(format!(
+            "type must be one of SCX's event types (facts §6.3): {}; found {kind:?}",
+            crate::scx::EVENT_TYPES.join(", ")
+        )));
     }
     Ok(created(shared.push_scx_event(kind, event)))
 }
@@ -316,4 +323,21 @@ async fn reset(State(shared): State<Arc<Shared>>) -> StatusCode {
 
 async fn stats(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(json!(shared.lock().stats))
+}
+
+/// `POST /_emulator/scx/seller-refresh-tokens`: a refresh token whose auth token has scope
+/// `SELLER`, for the Seller API (`POST /v1/seller/channel/{channel}`).
+async fn issue_scx_seller_refresh_token(
+    State(shared): State<Arc<Shared>>,
+    bytes: Bytes,
+) -> Result<Response, Error> {
+    let NewRefreshToken { seller_id } = body(&bytes)?;
+    Ok(created(json!({
+        "refresh_token": shared.issue_scx_refresh_token_for(seller_id, crate::scx::Party::Seller)
+    })))
+}
+
+/// `GET /_emulator/scx/dead-letters`: events delivered 10 times and never acknowledged.
+async fn scx_dead_letters(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!({ "eventList": shared.scx_dead_letters() }))
 }

@@ -19,6 +19,9 @@ pub const FOREIGN_TENANT_ID: &str = "00000000-0000-4000-8000-00000000000f";
 pub const DEMO_WAWI_API_KEY: &str = "demo-wawi-api-key";
 /// An SCX refresh token accepted from the start.
 pub const DEMO_SCX_REFRESH_TOKEN: &str = "demo-scx-refresh-token";
+/// An SCX refresh token of a seller (`scope` `SELLER`) accepted from the start: its auth
+/// token is for the Seller API (`POST /v1/seller/channel/{channel}`), not the Channel API.
+pub const DEMO_SCX_SELLER_REFRESH_TOKEN: &str = "demo-scx-seller-refresh-token";
 /// The issuer JTL's session tokens carry (`iss`), and the emulator's default.
 pub const DEFAULT_SESSION_ISSUER: &str = "https://api.jtl-cloud.com";
 
@@ -56,6 +59,22 @@ pub struct Settings {
     pub graphql_max_depth: usize,
     /// Most fields one GraphQL query may select (async-graphql's static complexity).
     pub graphql_max_complexity: usize,
+    /// Whether the Wawi installation has a licence for apps (facts §5.1). `false` answers
+    /// every registration call with 402 ("no licence / app not authorised by JTL").
+    pub wawi_licensed: bool,
+    /// Wawi `PagedList` edges: `false` (default, the OpenAPI, facts §5.3) sends
+    /// `NextPageNumber = TotalPages` and `PreviousPageNumber = 1` where there is no such page;
+    /// `true` sends `null` there, as JTL's pagination docs page says.
+    pub wawi_paging_null_ends: bool,
+    /// How long a delivered, unacknowledged SCX event stays invisible before it is delivered
+    /// again, in milliseconds (facts §6.3; JTL does not publish the value).
+    pub scx_redelivery_timeout_ms: u64,
+    /// `scope` of a channel's SCX auth token: `CHANNEL` (default, the docs) or `CHAN` (the
+    /// generated client's enum, facts §6.1 and "Where sources disagree").
+    pub scx_channel_scope: String,
+    /// Whether the SCX per-route rate limits of facts §3.2 are enforced (429 once used up).
+    /// The `X-RateLimit-*` headers are sent either way.
+    pub scx_rate_limits: bool,
 }
 
 impl Default for Settings {
@@ -74,6 +93,11 @@ impl Default for Settings {
             graphql_default_page_size: 50,
             graphql_max_depth: 15,
             graphql_max_complexity: 1000,
+            wawi_licensed: true,
+            wawi_paging_null_ends: false,
+            scx_redelivery_timeout_ms: 60_000,
+            scx_channel_scope: "CHANNEL".to_owned(),
+            scx_rate_limits: true,
         }
     }
 }

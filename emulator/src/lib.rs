@@ -284,6 +284,23 @@ impl Emulator {
         self.shared.decide_wawi_registration(id, false, None)
     }
 
+    /// The SCX seller refresh token accepted from the start (its auth token has scope
+    /// `SELLER`: the Seller API, e.g. seller sign-up).
+    pub fn scx_seller_refresh_token(&self) -> &'static str {
+        config::DEMO_SCX_SELLER_REFRESH_TOKEN
+    }
+
+    /// Issues a new SCX refresh token of a seller (Seller API).
+    pub fn issue_scx_seller_refresh_token(&self) -> String {
+        self.shared
+            .issue_scx_refresh_token_for(None, scx::Party::Seller)
+    }
+
+    /// SCX events delivered 10 times without an acknowledgement, now dead-lettered.
+    pub fn scx_dead_letters(&self) -> Vec<Value> {
+        self.shared.scx_dead_letters()
+    }
+
     /// Stops serving and waits until the listener is closed.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);

@@ -1,20 +1,28 @@
-//! The SCX Channel API: `POST /v1/auth` (refresh token → auth token), the event queue and
-//! seller sign-up, with SCX's `errorList` errors in German unless `Accept-Language: en`.
+//! SCX (facts §6): `POST /v1/auth` (refresh token → auth token with `scope` `CHANNEL` or
+//! `SELLER`), the Channel API's event queue (redelivered until acknowledged, at most 10
+//! deliveries, then dead-lettered), the Seller API's sign-up link, per-route rate limits
+//! (facts §3.2) and SCX's `errorList` errors in German unless `Accept-Language: en`.
 
-use std::{collections::BTreeMap, sync::Arc};
+use std::{
+    collections::BTreeMap,
+    future::Future,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use axum::{
     body::Bytes,
-    extract::{FromRequest, Multipart, Path, Request, State},
+    extract::{FromRequest, Multipart, Path, RawQuery, Request, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
 };
 use serde_json::{json, Value};
+use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
 use crate::{
-    config::DEMO_SCX_REFRESH_TOKEN,
+    config::{DEMO_SCX_REFRESH_TOKEN, DEMO_SCX_SELLER_REFRESH_TOKEN},
     faults::ExpiresInOverride,
     service::{error_response, Service},
     state::{now, rfc3339, Shared},
@@ -23,32 +31,102 @@ use crate::{
 
 /// Events returned by one `GET /v1/channel/event` at most.
 const EVENTS_PER_CALL: usize = 100;
+/// Deliveries of one event before it is dead-lettered (facts §6.3).
+pub(crate) const MAX_DELIVERIES: u32 = 10;
+/// Ids one acknowledgement takes at most (facts §6.3).
+const MAX_ACK_IDS: usize = 100;
+/// The seller-side scope (facts §6.1).
+const SELLER_SCOPE: &str = "SELLER";
+
+/// Who a refresh token belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Party {
+    /// A marketplace channel: the Channel API.
+    Channel,
+    /// A seller (a JTL-Wawi user's SCX subscription): the Seller API.
+    Seller,
+}
+
+struct QueuedEvent {
+    value: Value,
+    deliveries: u32,
+    /// When it was last delivered: it is not listed again before `scx_redelivery_timeout_ms`
+    /// (as set at listing time) has passed since.
+    delivered_at: Option<Instant>,
+}
 
 pub(crate) struct ScxState {
-    /// refresh token → seller id
-    refresh_tokens: BTreeMap<String, String>,
-    events: Vec<Value>,
+    /// refresh token → (channel or seller id, party)
+    refresh_tokens: BTreeMap<String, (String, Party)>,
+    events: Vec<QueuedEvent>,
+    dead_letters: Vec<Value>,
     next_event: u64,
 }
 
 impl ScxState {
     pub(crate) fn new() -> Self {
         Self {
-            refresh_tokens: BTreeMap::from([(
-                DEMO_SCX_REFRESH_TOKEN.to_owned(),
-                "demo-seller".to_owned(),
-            )]),
+            refresh_tokens: BTreeMap::from([
+                (
+                    DEMO_SCX_REFRESH_TOKEN.to_owned(),
+                    ("demo-channel".to_owned(), Party::Channel),
+                ),
+                (
+                    DEMO_SCX_SELLER_REFRESH_TOKEN.to_owned(),
+                    ("demo-seller".to_owned(), Party::Seller),
+                ),
+            ]),
             events: Vec::new(),
+            dead_letters: Vec::new(),
             next_event: 1,
         }
     }
 }
 
+/// The event types of facts §6.3 (seller-type and channel-type).
+pub(crate) const EVENT_TYPES: [&str; 23] = [
+    "System:Test",
+    "System:Notification",
+    "Seller:Order.Accepted",
+    "Seller:Order.Shipping",
+    "Seller:Order.Payment",
+    "Seller:Order.Cancellation.Request",
+    "Seller:Order.Cancellation.Accepted",
+    "Seller:Order.Cancellation.Denied",
+    "Seller:Order.Refund",
+    "Seller:Order.Invoice",
+    "Seller:Order.ReturnReceived",
+    "Seller:Offer.New",
+    "Seller:Offer.Update",
+    "Seller:Offer.End",
+    "Seller:Offer.StockUpdate",
+    "Seller:Offer.PriceUpdate",
+    "Seller:Report.Request",
+    "Seller:Channel.Unlinked",
+    "Seller:Meta.SellerAttributesUpdateRequest",
+    "Seller:Ticket.Reply",
+    "Channel:Order.Return",
+    "Channel:Order.RefundProcessingResult",
+    "Channel:ChannelDataChanged",
+];
+
 impl Shared {
     pub(crate) fn issue_scx_refresh_token(&self, seller_id: Option<String>) -> String {
+        self.issue_scx_refresh_token_for(seller_id, Party::Channel)
+    }
+
+    /// A refresh token of a channel or (for the Seller API) of a seller.
+    pub(crate) fn issue_scx_refresh_token_for(&self, id: Option<String>, party: Party) -> String {
         let token = format!("scx-rt-{}", uuid::Uuid::new_v4().simple());
-        let seller = seller_id.unwrap_or_else(|| format!("seller-{}", &token[7..15]));
-        self.lock().scx.refresh_tokens.insert(token.clone(), seller);
+        let prefix = match party {
+            Party::Channel => "channel",
+            Party::Seller => "seller",
+        };
+        let id = id.unwrap_or_else(|| format!("{prefix}-{}", &token[7..15]));
+        self.lock()
+            .scx
+            .refresh_tokens
+            .insert(token.clone(), (id, party));
         token
     }
 
@@ -58,20 +136,119 @@ impl Shared {
         let id = format!("evt-{:06}", scx.next_event);
         scx.next_event += 1;
         let entry = json!({ "id": id, "type": kind, "createdAt": rfc3339(now()), "event": event });
-        scx.events.push(entry.clone());
+        scx.events.push(QueuedEvent {
+            value: entry.clone(),
+            deliveries: 0,
+            delivered_at: None,
+        });
         entry
     }
 
+    /// Every queued (not yet acknowledged, not dead-lettered) event with its delivery count.
     pub(crate) fn scx_events(&self) -> Vec<Value> {
-        self.lock().scx.events.clone()
+        self.lock()
+            .scx
+            .events
+            .iter()
+            .map(|e| {
+                let mut value = e.value.clone();
+                value["deliveries"] = json!(e.deliveries);
+                value
+            })
+            .collect()
+    }
+
+    /// Events delivered [`MAX_DELIVERIES`] times without an acknowledgement.
+    pub(crate) fn scx_dead_letters(&self) -> Vec<Value> {
+        self.lock().scx.dead_letters.clone()
     }
 }
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/v1/auth", post(auth))
-        .route("/v1/channel/event", get(events).delete(acknowledge))
-        .route("/v1/seller/channel/{channel}", post(seller_sign_up))
+        .route(
+            "/v1/auth",
+            post(
+                |State(shared): State<Arc<Shared>>, request: Request| async move {
+                    let headers = request.headers().clone();
+                    limited(&shared, &headers, "/v1/auth", auth(shared.clone(), request)).await
+                },
+            ),
+        )
+        .route(
+            "/v1/channel/event",
+            get(
+                |State(shared): State<Arc<Shared>>,
+                 RawQuery(query): RawQuery,
+                 headers: HeaderMap| async move {
+                    let work = events(shared.clone(), headers.clone(), query);
+                    limited(&shared, &headers, "/v1/channel/event", work).await
+                },
+            )
+            .delete(
+                |State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes| async move {
+                    let work = acknowledge(shared.clone(), headers.clone(), body);
+                    limited(&shared, &headers, "/v1/channel/event", work).await
+                },
+            ),
+        )
+        .route(
+            "/v1/seller/channel/{channel}",
+            post(
+                |State(shared): State<Arc<Shared>>,
+                 Path(channel): Path<String>,
+                 headers: HeaderMap| async move {
+                    let path = format!("/v1/seller/channel/{channel}");
+                    let work = seller_sign_up(shared.clone(), channel, headers.clone());
+                    limited(&shared, &headers, &path, work).await
+                },
+            ),
+        )
+}
+
+/// Counts the call against its route's window (facts §3.2), answers 429 once the window is
+/// used up (unless the `scx_rate_limits` setting is off), and puts the `X-RateLimit-*`
+/// headers on every answer.
+async fn limited(
+    shared: &Shared,
+    headers: &HeaderMap,
+    path: &str,
+    work: impl Future<Output = Response>,
+) -> Response {
+    let (pattern, limit, interval) = crate::rate_limit::scx_route(path);
+    // The window is per caller: the subject of a valid auth token, else one shared window.
+    let caller = shared
+        .bearer_claims(headers, "scx")
+        .ok()
+        .and_then(|c| c.get("sub").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_else(|| "anonymous".to_owned());
+    let (quota, enforce) = {
+        let mut inner = shared.lock();
+        let enforce = inner.settings.scx_rate_limits;
+        let quota = inner
+            .rate
+            .hit(&caller, &format!("scx {pattern}"), limit, interval, now());
+        (quota, enforce)
+    };
+    let (mut response, quota) = match quota {
+        Ok(quota) => (work.await, quota),
+        Err(quota) if !enforce => (work.await, quota),
+        Err(quota) => (
+            fail(
+                Service::of(path),
+                StatusCode::TOO_MANY_REQUESTS,
+                "RTL100",
+                &format!("Rate limit of {limit} requests per {interval} s exceeded for {pattern}."),
+                &format!(
+                    "Ratenlimit von {limit} Anfragen pro {interval} s für {pattern} überschritten."
+                ),
+                headers,
+            ),
+            quota,
+        ),
+    };
+    quota.apply(response.headers_mut());
+    response
 }
 
 fn english(headers: &HeaderMap) -> bool {
@@ -99,7 +276,7 @@ fn fail(
 
 /// `POST /v1/auth`: `refreshToken` as a form field (urlencoded or multipart), or as a
 /// query parameter as one public client sends it.
-async fn auth(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+async fn auth(shared: Arc<Shared>, request: Request) -> Response {
     let headers = request.headers().clone();
     let expires_override = request.extensions().get::<ExpiresInOverride>().copied();
     let from_query = request
@@ -120,13 +297,13 @@ async fn auth(State(shared): State<Arc<Shared>>, request: Request) -> Response {
             &headers,
         );
     };
-    let seller = shared
+    let owner = shared
         .lock()
         .scx
         .refresh_tokens
         .get(&refresh_token)
         .cloned();
-    let Some(seller) = seller else {
+    let Some((subject, party)) = owner else {
         return fail(
             Service::ScxAuth,
             StatusCode::UNAUTHORIZED,
@@ -136,11 +313,20 @@ async fn auth(State(shared): State<Arc<Shared>>, request: Request) -> Response {
             &headers,
         );
     };
-    let lifetime =
-        i64::try_from(shared.lock().settings.scx_token_lifetime_secs).unwrap_or(i64::MAX);
-    let token = shared.issue_token("scx", &seller, lifetime, json!({ "scope": "CHANNEL" }));
+    let (lifetime, scope) = {
+        let inner = shared.lock();
+        let scope = match party {
+            Party::Channel => inner.settings.scx_channel_scope.clone(),
+            Party::Seller => SELLER_SCOPE.to_owned(),
+        };
+        (
+            i64::try_from(inner.settings.scx_token_lifetime_secs).unwrap_or(i64::MAX),
+            scope,
+        )
+    };
+    let token = shared.issue_token("scx", &subject, lifetime, json!({ "scope": scope }));
     Json(json!({
-        "scope": "CHANNEL",
+        "scope": scope,
         "authToken": token,
         "tokenExpireAt": rfc3339(now().saturating_add(lifetime)),
         "expiresIn": expires_override.map_or(lifetime, |o| o.0),
@@ -190,63 +376,135 @@ async fn body_field(request: Request) -> Result<Option<String>, Response> {
     Ok(field(&body, "refreshToken"))
 }
 
-fn seller_of(shared: &Shared, headers: &HeaderMap) -> Result<String, Response> {
-    match shared.bearer_claims(headers, "scx") {
-        Ok(claims) => Ok(claims
-            .get("sub")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()),
-        Err(message) => {
-            let code = if headers.contains_key(header::AUTHORIZATION) {
-                "ATH101"
-            } else {
-                "ATH000"
-            };
-            Err(error_response(
-                Service::Scx,
-                StatusCode::UNAUTHORIZED,
-                code,
-                &message,
-            ))
-        }
+/// The caller's id, if the auth token is valid and of `party`: a seller token on the Channel
+/// API (or a channel token on the Seller API) is refused with 403.
+fn caller(shared: &Shared, headers: &HeaderMap, party: Party) -> Result<String, Response> {
+    let claims = shared.bearer_claims(headers, "scx").map_err(|message| {
+        let code = if headers.contains_key(header::AUTHORIZATION) {
+            "ATH101"
+        } else {
+            "ATH000"
+        };
+        error_response(Service::Scx, StatusCode::UNAUTHORIZED, code, &message)
+    })?;
+    let is_seller = claims.get("scope").and_then(Value::as_str) == Some(SELLER_SCOPE);
+    if is_seller != (party == Party::Seller) {
+        let (en, de) = if is_seller {
+            (
+                "This is a Channel API call; a seller token is not accepted.",
+                "Dies ist ein Aufruf der Channel-API; ein Seller-Token wird nicht akzeptiert.",
+            )
+        } else {
+            (
+                "This is a Seller API call; it needs a seller token (scope SELLER).",
+                "Dies ist ein Aufruf der Seller-API; er erfordert ein Seller-Token (Scope SELLER).",
+            )
+        };
+        return Err(fail(
+            Service::Scx,
+            StatusCode::FORBIDDEN,
+            "ATH000",
+            en,
+            de,
+            headers,
+        ));
     }
+    Ok(claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned())
 }
 
-async fn events(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    if let Err(r) = seller_of(&shared, &headers) {
+/// `GET /v1/channel/event`: up to 100 visible events. Each listing counts as a delivery and
+/// hides the event for `scx_redelivery_timeout_ms`; an event delivered
+/// [`MAX_DELIVERIES`] times is dead-lettered instead of being listed again.
+async fn events(shared: Arc<Shared>, headers: HeaderMap, query: Option<String>) -> Response {
+    if let Err(r) = caller(&shared, &headers, Party::Channel) {
         return r;
     }
-    let events: Vec<Value> = shared
-        .lock()
+    let created_after = match created_after(query.as_deref()) {
+        Ok(t) => t,
+        Err(found) => {
+            return fail(
+                Service::Scx,
+                StatusCode::BAD_REQUEST,
+                "VAL100",
+                &format!("createdAfter must be an ISO 8601 date-time; found {found:?}."),
+                &format!("createdAfter muss ein ISO-8601-Zeitpunkt sein; gefunden: {found:?}."),
+                &headers,
+            )
+        }
+    };
+    let mut inner = shared.lock();
+    let timeout = Duration::from_millis(inner.settings.scx_redelivery_timeout_ms);
+    let at = Instant::now();
+    let visible = |e: &QueuedEvent| {
+        e.delivered_at
+            .is_none_or(|t| at.duration_since(t) >= timeout)
+    };
+    let (dead, alive): (Vec<_>, Vec<_>) = std::mem::take(&mut inner.scx.events)
+        .into_iter()
+        .partition(|e| e.deliveries >= MAX_DELIVERIES && visible(e));
+    inner.scx.events = alive;
+    for event in dead {
+        inner.stats.count_scx_dead_letter();
+        inner.scx.dead_letters.push(event.value);
+    }
+    let mut listed = Vec::new();
+    let wanted = |e: &QueuedEvent| {
+        created_after.is_none_or(|after| {
+            e.value["createdAt"]
+                .as_str()
+                .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
+                .is_some_and(|t| t > after)
+        })
+    };
+    for event in inner
         .scx
         .events
-        .iter()
-        .take(EVENTS_PER_CALL)
-        .cloned()
-        .collect();
-    Json(json!({ "eventList": events })).into_response()
+        .iter_mut()
+        .filter(|e| visible(e) && wanted(e))
+    {
+        if listed.len() == EVENTS_PER_CALL {
+            break;
+        }
+        event.deliveries += 1;
+        event.delivered_at = Some(at);
+        listed.push(event.value.clone());
+    }
+    Json(json!({ "eventList": listed })).into_response()
 }
 
-async fn acknowledge(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = seller_of(&shared, &headers) {
+/// The optional `createdAfter` filter of `GET /v1/channel/event`; the error is what was found.
+fn created_after(query: Option<&str>) -> Result<Option<OffsetDateTime>, String> {
+    let Some(value) = form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "createdAfter")
+        .map(|(_, v)| v.into_owned())
+    else {
+        return Ok(None);
+    };
+    OffsetDateTime::parse(&value, &Rfc3339)
+        .map(Some)
+        .map_err(|_| value)
+}
+
+/// `DELETE /v1/channel/event` with `{"eventIdList": [...]}`: 1 to 100 ids.
+async fn acknowledge(shared: Arc<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = caller(&shared, &headers, Party::Channel) {
         return r;
     }
     let ids: Option<Vec<String>> = serde_json::from_slice::<Value>(&body)
         .ok()
         .and_then(|v| v.get("eventIdList").cloned())
         .and_then(|v| serde_json::from_value(v).ok());
-    let Some(ids) = ids else {
+    let Some(ids) = ids.filter(|ids| (1..=MAX_ACK_IDS).contains(&ids.len())) else {
         return fail(
             Service::Scx,
             StatusCode::BAD_REQUEST,
             "VAL100",
-            "Expected a JSON body {\"eventIdList\": [\"<event id>\", ...]}.",
-            "Erwartet wird ein JSON-Body {\"eventIdList\": [\"<Event-ID>\", ...]}.",
+            "Expected a JSON body {\"eventIdList\": [\"<event id>\", ...]} with 1 to 100 event ids.",
+            "Erwartet wird ein JSON-Body {\"eventIdList\": [\"<Event-ID>\", ...]} mit 1 bis 100 Event-IDs.",
             &headers,
         );
     };
@@ -254,37 +512,53 @@ async fn acknowledge(
         .lock()
         .scx
         .events
-        .retain(|e| !ids.iter().any(|id| e["id"].as_str() == Some(id)));
+        .retain(|e| !ids.iter().any(|id| e.value["id"].as_str() == Some(id)));
     StatusCode::NO_CONTENT.into_response()
 }
 
-async fn seller_sign_up(
-    State(shared): State<Arc<Shared>>,
-    Path(channel): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(r) = seller_of(&shared, &headers) {
-        return r;
-    }
-    let valid = !channel.is_empty()
-        && channel.len() <= 50
+/// `^\w{5,15}$` (facts §6.4), `\w` as ASCII letters, digits and `_`.
+pub(crate) fn valid_channel_name(channel: &str) -> bool {
+    (5..=15).contains(&channel.len())
         && channel
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if !valid {
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `POST /v1/seller/channel/{channel}`: a Seller API call (seller token, `User-Agent`
+/// required), answering `{signUpUrl, expiresAt}` with `expiresAt` in unix seconds.
+async fn seller_sign_up(shared: Arc<Shared>, channel: String, headers: HeaderMap) -> Response {
+    if let Err(r) = caller(&shared, &headers, Party::Seller) {
+        return r;
+    }
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .unwrap_or_default();
+    if user_agent.is_empty() {
         return fail(
             Service::Scx,
             StatusCode::BAD_REQUEST,
             "VAL100",
-            "The channel must be 1 to 50 letters, digits, '_' or '-'.",
-            "Der Channel muss aus 1 bis 50 Buchstaben, Ziffern, '_' oder '-' bestehen.",
+            "The User-Agent header is required (e.g. 'Wawi/1.11.0.3').",
+            "Der User-Agent-Header ist erforderlich (z. B. 'Wawi/1.11.0.3').",
+            &headers,
+        );
+    }
+    if !valid_channel_name(&channel) {
+        return fail(
+            Service::Scx,
+            StatusCode::BAD_REQUEST,
+            "VAL100",
+            "The channel must match ^\\w{5,15}$ (5 to 15 letters, digits or '_').",
+            "Der Channel muss ^\\w{5,15}$ entsprechen (5 bis 15 Buchstaben, Ziffern oder '_').",
             &headers,
         );
     }
     let session = uuid::Uuid::new_v4().simple();
     Json(json!({
         "signUpUrl": format!("{}/_emulator/scx/sign-up/{channel}/{session}", shared.base_url),
-        "expiresAt": rfc3339(now() + 3600),
+        "expiresAt": now() + 3600,
     }))
     .into_response()
 }

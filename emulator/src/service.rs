@@ -26,7 +26,7 @@ pub enum Service {
     Scx,
     /// `/api/eazybusiness/...` data endpoints of JTL-Wawi.
     Wawi,
-    /// `/api/eazybusiness/v1/authentication...`: Wawi app registration.
+    /// `/api/eazybusiness/[v1/|v2/]authentication...`: Wawi app registration.
     WawiRegistration,
     /// `/_emulator/...`: the admin API (never faulted, never counted).
     Admin,
@@ -58,7 +58,7 @@ impl Service {
             Self::ScxAuth
         } else if path.starts_with("/v1/") {
             Self::Scx
-        } else if path.starts_with("/api/eazybusiness/v1/authentication") {
+        } else if is_wawi_registration(path) {
             Self::WawiRegistration
         } else if path.starts_with("/api/eazybusiness/") {
             Self::Wawi
@@ -83,6 +83,18 @@ impl Service {
             Self::Unknown => "unknown",
         }
     }
+}
+
+/// `/api/eazybusiness/authentication...`, also under `v1/` or `v2/` (facts §5.1).
+fn is_wawi_registration(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("/api/eazybusiness/") else {
+        return false;
+    };
+    let rest = rest
+        .strip_prefix("v1/")
+        .or_else(|| rest.strip_prefix("v2/"))
+        .unwrap_or(rest);
+    rest == "authentication" || rest.starts_with("authentication/")
 }
 
 /// An error answer in the shape `service` uses:

@@ -20,6 +20,8 @@ pub struct Stats {
     created: BTreeMap<String, u64>,
     /// Mutations answered from the `Idempotency-Key` store instead of being run again.
     idempotent_replays: u64,
+    /// SCX events dead-lettered after 10 deliveries without an acknowledgement (facts §6.3).
+    scx_dead_lettered: u64,
 }
 
 impl Stats {
@@ -37,6 +39,15 @@ impl Stats {
 
     pub(crate) fn count_fault(&mut self) {
         self.faults_served += 1;
+    }
+
+    pub(crate) fn count_scx_dead_letter(&mut self) {
+        self.scx_dead_lettered += 1;
+    }
+
+    /// How many SCX events were dead-lettered (delivered 10 times, never acknowledged).
+    pub fn scx_dead_lettered(&self) -> u64 {
+        self.scx_dead_lettered
     }
 
     /// Requests received by `service`.

@@ -55,6 +55,16 @@ pub struct EmulatorSettings {
     pub wawi_auto_approve_ms: Option<f64>,
     /// `iss` of minted session tokens (default `https://api.jtl-cloud.com`).
     pub session_issuer: Option<String>,
+    /// Whether the Wawi installation has an app licence (default true; false: 402).
+    pub wawi_licensed: Option<bool>,
+    /// Wawi paging: `null` at the ends (the docs) instead of the OAS numbers (default false).
+    pub wawi_paging_null_ends: Option<bool>,
+    /// Milliseconds before an unacknowledged SCX event is delivered again (default 60000).
+    pub scx_redelivery_timeout_ms: Option<f64>,
+    /// `scope` of a channel's SCX token: `CHANNEL` (default) or `CHAN`.
+    pub scx_channel_scope: Option<String>,
+    /// Whether SCX per-route rate limits are enforced (default true).
+    pub scx_rate_limits: Option<bool>,
 }
 
 /// What `mintSessionToken` takes; every field is optional.
@@ -300,6 +310,12 @@ impl Emulator {
         jtl_emulator::config::DEMO_SCX_REFRESH_TOKEN
     }
 
+    /// A seller's SCX refresh token accepted from the start (Seller API: sign-up).
+    #[napi(getter)]
+    pub fn scx_seller_refresh_token(&self) -> &'static str {
+        jtl_emulator::config::DEMO_SCX_SELLER_REFRESH_TOKEN
+    }
+
     /// Mints an App Shell session token, signed like JTL's.
     #[napi]
     pub fn mint_session_token(
@@ -451,7 +467,13 @@ impl Emulator {
         self.with(env, |emulator| Ok(emulator.issue_scx_refresh_token()))
     }
 
-    /// Queues an SCX event (`type`, e.g. `Seller:Order.Created`, and its payload); returns
+    /// Issues a new SCX refresh token of a seller (Seller API).
+    #[napi]
+    pub fn issue_scx_seller_refresh_token(&self, env: &Env) -> napi::Result<String> {
+        self.with(env, |emulator| Ok(emulator.issue_scx_seller_refresh_token()))
+    }
+
+    /// Queues an SCX event (`type`, e.g. `Seller:Order.Accepted`, and its payload); returns
     /// it as the event list will show it.
     #[napi(ts_return_type = "{ id: string; type: string; createdAt: string; event: any }")]
     pub fn push_scx_event(
@@ -463,7 +485,7 @@ impl Emulator {
         self.with(env, |emulator| {
             if kind.trim().is_empty() {
                 return Err(invalid(
-                    "type: expected an event type such as \"Seller:Order.Created\"; found an empty string",
+                    "type: expected an event type such as \"Seller:Order.Accepted\"; found an empty string",
                 ));
             }
             Ok(emulator.push_scx_event(&kind, event.unwrap_or(Value::Null)))

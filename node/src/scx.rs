@@ -3,13 +3,14 @@
 use jtl_connect::Secret;
 use napi::{
     bindgen_prelude::{Either, PromiseRaw},
-    Env,
+    Env, JsDate,
 };
 use napi_derive::napi;
 use serde_json::Value;
 
 use crate::{
     api::api_methods,
+    convert::date,
     endpoints::{self, Endpoints},
     errors::check,
     http::{self, HttpOptions},
@@ -37,7 +38,7 @@ pub struct ScxClientOptions {
 pub struct ScxEvent {
     /// Event id, used to acknowledge it.
     pub id: String,
-    /// Event type, e.g. `Seller:Order.Created`.
+    /// Event type, e.g. `Seller:Order.Accepted` or `Channel:Order.Return`.
     #[napi(js_name = "type")]
     pub kind: String,
     /// When it was created (ISO 8601), if given.
@@ -45,6 +46,15 @@ pub struct ScxEvent {
     /// The event's payload.
     #[napi(ts_type = "any")]
     pub event: Value,
+}
+
+/// A seller sign-up link (Seller API, `POST /v1/seller/channel/{channel}`).
+#[napi(object, object_from_js = false)]
+pub struct SellerSignUp<'env> {
+    /// Where the seller signs up with the channel.
+    pub sign_up_url: String,
+    /// When the link expires (SCX sends unix seconds).
+    pub expires_at: JsDate<'env>,
 }
 
 impl From<jtl_connect::ScxEvent> for ScxEvent {
@@ -111,7 +121,8 @@ impl ScxClient {
         })
     }
 
-    /// Acknowledges events so they are not delivered again (`DELETE /v1/channel/event`).
+    /// Acknowledges events so they are not delivered again (`DELETE /v1/channel/event`),
+    /// in batches of at most 100 ids (SCX takes 1–100 per call).
     #[napi(ts_return_type = "Promise<void>")]
     pub fn acknowledge<'env>(
         &self,
@@ -126,18 +137,26 @@ impl ScxClient {
         )
     }
 
-    /// A sign-up link for a new seller of `channel`: `{ signUpUrl, expiresAt }`.
-    #[napi(ts_return_type = "Promise<{ signUpUrl: string; expiresAt: string }>")]
+    /// A sign-up link for a new seller of `channel` (`^\w{5,15}$`). A Seller API call: the
+    /// client needs a seller's refresh token (auth scope `SELLER`), and `userAgent` names the
+    /// seller's JTL-Wawi (e.g. `Wawi/1.11.0.3`).
+    #[napi(ts_return_type = "Promise<SellerSignUp>")]
     pub fn seller_sign_up<'env>(
         &self,
         env: &'env Env,
         channel: String,
-    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        user_agent: String,
+    ) -> napi::Result<PromiseRaw<'env, SellerSignUp<'env>>> {
         let client = self.inner.clone();
         spawn(
             env,
-            async move { client.seller_sign_up(&channel).await },
-            |_, link| Ok(link),
+            async move { client.seller_sign_up(&channel, &user_agent).await },
+            |env, link| {
+                Ok(SellerSignUp {
+                    sign_up_url: link.sign_up_url,
+                    expires_at: date(env, link.expires_at)?,
+                })
+            },
         )
     }
 

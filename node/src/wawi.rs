@@ -2,8 +2,8 @@
 //! app registration ([`register_wawi_app`], [`start_wawi_registration`]).
 
 use jtl_connect::{
-    Cancellation as CoreCancellation, PendingRegistration, RegistrationOptions, RegistrationStatus,
-    Result as CoreResult, WawiApp,
+    Cancellation as CoreCancellation, PendingRegistration, RegistrationOptions, RegistrationPath,
+    RegistrationStatus, Result as CoreResult, WawiApp,
 };
 use napi::{bindgen_prelude::PromiseRaw, Env};
 use napi_derive::napi;
@@ -25,9 +25,10 @@ pub struct WawiClientOptions {
     pub base_url: String,
     /// The API key from the app registration.
     pub api_key: String,
-    /// `X-AppID`: the registered app's id.
+    /// `x-appid` (required by JTL on every data call): the app's id, e.g. `MyApp/1.0.0`.
+    /// Left out, the constructor throws `invalid_input`.
     pub app_id: Option<String>,
-    /// `X-AppVersion`.
+    /// `x-appversion` (required): the app's version, e.g. `1.0.0`.
     pub app_version: Option<String>,
     /// `api-version` (default `1.0`).
     pub api_version: Option<String>,
@@ -115,7 +116,7 @@ pub struct WawiAppOptions {
     pub mandatory_scopes: Option<Vec<String>>,
     /// Scopes the user may grant or not.
     pub optional_scopes: Option<Vec<String>>,
-    /// App icon, base64 (PNG).
+    /// App icon, base64 (PNG); without one a small default PNG is sent.
     pub icon_base64: Option<String>,
 }
 
@@ -139,6 +140,12 @@ impl From<WawiAppOptions> for WawiApp {
 #[napi(object, object_to_js = false)]
 #[derive(Default)]
 pub struct RegistrationSettings {
+    /// The tenant's id (a UUID), sent as `tenant-id`; JTL requires it (left out:
+    /// `invalid_input` before any request).
+    pub tenant_id: Option<String>,
+    /// Which registration path: `v1` (default, PascalCase), `v2` (camelCase) or `unversioned`.
+    #[napi(ts_type = "'v1' | 'v2' | 'unversioned'")]
+    pub registration_path: Option<String>,
     /// The challenge code (1–30 characters); random if left out.
     pub challenge_code: Option<String>,
     /// Pause between polls in milliseconds (default 5000).
@@ -154,6 +161,11 @@ pub struct RegistrationSettings {
 
 fn registration_options(settings: RegistrationSettings) -> CoreResult<RegistrationOptions> {
     let mut options = RegistrationOptions {
+        tenant_id: settings.tenant_id,
+        path: match settings.registration_path.as_deref() {
+            Some(path) => RegistrationPath::parse(path)?,
+            None => RegistrationPath::default(),
+        },
         challenge_code: settings.challenge_code,
         cancellation: settings.cancellation.map(|c| c.inner.clone()),
         http: http::core_options(settings.http)?,
@@ -225,7 +237,8 @@ impl WawiPendingRegistration {
     }
 
     /// Step 2, once: the registration if the user accepted it, `null` while pending.
-    /// Rejects with `JtlError` `registration_rejected` if the user rejected it.
+    /// Rejects with `JtlError` `registration_rejected` if the user rejected it, and with an
+    /// `api` error of status 410 once the answer was delivered to an earlier poll.
     #[napi(ts_return_type = "Promise<WawiRegistration | null>")]
     pub fn poll<'env>(
         &self,

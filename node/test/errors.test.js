@@ -138,7 +138,7 @@ test('errors', async (t) => {
   })
 
   await t.test('registration_rejected: the user rejects the Wawi registration', async () => {
-    const pending = await jtl.startWawiRegistration(emulator.wawiBase, { appId: 'com.example.rejected', displayName: 'Rejected', version: '1.0' })
+    const pending = await jtl.startWawiRegistration(emulator.wawiBase, { appId: 'com.example.rejected', displayName: 'Rejected', description: 'd', version: '1.0', providerName: 'p', providerWebsite: 'https://example.com', mandatoryScopes: ['all.read'] }, { tenantId: emulator.tenantId })
     assert.equal(await pending.poll(), null, 'pending at first')
     emulator.rejectWawiRegistration(pending.requestId)
     assertJtlError(await rejection(pending.poll()), 'registration_rejected')

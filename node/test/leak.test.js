@@ -45,7 +45,7 @@ test('a whole flow leaks no secret', async (t) => {
   const scx = new jtl.ScxClient({ refreshToken: emulator.scxRefreshToken, endpoints: emulator.endpoints() })
   keep(await scx.events(), scx)
   secrets.push((await scx.accessToken()).expose())
-  const wawi = new jtl.WawiClient({ baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey })
+  const wawi = new jtl.WawiClient({ baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey, appId: 'leak/1.0.0', appVersion: '1.0.0' })
   keep(await wawi.get('v1/items'), wawi)
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jtl-leak-'))

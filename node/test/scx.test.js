@@ -12,11 +12,11 @@ test('ScxClient events', async (t) => {
 
   await t.test('events are listed, then acknowledged', async () => {
     assert.deepEqual(await scx.events(), [])
-    emulator.pushScxEvent('Seller:Order.Created', { orderId: 'A-1' })
-    emulator.pushScxEvent('Seller:Order.Cancelled', { orderId: 'A-2' })
+    emulator.pushScxEvent('Seller:Order.Accepted', { orderId: 'A-1' })
+    emulator.pushScxEvent('Seller:Order.Cancellation.Request', { orderId: 'A-2' })
     const events = await scx.events()
     assert.equal(events.length, 2)
-    assert.equal(events[0].type, 'Seller:Order.Created')
+    assert.equal(events[0].type, 'Seller:Order.Accepted')
     assert.deepEqual(events[0].event, { orderId: 'A-1' })
     assert.ok(events[0].id)
     await scx.acknowledge(events.map((e) => e.id))
@@ -24,9 +24,35 @@ test('ScxClient events', async (t) => {
     assert.equal(emulator.stats().scxAuth, 1, 'one token exchange')
   })
 
-  await t.test('seller sign-up link and raw requests', async () => {
-    const link = await scx.sellerSignUp('my-channel')
+  await t.test('processEvents acknowledges only the events whose handler succeeded', async () => {
+    emulator.updateSettings({ scxRedeliveryTimeoutMs: 0 })
+    const good = emulator.pushScxEvent('Seller:Order.Accepted', { orderId: 'B-1' })
+    const bad = emulator.pushScxEvent('Seller:Order.Payment', { orderId: 'B-2' })
+    const outcome = await scx.processEvents(async (event) => {
+      if (event.type === 'Seller:Order.Payment') throw new Error('payment service down')
+    })
+    assert.deepEqual(outcome.acknowledged, [good.id])
+    assert.deepEqual(outcome.failed.map((f) => f.id), [bad.id])
+    assert.match(outcome.failed[0].error.message, /payment service down/)
+    const left = await scx.events()
+    assert.deepEqual(left.map((e) => e.id), [bad.id], 'the failed event is delivered again')
+    await scx.acknowledge([bad.id])
+    emulator.updateSettings({ scxRedeliveryTimeoutMs: 60000 })
+  })
+
+  await t.test('seller sign-up is a Seller API call', async () => {
+    const seller = new jtl.ScxClient({ refreshToken: emulator.scxSellerRefreshToken, endpoints: emulator.endpoints() })
+    const link = await seller.sellerSignUp('MYCHANNEL', 'Wawi/1.11.0.3')
     assert.match(link.signUpUrl, /^https?:\/\//)
+    assert.ok(link.expiresAt instanceof Date && link.expiresAt > new Date())
+    const wrongToken = await rejection(scx.sellerSignUp('MYCHANNEL', 'Wawi/1.11.0.3'))
+    assert.equal(wrongToken.code, 'invalid_input')
+    assert.match(wrongToken.message, /Seller API/)
+    const badName = await rejection(seller.sellerSignUp('my-channel', 'Wawi/1.11.0.3'))
+    assert.match(badName.message, /channel/)
+  })
+
+  await t.test('raw requests', async () => {
     const raw = await scx.get('channel/event')
     assert.deepEqual(raw.json().eventList, [])
     const token = await scx.accessToken()

@@ -39,7 +39,7 @@ test('secrets never print', async (t) => {
 
     assertHidden(client.sessionVerifier(), [secret])
 
-    const wawi = new jtl.WawiClient({ baseUrl: emulator.wawiBase, apiKey: 'wawi-key-secret-123' })
+    const wawi = new jtl.WawiClient({ baseUrl: emulator.wawiBase, apiKey: 'wawi-key-secret-123', appId: 'secrets/1.0.0', appVersion: '1.0.0' })
     assertHidden(wawi, ['wawi-key-secret-123'])
     const scx = new jtl.ScxClient({ refreshToken: 'scx-refresh-secret-123', endpoints: emulator.endpoints() })
     assertHidden(scx, ['scx-refresh-secret-123'])
@@ -65,7 +65,7 @@ test('secrets never print', async (t) => {
     for (const shown of [err.message, err.stack, util.inspect(err), JSON.stringify(err)]) {
       assert.ok(!shown.includes('wrong-secret-xyz-987'), shown)
     }
-    const badWawi = new jtl.WawiClient({ baseUrl: emulator.wawiBase, apiKey: 'wawi-key-secret-456' })
+    const badWawi = new jtl.WawiClient({ baseUrl: emulator.wawiBase, apiKey: 'wawi-key-secret-456', appId: 'secrets/1.0.0', appVersion: '1.0.0' })
     const wawiErr = await rejection(badWawi.get('v1/items'))
     assert.equal(wawiErr.code, 'unauthorized')
     assert.ok(!util.inspect(wawiErr).includes('wawi-key-secret-456'))
@@ -75,8 +75,8 @@ test('secrets never print', async (t) => {
     emulator.updateSettings({ wawiAutoApproveMs: 0 })
     const registration = await jtl.registerWawiApp(
       emulator.wawiBase,
-      { appId: 'com.example.secret', displayName: 'Secret', version: '1.0', mandatoryScopes: ['all.read'] },
-      { pollIntervalMs: 20, timeoutMs: 5000 },
+      { appId: 'com.example.secret', displayName: 'Secret', description: 'd', version: '1.0', providerName: 'p', providerWebsite: 'https://example.com', mandatoryScopes: ['all.read'] },
+      { tenantId: emulator.tenantId, pollIntervalMs: 20, timeoutMs: 5000 },
     )
     const key = registration.apiKey.expose()
     assert.ok(key.length > 8)

@@ -251,6 +251,12 @@ impl Emulator {
         config::DEMO_SCX_REFRESH_TOKEN
     }
 
+    /// The SCX refresh token of a seller accepted from the start (Seller API: sign-up).
+    #[getter]
+    fn scx_seller_refresh_token(&self) -> &'static str {
+        config::DEMO_SCX_SELLER_REFRESH_TOKEN
+    }
+
     /// The `kid` of the current session key.
     #[getter]
     fn current_kid(&self, py: Python<'_>) -> PyResult<String> {
@@ -382,6 +388,11 @@ impl Emulator {
     /// Issues a new SCX refresh token.
     fn issue_scx_refresh_token(&self, py: Python<'_>) -> PyResult<String> {
         self.with(py, jtl_emulator::Emulator::issue_scx_refresh_token)
+    }
+
+    /// Issues a new SCX refresh token of a seller (Seller API).
+    fn issue_scx_seller_refresh_token(&self, py: Python<'_>) -> PyResult<String> {
+        self.with(py, jtl_emulator::Emulator::issue_scx_seller_refresh_token)
     }
 
     /// Queues an SCX event; returns it as `GET /v1/channel/event` will list it.

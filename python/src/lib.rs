@@ -52,6 +52,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<wawi::Cancellation>()?;
     m.add_function(wrap_pyfunction!(wawi::register_wawi_app, m)?)?;
     m.add_function(wrap_pyfunction!(wawi::register_wawi_app_async, m)?)?;
+    m.add_class::<wawi::WawiPendingRegistration>()?;
+    m.add_function(wrap_pyfunction!(wawi::start_wawi_registration, m)?)?;
+    m.add_class::<scx::ProcessedEvents>()?;
+    m.add_class::<scx::SellerSignUp>()?;
     m.add_class::<scx::ScxClient>()?;
     m.add_class::<scx::AsyncScxClient>()?;
     m.add_class::<scx::ScxEvent>()?;

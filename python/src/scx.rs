@@ -1,10 +1,11 @@
-//! The SCX Channel API: [`ScxClient`] / [`AsyncScxClient`] with the event queue, and
-//! [`ScxEvent`].
+//! SCX: [`ScxClient`] / [`AsyncScxClient`] with the event queue (and the
+//! acknowledge-on-success helper `process_events`), [`ScxEvent`], and the Seller API's
+//! sign-up link ([`SellerSignUp`]).
 
 use pyo3::{exceptions::PyTypeError, prelude::*, types::PyString};
 
 use crate::{
-    convert::{repr_str, to_python, type_name, Json},
+    convert::{repr_str, to_python, type_name, unix_seconds},
     endpoints::Endpoints,
     errors,
     methods::{async_client, sync_client},
@@ -28,7 +29,7 @@ impl ScxEvent {
         &self.inner.id
     }
 
-    /// Event type, e.g. `Seller:Order.Created`.
+    /// Event type, e.g. `Seller:Order.Accepted` or `Channel:Order.Return`.
     #[getter]
     fn r#type(&self) -> &str {
         &self.inner.kind
@@ -53,6 +54,95 @@ impl ScxEvent {
             repr_str(&self.inner.kind)
         )
     }
+}
+
+/// What `process_events` did: the acknowledged ids, and the events whose handler raised
+/// (not acknowledged, so SCX delivers them again).
+#[pyclass(module = "jtl_connect", frozen)]
+pub(crate) struct ProcessedEvents {
+    inner: jtl_connect::ProcessedEvents,
+}
+
+#[pymethods]
+impl ProcessedEvents {
+    /// Ids of the events whose handler returned normally; all acknowledged.
+    #[getter]
+    fn acknowledged(&self) -> Vec<String> {
+        self.inner.acknowledged.clone()
+    }
+
+    /// The events whose handler raised, as `{"id", "type", "message"}` dicts.
+    #[getter]
+    fn failed(&self) -> Vec<std::collections::BTreeMap<&'static str, String>> {
+        self.inner
+            .failed
+            .iter()
+            .map(|f| {
+                std::collections::BTreeMap::from([
+                    ("id", f.id.clone()),
+                    ("type", f.kind.clone()),
+                    ("message", f.message.clone()),
+                ])
+            })
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "ProcessedEvents(acknowledged={}, failed={})",
+            self.inner.acknowledged.len(),
+            self.inner.failed.len()
+        )
+    }
+}
+
+/// A seller sign-up link (Seller API).
+#[pyclass(module = "jtl_connect", frozen)]
+pub(crate) struct SellerSignUp {
+    inner: jtl_connect::SellerSignUp,
+}
+
+#[pymethods]
+impl SellerSignUp {
+    /// Where the seller signs up with the channel.
+    #[getter]
+    fn sign_up_url(&self) -> &str {
+        &self.inner.sign_up_url
+    }
+
+    /// When the link expires, as Unix seconds (`time.time()` scale).
+    #[getter]
+    fn expires_at(&self) -> f64 {
+        unix_seconds(self.inner.expires_at)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "SellerSignUp(sign_up_url={}, expires_at={})",
+            repr_str(&self.inner.sign_up_url),
+            unix_seconds(self.inner.expires_at)
+        )
+    }
+}
+
+/// Runs the core's `process_events` with a Python callable as the handler: called with the
+/// GIL, once per event; a raised exception marks the event as failed.
+async fn process_with(
+    client: jtl_connect::ScxClient,
+    handler: Py<PyAny>,
+) -> jtl_connect::Result<ProcessedEvents> {
+    client
+        .process_events(|event| {
+            let outcome = Python::attach(|py| {
+                handler
+                    .call1(py, (ScxEvent { inner: event },))
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            });
+            std::future::ready(outcome)
+        })
+        .await
+        .map(|inner| ProcessedEvents { inner })
 }
 
 fn wrap_events(events: Vec<jtl_connect::ScxEvent>) -> Vec<ScxEvent> {
@@ -168,12 +258,26 @@ scx_methods!(sync_client, ScxClient, {
         block(py, async move { client.acknowledge(&ids).await })
     }
 
-    /// A sign-up link for a new seller of `channel`: `{"signUpUrl", "expiresAt"}`.
-    fn seller_sign_up(&self, py: Python<'_>, channel: &str) -> PyResult<Json> {
+    /// Fetches the pending events, calls `handler(event)` on each, and acknowledges only the
+    /// events whose handler returned without raising (in batches of at most 100). A failed
+    /// event is delivered again after SCX's redelivery timeout (at most 10 deliveries), so
+    /// handlers must be idempotent.
+    fn process_events(&self, py: Python<'_>, handler: Py<PyAny>) -> PyResult<ProcessedEvents> {
         let client = self.inner.clone();
-        let channel = channel.to_owned();
+        block(py, process_with(client, handler))
+    }
+
+    /// A sign-up link for a new seller of `channel` (`^\w{5,15}$`). A Seller API call: the
+    /// client needs a seller's refresh token; `user_agent` names the seller's JTL-Wawi
+    /// (e.g. `Wawi/1.11.0.3`).
+    fn seller_sign_up(&self, py: Python<'_>, channel: &str, user_agent: &str) -> PyResult<SellerSignUp> {
+        let client = self.inner.clone();
+        let (channel, user_agent) = (channel.to_owned(), user_agent.to_owned());
         block(py, async move {
-            client.seller_sign_up(&channel).await.map(Json)
+            client
+                .seller_sign_up(&channel, &user_agent)
+                .await
+                .map(|inner| SellerSignUp { inner })
         })
     }
 });
@@ -198,9 +302,35 @@ scx_methods!(async_client, AsyncScxClient, {
         spawn(async move { client.acknowledge(&ids).await }).await
     }
 
-    /// A sign-up link for a new seller of `channel`: `{"signUpUrl", "expiresAt"}`.
-    async fn seller_sign_up(&self, channel: String) -> PyResult<Json> {
+    /// `process_events` as a coroutine: `handler` is a plain (synchronous) callable, run on
+    /// jtl_connect's runtime with the GIL; an `async def` handler is refused (its coroutine
+    /// could not be awaited there).
+    async fn process_events(&self, handler: Py<PyAny>) -> PyResult<ProcessedEvents> {
+        Python::attach(|py| -> PyResult<()> {
+            let inspect = py.import("inspect")?;
+            if inspect
+                .call_method1("iscoroutinefunction", (handler.bind(py),))?
+                .is_truthy()?
+            {
+                return Err(PyTypeError::new_err(
+                    "handler: expected a synchronous callable; found an async function",
+                ));
+            }
+            Ok(())
+        })?;
         let client = self.inner.clone();
-        spawn(async move { client.seller_sign_up(&channel).await.map(Json) }).await
+        spawn(process_with(client, handler)).await
+    }
+
+    /// A sign-up link for a new seller of `channel` (Seller API; see the sync client).
+    async fn seller_sign_up(&self, channel: String, user_agent: String) -> PyResult<SellerSignUp> {
+        let client = self.inner.clone();
+        spawn(async move {
+            client
+                .seller_sign_up(&channel, &user_agent)
+                .await
+                .map(|inner| SellerSignUp { inner })
+        })
+        .await
     }
 });

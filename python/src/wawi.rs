@@ -1,7 +1,7 @@
 //! JTL-Wawi OnPremise: [`WawiClient`] / [`AsyncWawiClient`], and the two-step app
 //! registration ([`register_wawi_app`]) that yields the permanent API key.
 
-use jtl_connect::{wawi::DEFAULT_API_VERSION, RegistrationOptions};
+use jtl_connect::{wawi::DEFAULT_API_VERSION, RegistrationOptions, RegistrationPath};
 use pyo3::prelude::*;
 
 use crate::{
@@ -14,7 +14,8 @@ use crate::{
 };
 
 /// A client of a JTL-Wawi installation's REST API (`Authorization: Wawi <api key>`,
-/// `api-version`, `X-AppID`, `X-AppVersion`); paths are relative to `base_url`
+/// `api-version`, and the `x-appid`/`x-appversion` JTL requires on every data call: `app_id`
+/// and `app_version` are required); paths are relative to `base_url`
 /// (`client.get("v1/items")`). Plain `http://` is allowed: OnPremise runs in the local network.
 #[pyclass(module = "jtl_connect", frozen)]
 pub(crate) struct WawiClient {
@@ -33,8 +34,8 @@ fn build(
     py: Python<'_>,
     base_url: &str,
     api_key: &Bound<'_, PyAny>,
-    app_id: Option<&str>,
-    app_version: Option<&str>,
+    app_id: &str,
+    app_version: &str,
     api_version: &str,
     run_as: Option<&str>,
     timeout: Option<f64>,
@@ -43,14 +44,10 @@ fn build(
 ) -> PyResult<jtl_connect::WawiClient> {
     let key = secret_arg(api_key, "api_key")?;
     let mut builder = jtl_connect::WawiClient::builder(base_url, key)
+        .app_id(app_id)
+        .app_version(app_version)
         .api_version(api_version)
         .http_options(http_options(py, timeout, deadline, max_retries)?);
-    if let Some(app_id) = app_id {
-        builder = builder.app_id(app_id);
-    }
-    if let Some(version) = app_version {
-        builder = builder.app_version(version);
-    }
     if let Some(user) = run_as {
         builder = builder.run_as(user);
     }
@@ -62,14 +59,14 @@ macro_rules! wawi_methods {
     ($client:ident, $class:ident) => {
         $client!($class, {
             #[new]
-            #[pyo3(signature = (base_url, api_key, app_id=None, app_version=None, api_version=DEFAULT_API_VERSION, *, run_as=None, timeout=None, deadline=None, max_retries=None))]
+            #[pyo3(signature = (base_url, api_key, app_id, app_version, api_version=DEFAULT_API_VERSION, *, run_as=None, timeout=None, deadline=None, max_retries=None))]
             #[allow(clippy::too_many_arguments)]
             fn new(
                 py: Python<'_>,
                 base_url: &str,
                 api_key: &Bound<'_, PyAny>,
-                app_id: Option<&str>,
-                app_version: Option<&str>,
+                app_id: &str,
+                app_version: &str,
                 api_version: &str,
                 run_as: Option<&str>,
                 timeout: Option<f64>,
@@ -188,7 +185,7 @@ impl WawiApp {
         self.inner.optional_scopes.clone()
     }
 
-    /// App icon, base64 (PNG), if any.
+    /// App icon, base64 (PNG), if any (without one a small default PNG is sent).
     #[getter]
     fn icon_base64(&self) -> Option<&str> {
         self.inner.icon_base64.as_deref()
@@ -280,14 +277,19 @@ impl Cancellation {
 }
 
 /// The registration options from keyword arguments.
+#[allow(clippy::too_many_arguments)]
 fn options(
     py: Python<'_>,
     challenge_code: Option<&Bound<'_, PyAny>>,
+    tenant_id: &str,
+    registration_path: &str,
     poll_interval: f64,
     timeout: f64,
     cancellation: Option<&Bound<'_, Cancellation>>,
 ) -> PyResult<RegistrationOptions> {
     Ok(RegistrationOptions {
+        tenant_id: Some(tenant_id.to_owned()),
+        path: RegistrationPath::parse(registration_path).map_err(|e| errors::to_py(py, &e))?,
         challenge_code: challenge_code
             .map(|c| secret_arg(c, "challenge_code").map(|s| s.expose().to_owned()))
             .transpose()?,
@@ -299,21 +301,35 @@ fn options(
 }
 
 /// Registers `app` with JTL-Wawi at `base_url` (e.g. `http://127.0.0.1:5883/api/eazybusiness`)
-/// and waits until the user accepts it in JTL-Wawi (Admin → App registration). Returns the
-/// permanent API key and the granted scopes. A rejection raises `RegistrationRejectedError`;
-/// no decision within `timeout` seconds, or `cancellation.cancel()`, a `TimeoutError`.
+/// for the tenant `tenant_id` (a UUID, required by JTL) and waits until the user accepts it in
+/// JTL-Wawi (Admin → App registration). Returns the permanent API key and the granted scopes.
+/// A rejection raises `RegistrationRejectedError`; no decision within `timeout` seconds, or
+/// `cancellation.cancel()`, a `TimeoutError`; 402 (no licence / app not authorised by JTL)
+/// and 410 (already answered) an `ApiError` saying so; 409 (AppId already registered) a
+/// `ConflictError`. `registration_path` is `"v1"` (default), `"v2"` or `"unversioned"`.
 #[pyfunction]
-#[pyo3(signature = (base_url, app, challenge_code=None, *, poll_interval=5.0, timeout=600.0, cancellation=None))]
+#[pyo3(signature = (base_url, app, challenge_code=None, *, tenant_id, registration_path="v1", poll_interval=5.0, timeout=600.0, cancellation=None))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn register_wawi_app(
     py: Python<'_>,
     base_url: &str,
     app: &Bound<'_, WawiApp>,
     challenge_code: Option<&Bound<'_, PyAny>>,
+    tenant_id: &str,
+    registration_path: &str,
     poll_interval: f64,
     timeout: f64,
     cancellation: Option<&Bound<'_, Cancellation>>,
 ) -> PyResult<WawiRegistration> {
-    let options = options(py, challenge_code, poll_interval, timeout, cancellation)?;
+    let options = options(
+        py,
+        challenge_code,
+        tenant_id,
+        registration_path,
+        poll_interval,
+        timeout,
+        cancellation,
+    )?;
     let app = app.get().inner.clone();
     let base_url = base_url.to_owned();
     block(py, async move {
@@ -326,11 +342,14 @@ pub(crate) fn register_wawi_app(
 /// `register_wawi_app` as a coroutine (`jtl_connect.aio.register_wawi_app`); cancelling the
 /// task stops the wait.
 #[pyfunction]
-#[pyo3(signature = (base_url, app, challenge_code=None, *, poll_interval=5.0, timeout=600.0, cancellation=None))]
+#[pyo3(signature = (base_url, app, challenge_code=None, *, tenant_id, registration_path="v1".to_owned(), poll_interval=5.0, timeout=600.0, cancellation=None))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn register_wawi_app_async(
     base_url: String,
     app: Py<WawiApp>,
     challenge_code: Option<Py<PyAny>>,
+    tenant_id: String,
+    registration_path: String,
     poll_interval: f64,
     timeout: f64,
     cancellation: Option<Py<Cancellation>>,
@@ -341,6 +360,8 @@ pub(crate) async fn register_wawi_app_async(
         let options = options(
             py,
             challenge_code.as_ref(),
+            &tenant_id,
+            &registration_path,
             poll_interval,
             timeout,
             cancellation.as_ref(),
@@ -353,4 +374,92 @@ pub(crate) async fn register_wawi_app_async(
             .map(|inner| WawiRegistration { inner })
     })
     .await
+}
+
+/// A registration request sent (step 1) and not yet answered: `poll()` once, or `wait()`.
+#[pyclass(module = "jtl_connect", frozen)]
+pub(crate) struct WawiPendingRegistration {
+    inner: jtl_connect::PendingRegistration,
+}
+
+#[pymethods]
+impl WawiPendingRegistration {
+    /// The `RegistrationRequestId`.
+    #[getter]
+    fn request_id(&self) -> &str {
+        self.inner.request_id()
+    }
+
+    /// Step 2, once: the registration if accepted, `None` while pending. A rejection raises
+    /// `RegistrationRejectedError`; a poll after the answer was delivered an `ApiError` (410).
+    fn poll(&self, py: Python<'_>) -> PyResult<Option<WawiRegistration>> {
+        let pending = self.inner.clone();
+        block(py, async move {
+            pending.poll().await.map(|status| match status {
+                jtl_connect::RegistrationStatus::Accepted(inner) => {
+                    Some(WawiRegistration { inner })
+                }
+                jtl_connect::RegistrationStatus::Pending => None,
+            })
+        })
+    }
+
+    /// Polls every `poll_interval` seconds until accepted, rejected, `timeout` or
+    /// `cancellation`.
+    #[pyo3(signature = (*, poll_interval=5.0, timeout=600.0, cancellation=None))]
+    fn wait(
+        &self,
+        py: Python<'_>,
+        poll_interval: f64,
+        timeout: f64,
+        cancellation: Option<&Bound<'_, Cancellation>>,
+    ) -> PyResult<WawiRegistration> {
+        let pending = self.inner.clone();
+        let interval = seconds(py, "poll_interval", poll_interval)?;
+        let timeout = seconds(py, "timeout", timeout)?;
+        let cancellation = cancellation.map(|c| c.get().inner.clone());
+        block(py, async move {
+            pending
+                .wait(interval, timeout, cancellation.as_ref())
+                .await
+                .map(|inner| WawiRegistration { inner })
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "WawiPendingRegistration(request_id={})",
+            repr_str(self.inner.request_id())
+        )
+    }
+}
+
+/// Step 1 alone: sends the registration request of `app` and returns it pending, so the
+/// caller can show the request id and poll. Arguments as `register_wawi_app`.
+#[pyfunction]
+#[pyo3(signature = (base_url, app, challenge_code=None, *, tenant_id, registration_path="v1"))]
+pub(crate) fn start_wawi_registration(
+    py: Python<'_>,
+    base_url: &str,
+    app: &Bound<'_, WawiApp>,
+    challenge_code: Option<&Bound<'_, PyAny>>,
+    tenant_id: &str,
+    registration_path: &str,
+) -> PyResult<WawiPendingRegistration> {
+    let options = options(
+        py,
+        challenge_code,
+        tenant_id,
+        registration_path,
+        5.0,
+        600.0,
+        None,
+    )?;
+    let app = app.get().inner.clone();
+    let base_url = base_url.to_owned();
+    block(py, async move {
+        jtl_connect::PendingRegistration::start(&base_url, &app, &options)
+            .await
+            .map(|inner| WawiPendingRegistration { inner })
+    })
 }

@@ -67,7 +67,12 @@ def test_cloud_account_lifecycle(store: AccountStore, emulator: Emulator) -> Non
 
 def test_wawi_and_scx_accounts(store: AccountStore, emulator: Emulator) -> None:
     wawi = store.add(
-        "jtl-wawi", "Warehouse", base_url=emulator.wawi_url, api_key=emulator.wawi_api_key
+        "jtl-wawi",
+        "Warehouse",
+        base_url=emulator.wawi_url,
+        api_key=emulator.wawi_api_key,
+        app_id="com.example.accounts/1.0.0",  # x-appid/x-appversion: required by JTL-Wawi
+        app_version="1.0.0",
     )
     scx = store.add(
         "jtl-scx", "Marketplace", refresh_token=emulator.scx_refresh_token, environment=emulator.url

@@ -64,7 +64,9 @@ def test_admin_helpers(emulator: Emulator) -> None:
     with pytest.raises(jtl_connect.ForbiddenError):
         shop.get("customers")
     key = emulator.issue_wawi_api_key(["all.read"])
-    assert jtl_connect.WawiClient(emulator.wawi_url, key).get("v1/items").status == 200
+    assert (
+        jtl_connect.WawiClient(emulator.wawi_url, key, "emu/1", "1").get("v1/items").status == 200
+    )
     with pytest.raises(jtl_connect.NotFoundError):
         emulator.approve_wawi_registration("no-such-registration")
     with pytest.raises(jtl_connect.InvalidInputError):

@@ -56,7 +56,7 @@ def test_a_whole_flow_leaks_no_secret(
     scx = jtl_connect.ScxClient(emulator.scx_refresh_token, emulator.endpoints)
     keep(scx.events(), scx)
     secrets.append(scx.access_token().expose())
-    wawi = jtl_connect.WawiClient(emulator.wawi_url, emulator.wawi_api_key)
+    wawi = jtl_connect.WawiClient(emulator.wawi_url, emulator.wawi_api_key, "leak/1", "1")
     keep(wawi.get("v1/items"), wawi)
 
     # The account store: secrets go in, are used, are replaced.

@@ -41,18 +41,35 @@ def test_nothing_shows_a_secret(emulator: Emulator, debug_logs: pytest.LogCaptur
     client.get("info")
     list(client.paginate("items", page_size=30))
 
-    wawi = jtl_connect.WawiClient(emulator.wawi_url, emulator.wawi_api_key)
+    wawi = jtl_connect.WawiClient(emulator.wawi_url, emulator.wawi_api_key, "leak/1", "1")
     wawi.get("v1/items")
     scx = jtl_connect.ScxClient(emulator.scx_refresh_token, emulator.endpoints)
     scx_token = scx.access_token()
     secrets.append(scx_token.expose())
-    show(wawi, scx, scx_token, aio.WawiClient(emulator.wawi_url, emulator.wawi_api_key))
+    show(
+        wawi,
+        scx,
+        scx_token,
+        aio.WawiClient(emulator.wawi_url, emulator.wawi_api_key, "leak/1", "1"),
+    )
     show(aio.ScxClient(emulator.scx_refresh_token, emulator.endpoints))
 
     emulator.update_settings(wawi_auto_approve_ms=10)
-    app = jtl_connect.WawiApp("com.example.leak", "Leak test", "1")
+    app = jtl_connect.WawiApp(
+        "com.example.leak",
+        "Leak test",
+        "1",
+        description="d",
+        provider_name="p",
+        provider_website="https://example.com",
+        mandatory_scopes=["all.read"],
+    )
     registration = jtl_connect.register_wawi_app(
-        emulator.wawi_url, app, challenge_code="challenge-secret-77", poll_interval=0.02
+        emulator.wawi_url,
+        app,
+        challenge_code="challenge-secret-77",
+        tenant_id=emulator.tenant_id,
+        poll_interval=0.02,
     )
     secrets.extend([registration.api_key.expose(), "challenge-secret-77"])
     show(registration, registration.api_key, app)
@@ -70,7 +87,9 @@ def test_nothing_shows_a_secret(emulator: Emulator, debug_logs: pytest.LogCaptur
     errors: list[BaseException] = []
     for call in (
         lambda: wrong.get("info"),
-        lambda: jtl_connect.WawiClient(emulator.wawi_url, "wrong-wawi-key-1").get("v1/items"),
+        lambda: jtl_connect.WawiClient(emulator.wawi_url, "wrong-wawi-key-1", "leak/1", "1").get(
+            "v1/items"
+        ),
         lambda: jtl_connect.ScxClient("wrong-refresh-token-1", emulator.endpoints).events(),
         lambda: verifier.verify(session.token[:-4] + "AAAA"),
     ):

@@ -29,14 +29,20 @@ pub use cloud::CloudClient;
 pub use endpoints::Endpoints;
 pub use error::JtlError;
 pub use http::{Header, Page, Paginator, RateLimit, Response};
-pub use scx::{ScxClient, ScxEvent};
+pub use scx::{
+    FailedScxEvent, ProcessedEvents, ScxClient, ScxEvent, ScxEventHandler, ScxHandlerError,
+    SellerSignUp,
+};
 pub use session::{
     decode_unverified, SessionClaims, SessionVerifier, UnverifiedToken, VerifierOptions,
     VerifierStats,
 };
 pub use store::{Account, AccountClient, AccountStore, ConnectionTest, KeyRotation};
 pub use token::AccessToken;
-pub use wawi::{register_wawi_app, register_wawi_app_async, WawiApp, WawiClient, WawiRegistration};
+pub use wawi::{
+    register_wawi_app, register_wawi_app_async, start_wawi_registration, WawiApp, WawiClient,
+    WawiPendingRegistration, WawiRegistration,
+};
 
 /// The version of jtl-connect inside this native library.
 #[uniffi::export]

@@ -1,9 +1,9 @@
-//! [`ScxClient`]: the SCX Channel API (wraps [`jtl_connect::ScxClient`]).
+//! [`ScxClient`]: SCX (wraps [`jtl_connect::ScxClient`]): the Channel API's event queue with
+//! the acknowledge-on-success helper `processEvents`, and the Seller API's sign-up link.
 
-use std::{fmt, sync::Arc};
+use std::{fmt, sync::Arc, time::SystemTime};
 
 use jtl_connect::Secret;
-use serde_json::Value;
 
 use crate::{
     endpoints::Endpoints,
@@ -39,7 +39,7 @@ impl fmt::Display for ScxClient {
 pub struct ScxEvent {
     /// Event id, to acknowledge it.
     pub id: String,
-    /// Event type, e.g. `Seller:Order.Created`.
+    /// Event type, e.g. `Seller:Order.Accepted` or `Channel:Order.Return`.
     pub kind: String,
     /// When it was created (ISO 8601), if given.
     pub created_at: Option<String>,
@@ -56,6 +56,86 @@ impl From<jtl_connect::ScxEvent> for ScxEvent {
             event: event.event.to_string(),
         }
     }
+}
+
+/// Why an event handler failed: throw it (any other exception counts the same).
+#[derive(Debug, Clone, uniffi::Error)]
+pub enum ScxHandlerError {
+    /// The handler could not process the event; it stays unacknowledged.
+    Failed {
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+impl fmt::Display for ScxHandlerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Failed { reason } => f.write_str(reason),
+        }
+    }
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for ScxHandlerError {
+    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        Self::Failed {
+            reason: error.reason,
+        }
+    }
+}
+
+/// Handles one SCX event for `processEvents`: return normally to have it acknowledged, throw
+/// to leave it for redelivery. Must be idempotent: SCX may deliver an event more than once.
+#[uniffi::export(with_foreign)]
+pub trait ScxEventHandler: Send + Sync {
+    /// Processes `event`.
+    fn handle(&self, event: ScxEvent) -> Result<(), ScxHandlerError>;
+}
+
+/// An event whose handler failed.
+#[derive(Clone, Debug, uniffi::Record)]
+pub struct FailedScxEvent {
+    /// The event id.
+    pub id: String,
+    /// The event type.
+    pub kind: String,
+    /// What the handler reported.
+    pub message: String,
+}
+
+/// What `processEvents` did.
+#[derive(Clone, Debug, uniffi::Record)]
+pub struct ProcessedEvents {
+    /// Ids of the events whose handler succeeded; all acknowledged.
+    pub acknowledged: Vec<String>,
+    /// The events whose handler failed: not acknowledged, so SCX delivers them again.
+    pub failed: Vec<FailedScxEvent>,
+}
+
+impl From<jtl_connect::ProcessedEvents> for ProcessedEvents {
+    fn from(outcome: jtl_connect::ProcessedEvents) -> Self {
+        Self {
+            acknowledged: outcome.acknowledged,
+            failed: outcome
+                .failed
+                .into_iter()
+                .map(|f| FailedScxEvent {
+                    id: f.id,
+                    kind: f.kind,
+                    message: f.message,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A seller sign-up link (Seller API).
+#[derive(Clone, Debug, uniffi::Record)]
+pub struct SellerSignUp {
+    /// Where the seller signs up with the channel.
+    pub sign_up_url: String,
+    /// When the link expires.
+    pub expires_at: SystemTime,
 }
 
 #[uniffi::export]
@@ -87,14 +167,38 @@ impl ScxClient {
             .collect())
     }
 
-    /// Removes handled events from the queue.
+    /// Removes handled events from the queue (in batches of at most 100 ids).
     pub fn acknowledge(&self, event_ids: Vec<String>) -> Result<(), JtlError> {
         block(self.inner.acknowledge(&event_ids))
     }
 
-    /// Signs a seller up for `channel`; the answer as JSON text.
-    pub fn seller_sign_up(&self, channel: String) -> Result<String, JtlError> {
-        block(self.inner.seller_sign_up(&channel)).map(|v: Value| v.to_string())
+    /// Fetches the pending events, calls `handler` on each, and acknowledges only the events
+    /// whose handler returned normally (in batches of at most 100). A failed event is
+    /// delivered again after SCX's redelivery timeout (at most 10 deliveries), so handlers
+    /// must be idempotent.
+    pub fn process_events(
+        &self,
+        handler: Arc<dyn ScxEventHandler>,
+    ) -> Result<ProcessedEvents, JtlError> {
+        let outcome = block(self.inner.process_events(|event| {
+            std::future::ready(handler.handle(ScxEvent::from(event)))
+        }))?;
+        Ok(ProcessedEvents::from(outcome))
+    }
+
+    /// A sign-up link for a new seller of `channel` (`^\w{5,15}$`). A Seller API call: the
+    /// client needs a seller's refresh token (auth scope `SELLER`); `user_agent` names the
+    /// seller's JTL-Wawi (e.g. `Wawi/1.11.0.3`).
+    pub fn seller_sign_up(
+        &self,
+        channel: String,
+        user_agent: String,
+    ) -> Result<SellerSignUp, JtlError> {
+        let link = block(self.inner.seller_sign_up(&channel, &user_agent))?;
+        Ok(SellerSignUp {
+            sign_up_url: link.sign_up_url,
+            expires_at: link.expires_at,
+        })
     }
 
     /// `events`, as a suspend/async function.

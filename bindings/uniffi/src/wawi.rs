@@ -3,7 +3,7 @@
 
 use std::{fmt, sync::Arc, time::Duration};
 
-use jtl_connect::{RegistrationOptions, Secret};
+use jtl_connect::{RegistrationOptions, RegistrationPath, RegistrationStatus, Secret};
 
 use crate::{
     error::JtlError,
@@ -11,8 +11,8 @@ use crate::{
     runtime::{block, spawn},
 };
 
-/// A client of the JTL-Wawi REST API (`Authorization: Wawi <key>`, `X-AppID`,
-/// `X-AppVersion`, `api-version`). Paths are relative to the base URL (`"v1/items"`).
+/// A client of the JTL-Wawi REST API (`Authorization: Wawi <key>`, and the `x-appid` and
+/// `x-appversion` JTL requires on every data call, `api-version`). Paths are relative to the base URL (`"v1/items"`).
 /// `toString()` never shows the API key.
 #[derive(uniffi::Object)]
 #[uniffi::export(Display)]
@@ -35,22 +35,19 @@ impl fmt::Display for WawiClient {
 #[uniffi::export]
 impl WawiClient {
     /// A client for the Wawi API at `base_url` (plain `http://` allowed: OnPremise runs in the
-    /// local network) with `api_key`.
-    #[uniffi::constructor(default(app_id = None, app_version = None, api_version = None))]
+    /// local network) with `api_key`, as the app `app_id` in version `app_version` (both
+    /// required by JTL; blank ones are an `invalid_input` error before any request).
+    #[uniffi::constructor(default(api_version = None))]
     pub fn new(
         base_url: String,
         api_key: String,
-        app_id: Option<String>,
-        app_version: Option<String>,
+        app_id: String,
+        app_version: String,
         api_version: Option<String>,
     ) -> Result<Arc<Self>, JtlError> {
-        let mut builder = jtl_connect::WawiClient::builder(&base_url, Secret::new(api_key));
-        if let Some(app_id) = app_id {
-            builder = builder.app_id(app_id);
-        }
-        if let Some(version) = app_version {
-            builder = builder.app_version(version);
-        }
+        let mut builder = jtl_connect::WawiClient::builder(&base_url, Secret::new(api_key))
+            .app_id(app_id)
+            .app_version(app_version);
         if let Some(version) = api_version {
             builder = builder.api_version(version);
         }
@@ -89,7 +86,7 @@ pub struct WawiApp {
     /// Scopes the user may grant.
     #[uniffi(default = [])]
     pub optional_scopes: Vec<String>,
-    /// App icon, base64 (PNG).
+    /// App icon, base64 (PNG); without one a small default PNG is sent.
     #[uniffi(default = None)]
     pub icon_base64: Option<String>,
 }
@@ -143,11 +140,18 @@ impl WawiRegistration {
 }
 
 fn options(
+    tenant_id: String,
+    registration_path: Option<String>,
     challenge_code: Option<String>,
     poll_interval_ms: Option<u64>,
     timeout_seconds: Option<u64>,
-) -> RegistrationOptions {
+) -> Result<RegistrationOptions, JtlError> {
     let mut options = RegistrationOptions {
+        tenant_id: Some(tenant_id),
+        path: match registration_path.as_deref() {
+            Some(path) => RegistrationPath::parse(path)?,
+            None => RegistrationPath::default(),
+        },
         challenge_code,
         ..RegistrationOptions::default()
     };
@@ -157,40 +161,121 @@ fn options(
     if let Some(secs) = timeout_seconds {
         options.timeout = Duration::from_secs(secs);
     }
-    options
+    Ok(options)
 }
 
-/// Registers `app` with the JTL-Wawi at `base_url` (the two-step flow: the user approves it in
-/// Wawi while this polls) and returns the API key and granted scopes. Blocks until approved,
-/// rejected (`registration_rejected`) or timed out.
-#[uniffi::export(default(challenge_code = None, poll_interval_ms = None, timeout_seconds = None))]
+/// Registers `app` with the JTL-Wawi at `base_url` for the tenant `tenant_id` (a UUID, required
+/// by JTL) — the two-step flow: the user approves it in Wawi while this polls — and returns
+/// the API key and granted scopes. Blocks until approved, rejected (`registration_rejected`)
+/// or timed out; 402 (no licence / app not authorised by JTL) and 410 (already answered) are
+/// `api` errors saying so, 409 (AppId already registered) `conflict`. `registration_path` is
+/// `v1` (default), `v2` or `unversioned`.
+#[uniffi::export(default(registration_path = None, challenge_code = None, poll_interval_ms = None, timeout_seconds = None))]
 pub fn register_wawi_app(
     base_url: String,
     app: WawiApp,
+    tenant_id: String,
+    registration_path: Option<String>,
     challenge_code: Option<String>,
     poll_interval_ms: Option<u64>,
     timeout_seconds: Option<u64>,
 ) -> Result<Arc<WawiRegistration>, JtlError> {
     let app = jtl_connect::WawiApp::from(app);
-    let options = options(challenge_code, poll_interval_ms, timeout_seconds);
+    let options = options(
+        tenant_id,
+        registration_path,
+        challenge_code,
+        poll_interval_ms,
+        timeout_seconds,
+    )?;
     let inner =
         block(async move { jtl_connect::register_wawi_app(&base_url, &app, options).await })?;
     Ok(Arc::new(WawiRegistration { inner }))
 }
 
 /// `registerWawiApp`, as a suspend/async function.
-#[uniffi::export(default(challenge_code = None, poll_interval_ms = None, timeout_seconds = None))]
+#[uniffi::export(default(registration_path = None, challenge_code = None, poll_interval_ms = None, timeout_seconds = None))]
 pub async fn register_wawi_app_async(
     base_url: String,
     app: WawiApp,
+    tenant_id: String,
+    registration_path: Option<String>,
     challenge_code: Option<String>,
     poll_interval_ms: Option<u64>,
     timeout_seconds: Option<u64>,
 ) -> Result<Arc<WawiRegistration>, JtlError> {
     let app = jtl_connect::WawiApp::from(app);
-    let options = options(challenge_code, poll_interval_ms, timeout_seconds);
+    let options = options(
+        tenant_id,
+        registration_path,
+        challenge_code,
+        poll_interval_ms,
+        timeout_seconds,
+    )?;
     let inner =
         spawn(async move { jtl_connect::register_wawi_app(&base_url, &app, options).await })
             .await?;
     Ok(Arc::new(WawiRegistration { inner }))
+}
+
+/// A registration request sent (step 1) and not yet answered.
+#[derive(uniffi::Object)]
+#[uniffi::export(Display)]
+pub struct WawiPendingRegistration {
+    inner: jtl_connect::PendingRegistration,
+}
+
+impl fmt::Display for WawiPendingRegistration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WawiPendingRegistration({})", self.inner.request_id())
+    }
+}
+
+#[uniffi::export]
+impl WawiPendingRegistration {
+    /// The `RegistrationRequestId`.
+    pub fn request_id(&self) -> String {
+        self.inner.request_id().to_owned()
+    }
+
+    /// Step 2, once: the registration if accepted, `null` while pending. A rejection is
+    /// `registration_rejected`; a poll after the answer was delivered an `api` error (410).
+    pub fn poll(&self) -> Result<Option<Arc<WawiRegistration>>, JtlError> {
+        Ok(match block(self.inner.poll())? {
+            RegistrationStatus::Accepted(inner) => Some(Arc::new(WawiRegistration { inner })),
+            RegistrationStatus::Pending => None,
+        })
+    }
+
+    /// Polls every `poll_interval_ms` until accepted, rejected or `timeout_seconds`.
+    #[uniffi::method(default(poll_interval_ms = 5000, timeout_seconds = 600))]
+    pub fn wait(
+        &self,
+        poll_interval_ms: u64,
+        timeout_seconds: u64,
+    ) -> Result<Arc<WawiRegistration>, JtlError> {
+        let inner = block(self.inner.wait(
+            Duration::from_millis(poll_interval_ms),
+            Duration::from_secs(timeout_seconds),
+            None,
+        ))?;
+        Ok(Arc::new(WawiRegistration { inner }))
+    }
+}
+
+/// Step 1 alone: sends the registration request of `app` and returns it pending.
+#[uniffi::export(default(registration_path = None, challenge_code = None))]
+pub fn start_wawi_registration(
+    base_url: String,
+    app: WawiApp,
+    tenant_id: String,
+    registration_path: Option<String>,
+    challenge_code: Option<String>,
+) -> Result<Arc<WawiPendingRegistration>, JtlError> {
+    let app = jtl_connect::WawiApp::from(app);
+    let options = options(tenant_id, registration_path, challenge_code, None, None)?;
+    let inner = block(async move {
+        jtl_connect::PendingRegistration::start(&base_url, &app, &options).await
+    })?;
+    Ok(Arc::new(WawiPendingRegistration { inner }))
 }

@@ -1,10 +1,13 @@
-//! `wawi register`: the two-step JTL-Wawi app registration. Sends the request, waits (with a
-//! spinner) until the user accepts it in JTL-Wawi, and stores the permanent API key as a
-//! jtl-wawi account right away. The key is never printed.
+//! `wawi register`: the two-step JTL-Wawi app registration. Checks the app's required fields,
+//! sends the request (with `--tenant-id`), waits (with a spinner) until the user accepts it in
+//! JTL-Wawi, and stores the permanent API key as a jtl-wawi account right away, with the app id
+//! and version every data call needs. The key is never printed.
 
 use std::time::Duration;
 
-use jtl_connect::{Cancellation, PendingRegistration, RegistrationOptions, System, WawiApp};
+use jtl_connect::{
+    Cancellation, PendingRegistration, RegistrationOptions, RegistrationPath, System, WawiApp,
+};
 use serde_json::json;
 
 use crate::{
@@ -57,8 +60,11 @@ pub(crate) async fn register(global: &Global, args: &RegisterArgs) -> CliResult 
         optional_scopes: clean(&args.optional_scopes),
         icon_base64: None,
     };
+    app.check()?;
     let cancellation = Cancellation::new();
     let options = RegistrationOptions {
+        tenant_id: Some(args.tenant_id.clone()),
+        path: RegistrationPath::parse(&args.registration_path)?,
         poll_interval,
         timeout,
         cancellation: Some(cancellation.clone()),

@@ -352,7 +352,7 @@ fn wawi_and_scx_accounts_reach_their_services() {
         .expect(exit::OK)
         .no_secret(&refresh);
     h.emu.push_scx_event(
-        "Seller:Order.Created",
+        "Seller:Order.Accepted",
         serde_json::json!({"orderId": "A-1"}),
     );
     let events =

@@ -13,13 +13,22 @@ fn register(h: &Harness, extra: &[&str]) -> std::process::Command {
         "register",
         "--base-url",
         &base,
-        "--app-id",
-        "com.example.cli-test",
+        "--tenant-id",
+        jtl_emulator::config::DEMO_TENANT_ID,
         "--name",
         "CLI Test",
         "--scopes",
         "items.read,customers.read",
+        "--description",
+        "The CLI's tests",
+        "--provider-name",
+        "Example",
+        "--provider-website",
+        "https://example.com",
     ];
+    if !extra.contains(&"--app-id") {
+        args.extend(["--app-id", "com.example.cli-test"]);
+    }
     args.extend_from_slice(extra);
     // Quick polls and a bounded wait, unless the test sets them.
     for (flag, value) in [("--poll-interval", "0.1"), ("--timeout", "20")] {
@@ -30,12 +39,30 @@ fn register(h: &Harness, extra: &[&str]) -> std::process::Command {
     h.cmd(&args)
 }
 
-fn no_api_key(run: &crate::support::Run) {
+/// No API key (a UUID, facts §5.2) is printed: the only UUIDs allowed are the tenant's and
+/// the registration request ids.
+fn no_api_key(h: &Harness, run: &crate::support::Run) {
+    let allowed: Vec<String> = h
+        .emu
+        .wawi_registrations()
+        .iter()
+        .filter_map(|r| r["id"].as_str().map(str::to_owned))
+        .chain([jtl_emulator::config::DEMO_TENANT_ID.to_owned()])
+        .collect();
     for stream in [&run.stdout, &run.stderr] {
-        assert!(
-            !stream.contains("wawi-"),
-            "an API key was printed:\n{stream}"
-        );
+        for word in stream.split(|c: char| !(c.is_ascii_hexdigit() || c == '-')) {
+            let is_uuid = word.len() == 36
+                && word.char_indices().all(|(i, c)| match i {
+                    8 | 13 | 18 | 23 => c == '-',
+                    _ => c.is_ascii_hexdigit(),
+                });
+            if is_uuid {
+                assert!(
+                    allowed.iter().any(|a| a == word),
+                    "an API key was printed:\n{stream}"
+                );
+            }
+        }
     }
 }
 
@@ -46,7 +73,7 @@ fn register_stores_an_account() {
         .update_settings(json!({"wawi_auto_approve_ms": 200}))
         .unwrap();
     let done = crate::support::run(register(&h, &["--account-name", "erp"])).expect(exit::OK);
-    no_api_key(&done);
+    no_api_key(&h, &done);
     assert!(
         done.stdout.contains("com.example.cli-test"),
         "{}",
@@ -87,11 +114,13 @@ fn register_stores_an_account() {
     ]))
     .expect(exit::OK);
     assert_eq!(items.json()["TotalItems"], 60);
-    no_api_key(&items);
+    no_api_key(&h, &items);
 
     // --json; the account name defaults to --name.
-    let json = crate::support::run(register(&h, &["--json"])).expect(exit::OK);
-    no_api_key(&json);
+    // A second app (JTL answers 409 for an AppId already registered, facts §5.1).
+    let json = crate::support::run(register(&h, &["--json", "--app-id", "com.example.cli-2"]))
+        .expect(exit::OK);
+    no_api_key(&h, &json);
     let value = json.json();
     assert_eq!(value["account"]["name"], "CLI Test");
     assert_eq!(
@@ -166,6 +195,26 @@ fn bad_registration_input() {
     ]))
     .expect(exit::INPUT);
     run(h.cmd(&["wawi", "register", "--app-id", "a", "--name", "n"])).expect(exit::USAGE);
+    // The fields JTL requires are checked before any request (facts §5.1).
+    let base = h.emu.wawi_base();
+    let bare = run(h.cmd(&[
+        "wawi",
+        "register",
+        "--base-url",
+        &base,
+        "--tenant-id",
+        jtl_emulator::config::DEMO_TENANT_ID,
+        "--app-id",
+        "a",
+        "--name",
+        "n",
+    ]))
+    .expect(exit::INPUT);
+    for field in ["description", "provider_name", "provider_website", "mandatory_scopes"] {
+        assert!(bare.stderr.contains(field), "{field}: {}", bare.stderr);
+    }
+    run(register(&h, &["--registration-path", "v9"])).expect(exit::INPUT);
+    assert_eq!(h.emu.wawi_registrations().len(), 0);
     // Not approved within the timeout: a timeout is an API-side failure.
     h.emu
         .update_settings(json!({"wawi_auto_approve_ms": null}))
@@ -176,4 +225,27 @@ fn bad_registration_input() {
         "{}",
         slow.stderr
     );
+}
+
+#[test]
+fn v2_registration_and_402_without_licence() {
+    let h = Harness::new();
+    h.emu
+        .update_settings(json!({"wawi_auto_approve_ms": 100}))
+        .unwrap();
+    let done = run(register(
+        &h,
+        &["--registration-path", "v2", "--account-name", "v2"],
+    ))
+    .expect(exit::OK);
+    no_api_key(&h, &done);
+    h.emu
+        .update_settings(json!({"wawi_licensed": false}))
+        .unwrap();
+    let refused = run(register(
+        &h,
+        &["--app-id", "com.example.unlicensed", "--account-name", "x"],
+    ))
+    .expect(exit::API);
+    assert!(refused.stderr.contains("no licence"), "{}", refused.stderr);
 }

@@ -269,9 +269,11 @@ impl Transport {
                 }
             }
         };
-        let mut request = client
-            .request(call.method.clone(), call.url.clone())
-            .header(USER_AGENT, &self.options.user_agent);
+        let mut request = client.request(call.method.clone(), call.url.clone());
+        // A call may name its own User-Agent (SCX seller sign-up needs the Wawi version there).
+        if !call.headers.iter().any(|(name, _)| name == USER_AGENT) {
+            request = request.header(USER_AGENT, &self.options.user_agent);
+        }
         for (name, value) in &call.headers {
             request = request.header(name, value);
         }

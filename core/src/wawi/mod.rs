@@ -1,6 +1,6 @@
-//! JTL-Wawi OnPremise: [`WawiClient`] (`Authorization: Wawi <api key>`, `api-version`,
-//! `X-AppID`, `X-AppVersion`) and, in [`registration`], the two-step app registration that
-//! yields the permanent API key.
+//! JTL-Wawi OnPremise: [`WawiClient`] (`Authorization: Wawi <api key>`, and on every call the
+//! `x-appid` and `x-appversion` JTL requires, facts §5.2; `api-version`) and, in
+//! [`registration`], the two-step app registration that yields the permanent API key.
 
 pub mod registration;
 
@@ -48,17 +48,25 @@ pub struct WawiClientBuilder {
     app_version: Option<String>,
     api_version: String,
     run_as: Option<String>,
+    tenant_id: Option<String>,
     http: HttpOptions,
 }
 
 impl WawiClientBuilder {
-    /// `X-AppID`: the registered app's id.
+    /// `tenant-id`: the tenant's id, which JTL's OpenAPI lists on data endpoints (sent only
+    /// when given).
+    pub fn tenant_id(mut self, tenant_id: impl Into<String>) -> Self {
+        self.tenant_id = Some(tenant_id.into());
+        self
+    }
+
+    /// `x-appid` (required): the registered app's id, e.g. `MyApp/1.0.0`.
     pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
         self.app_id = Some(app_id.into());
         self
     }
 
-    /// `X-AppVersion`.
+    /// `x-appversion` (required): the app's version, e.g. `1.0.0`.
     pub fn app_version(mut self, version: impl Into<String>) -> Self {
         self.app_version = Some(version.into());
         self
@@ -82,8 +90,26 @@ impl WawiClientBuilder {
         self
     }
 
-    /// Builds the client. No request is made yet.
+    /// Builds the client. No request is made yet. Without an app id or app version it is an
+    /// `invalid_input` error: JTL-Wawi refuses data calls without `x-appid`/`x-appversion`.
     pub fn build(self) -> Result<WawiClient> {
+        let required = |name: &str, value: &Option<String>, example: &str| match value {
+            Some(v) if !v.trim().is_empty() => Ok(v.trim().to_owned()),
+            _ => Err(Error::invalid_input(format!(
+                "{name}: JTL-Wawi requires it on every data call (e.g. {example:?}); none was given"
+            ))),
+        };
+        let app_id = required("app_id", &self.app_id, "MyApp/1.0.0");
+        let app_version = required("app_version", &self.app_version, "1.0.0");
+        let (app_id, app_version) = match (app_id, app_version) {
+            (Ok(id), Ok(version)) => (id, version),
+            (Err(_), Err(_)) => {
+                return Err(Error::invalid_input(
+                    "app_id, app_version: JTL-Wawi requires both on every data call (x-appid, e.g. \"MyApp/1.0.0\", and x-appversion, e.g. \"1.0.0\"); neither was given",
+                ))
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+        };
         let mut base = parse_url_with("base_url", &self.base_url, true)?;
         if !base.path().ends_with('/') {
             let path = format!("{}/", base.path());
@@ -99,10 +125,13 @@ impl WawiClientBuilder {
                 "api_version: expected a version such as \"1.0\"; found an empty string",
             ));
         }
-        let mut headers = vec![("api-version", self.api_version)];
-        headers.extend(self.app_id.map(|v| ("X-AppID", v)));
-        headers.extend(self.app_version.map(|v| ("X-AppVersion", v)));
-        headers.extend(self.run_as.map(|v| ("X-RunAs", v)));
+        let mut headers = vec![
+            ("api-version", self.api_version),
+            ("x-appid", app_id),
+            ("x-appversion", app_version),
+        ];
+        headers.extend(self.tenant_id.map(|v| ("tenant-id", v)));
+        headers.extend(self.run_as.map(|v| ("x-runas", v)));
         Ok(WawiClient {
             shared: Arc::new(Shared {
                 transport: Transport::new(self.http)?,
@@ -119,9 +148,18 @@ impl WawiClientBuilder {
 
 impl WawiClient {
     /// A client for the Wawi API at `base_url` (e.g. `http://127.0.0.1:5883/api/eazybusiness`,
-    /// plain http is allowed: OnPremise runs in the local network) with `api_key`.
-    pub fn new(base_url: &str, api_key: impl Into<Secret>) -> Result<Self> {
-        Self::builder(base_url, api_key).build()
+    /// plain http is allowed: OnPremise runs in the local network) with `api_key`, as the app
+    /// `app_id` in version `app_version` (both required by JTL, facts §5.2).
+    pub fn new(
+        base_url: &str,
+        api_key: impl Into<Secret>,
+        app_id: &str,
+        app_version: &str,
+    ) -> Result<Self> {
+        Self::builder(base_url, api_key)
+            .app_id(app_id)
+            .app_version(app_version)
+            .build()
     }
 
     /// A builder for non-default headers and settings.
@@ -133,6 +171,7 @@ impl WawiClient {
             app_version: None,
             api_version: DEFAULT_API_VERSION.to_owned(),
             run_as: None,
+            tenant_id: None,
             http: HttpOptions::default(),
         }
     }

@@ -1,10 +1,17 @@
-//! The two-step JTL-Wawi app registration.
+//! The two-step JTL-Wawi app registration (facts §5.1).
 //!
-//! 1. `POST {base}/v1/authentication` with `X-ChallengeCode` and the app's description; the
-//!    user sees the request in JTL-Wawi (Admin → App registration) and accepts or rejects it.
-//! 2. `GET {base}/v1/authentication/{RegistrationRequestId}` with the same challenge code,
-//!    polled until it carries the API key (`Token.ApiKey`, or `token.apiKey` in v2) and the
-//!    granted scopes. The key is shown once and is permanent: store it right away.
+//! 1. `POST {base}/v1/authentication` (or `/authentication`, `/v2/authentication`: see
+//!    [`RegistrationPath`]) with `x-challengecode`, `tenant-id` and the app's description; JTL
+//!    answers 201 (200 is accepted too). The user sees the request in JTL-Wawi (Admin → App
+//!    registration) and accepts or rejects it.
+//! 2. `GET {base}/v1/authentication/{RegistrationRequestId}` with the same headers, polled
+//!    until `RequestStatusInfo.Status` (`requestStatusInfo.status` in v2) is 1 (rejected:
+//!    a `registration_rejected` error) or 2 (accepted: `Token.ApiKey` and `GrantedScopes`).
+//!    JTL hands the answer out once: a later poll gets 410. The key is permanent: store it
+//!    right away.
+//!
+//! Errors with their own message: 402 (no licence, or the app is not authorised by JTL),
+//! 409 (`conflict`: the AppId is already registered), 410 (the request was already answered).
 
 use std::{fmt, time::Duration};
 
@@ -22,6 +29,46 @@ use crate::{
 
 /// The longest challenge code JTL-Wawi accepts.
 pub const MAX_CHALLENGE_LEN: usize = 30;
+
+/// The icon sent when a [`WawiApp`] has none: JTL requires `AppIcon` (a base64 image); this is
+/// a valid 1×1 transparent PNG.
+pub const DEFAULT_APP_ICON_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==";
+
+/// Which registration path to call: JTL's sources name three (facts §5.1, "Where sources
+/// disagree: registration path"). v1 and the unversioned path answer in PascalCase, v2 in
+/// camelCase; the client reads either.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RegistrationPath {
+    /// `/authentication` (the OAS 1.0 file, the v1.1 page).
+    Unversioned,
+    /// `/v1/authentication` (the v1.0 and v1.2 pages).
+    #[default]
+    V1,
+    /// `/v2/authentication` (the v2.0 pages; camelCase).
+    V2,
+}
+
+impl RegistrationPath {
+    /// Reads `"v1"`, `"v2"` or `"unversioned"` (also `""`), as the bindings take it.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "v1" => Ok(Self::V1),
+            "v2" => Ok(Self::V2),
+            "" | "unversioned" | "none" => Ok(Self::Unversioned),
+            other => Err(Error::invalid_input(format!(
+                "registration_path: expected \"v1\", \"v2\" or \"unversioned\"; found {other:?}"
+            ))),
+        }
+    }
+
+    fn segment(self) -> &'static str {
+        match self {
+            Self::Unversioned => "authentication",
+            Self::V1 => "v1/authentication",
+            Self::V2 => "v2/authentication",
+        }
+    }
+}
 
 /// How the app presents itself in JTL-Wawi's registration dialog.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -42,24 +89,37 @@ pub struct WawiApp {
     pub mandatory_scopes: Vec<String>,
     /// Scopes the user may grant or not.
     pub optional_scopes: Vec<String>,
-    /// App icon, base64 (PNG), if any.
+    /// App icon, base64 (PNG); without one, [`DEFAULT_APP_ICON_BASE64`] is sent.
     pub icon_base64: Option<String>,
 }
 
 impl WawiApp {
-    fn check(&self) -> Result<()> {
-        for (field, value) in [
+    /// Checks the fields JTL requires (facts §5.1: `AppId`, `DisplayName`, `Description`,
+    /// `Version`, `ProviderName`, `ProviderWebsite`, `MandatoryApiScopes`), before any request;
+    /// the error names every missing field.
+    pub fn check(&self) -> Result<()> {
+        let mut missing: Vec<&str> = [
             ("app_id", &self.app_id),
             ("display_name", &self.display_name),
+            ("description", &self.description),
             ("version", &self.version),
-        ] {
-            if value.trim().is_empty() {
-                return Err(Error::invalid_input(format!(
-                    "{field}: required for the Wawi registration; found an empty string"
-                )));
-            }
+            ("provider_name", &self.provider_name),
+            ("provider_website", &self.provider_website),
+        ]
+        .into_iter()
+        .filter(|(_, value)| value.trim().is_empty())
+        .map(|(field, _)| field)
+        .collect();
+        if self.mandatory_scopes.iter().all(|s| s.trim().is_empty()) {
+            missing.push("mandatory_scopes");
         }
-        Ok(())
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(Error::invalid_input(format!(
+            "JTL-Wawi requires these app fields for a registration: {}; found them empty",
+            missing.join(", ")
+        )))
     }
 
     fn body(&self) -> Value {
@@ -72,7 +132,11 @@ impl WawiApp {
             "ProviderWebsite": self.provider_website,
             "MandatoryApiScopes": self.mandatory_scopes,
             "OptionalApiScopes": self.optional_scopes,
-            "AppIcon": self.icon_base64.clone().unwrap_or_default(),
+            "AppIcon": self
+                .icon_base64
+                .as_deref()
+                .filter(|icon| !icon.trim().is_empty())
+                .unwrap_or(DEFAULT_APP_ICON_BASE64),
             "RegistrationType": 0,
         })
     }
@@ -81,6 +145,11 @@ impl WawiApp {
 /// How to run the registration.
 #[derive(Clone, Debug)]
 pub struct RegistrationOptions {
+    /// The tenant's id (a UUID), sent as `tenant-id` and `x-tenant-id` on every registration
+    /// call; JTL requires it (facts §5.1), so `None` is refused before any request.
+    pub tenant_id: Option<String>,
+    /// Which of JTL's registration paths to call (default `/v1/authentication`).
+    pub path: RegistrationPath,
     /// The challenge code (1–30 characters, sent on every call); random if `None`.
     pub challenge_code: Option<String>,
     /// Pause between polls (default 5 s, as JTL's own clients do).
@@ -96,6 +165,8 @@ pub struct RegistrationOptions {
 impl Default for RegistrationOptions {
     fn default() -> Self {
         Self {
+            tenant_id: None,
+            path: RegistrationPath::default(),
             challenge_code: None,
             poll_interval: Duration::from_secs(5),
             timeout: Duration::from_secs(600),
@@ -135,12 +206,18 @@ pub enum RegistrationStatus {
     Accepted(WawiRegistration),
 }
 
+/// A registration's `Status` (facts §5.1): 0 pending, 1 rejected, 2 accepted.
+const STATUS_PENDING: i64 = 0;
+const STATUS_REJECTED: i64 = 1;
+const STATUS_ACCEPTED: i64 = 2;
+
 /// A registration request sent (step 1) and not yet decided.
 #[derive(Clone)]
 pub struct PendingRegistration {
     transport: Transport,
     poll_url: Url,
     challenge_code: Secret,
+    tenant_id: String,
     request_id: String,
     app_id: String,
 }
@@ -186,6 +263,7 @@ impl PendingRegistration {
         options: &RegistrationOptions,
     ) -> Result<Self> {
         app.check()?;
+        let tenant_id = tenant(options.tenant_id.as_deref())?;
         let challenge = options
             .challenge_code
             .clone()
@@ -202,14 +280,20 @@ impl PendingRegistration {
             base.set_path(&path);
         }
         let url = base
-            .join("v1/authentication")
+            .join(options.path.segment())
             .map_err(|e| Error::invalid_input(format!("base_url: {e}")))?;
         let transport = Transport::new(options.http.clone())?;
         let challenge = Secret::new(challenge);
         let mut call = Call::new(Method::POST, url.clone(), Flavor::Api);
-        call.headers.push(challenge_header(&challenge)?);
+        call.headers
+            .extend(registration_headers(&challenge, &tenant_id)?);
         call.body = Some((app.body().to_string().into(), "application/json"));
-        let answer: Value = transport.send(call, &Auth::None).await?.json()?;
+        // Any 2xx is success: JTL documents 201, older installations may answer 200.
+        let answer: Value = transport
+            .send(call, &Auth::None)
+            .await
+            .map_err(|e| explain(e, &app.app_id))?
+            .json()?;
         let answer = answer.as_object().cloned().unwrap_or_default();
         let request_id = text(&answer, "RegistrationRequestId").ok_or_else(|| Error::Api {
             message: "the registration answer has no RegistrationRequestId".into(),
@@ -223,6 +307,7 @@ impl PendingRegistration {
             transport,
             poll_url,
             challenge_code: challenge,
+            tenant_id,
             request_id,
             app_id: app.app_id.clone(),
         })
@@ -237,36 +322,69 @@ impl PendingRegistration {
     /// `registration_rejected` error.
     pub async fn poll(&self) -> Result<RegistrationStatus> {
         let mut call = Call::new(Method::GET, self.poll_url.clone(), Flavor::Api);
-        call.headers.push(challenge_header(&self.challenge_code)?);
-        let answer: Value = self.transport.send(call, &Auth::None).await?.json()?;
+        call.headers
+            .extend(registration_headers(&self.challenge_code, &self.tenant_id)?);
+        let answer: Value = match self.transport.send(call, &Auth::None).await {
+            Ok(response) => response.json()?,
+            Err(e) if e.status() == Some(410) => {
+                return Err(Error::Api {
+                    message: format!(
+                        "the registration request {} of {:?} was already answered (410 Gone): JTL-Wawi hands the answer out once. If it was accepted, an earlier poll received the API key; if that key was not stored, start a new registration",
+                        self.request_id, self.app_id
+                    ),
+                    detail: e.detail().cloned().unwrap_or_default(),
+                })
+            }
+            Err(e) => return Err(explain(e, &self.app_id)),
+        };
         let answer = answer.as_object().cloned().unwrap_or_default();
+        // `RequestStatusInfo` (v1) / `requestStatusInfo` (v2); a top-level `Status` also counts.
+        let info = field(&answer, "RequestStatusInfo")
+            .and_then(Value::as_object)
+            .unwrap_or(&answer);
+        let status = field(info, "Status")
+            .or_else(|| field(&answer, "Status"))
+            .and_then(Value::as_i64);
         let key = field(&answer, "Token")
             .and_then(Value::as_object)
             .and_then(|token| text(token, "ApiKey"));
-        if let Some(key) = key {
-            let granted_scopes = field(&answer, "GrantedScopes")
-                .and_then(Value::as_array)
-                .map(|s| {
-                    s.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default();
-            return Ok(RegistrationStatus::Accepted(WawiRegistration {
-                app_id: text(&answer, "AppId").unwrap_or_else(|| self.app_id.clone()),
-                api_key: Secret::new(key),
-                granted_scopes,
-            }));
-        }
-        match field(&answer, "Status").and_then(Value::as_i64) {
-            Some(2) => Err(Error::RegistrationRejected {
+        match (status, key) {
+            (Some(STATUS_REJECTED), _) => Err(Error::RegistrationRejected {
                 message: format!(
-                    "the registration of {:?} was rejected in JTL-Wawi",
+                    "the registration of {:?} was rejected in JTL-Wawi (Status 1)",
                     self.app_id
                 ),
             }),
-            _ => Ok(RegistrationStatus::Pending),
+            (Some(STATUS_ACCEPTED) | None, Some(key)) => {
+                let granted_scopes = field(&answer, "GrantedScopes")
+                    .and_then(Value::as_array)
+                    .map(|s| {
+                        s.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Ok(RegistrationStatus::Accepted(WawiRegistration {
+                    app_id: text(info, "AppId").unwrap_or_else(|| self.app_id.clone()),
+                    api_key: Secret::new(key),
+                    granted_scopes,
+                }))
+            }
+            (Some(STATUS_ACCEPTED), None) => Err(Error::Api {
+                message: format!(
+                    "the registration of {:?} is accepted (Status 2) but the answer carries no Token.ApiKey",
+                    self.app_id
+                ),
+                detail: Default::default(),
+            }),
+            (Some(STATUS_PENDING) | None, None) => Ok(RegistrationStatus::Pending),
+            (Some(other), _) => Err(Error::Api {
+                message: format!(
+                    "the registration answer has Status {other}; expected 0 (pending), 1 (rejected) or 2 (accepted)"
+                ),
+                detail: Default::default(),
+            }),
         }
     }
 
@@ -306,16 +424,69 @@ impl PendingRegistration {
     }
 }
 
-fn challenge_header(
-    challenge: &Secret,
-) -> Result<(reqwest::header::HeaderName, reqwest::header::HeaderValue)> {
+type Header = (reqwest::header::HeaderName, reqwest::header::HeaderValue);
+
+/// `x-challengecode` plus the tenant, under both names JTL's sources use (`tenant-id` in the
+/// OAS, `x-tenant-id` in later docs).
+fn registration_headers(challenge: &Secret, tenant_id: &str) -> Result<Vec<Header>> {
     let mut value = reqwest::header::HeaderValue::from_str(challenge.expose())
         .map_err(|_| Error::invalid_input("challenge_code: must be printable ASCII"))?;
     value.set_sensitive(true);
-    Ok((
-        reqwest::header::HeaderName::from_static("x-challengecode"),
-        value,
-    ))
+    let tenant = reqwest::header::HeaderValue::from_str(tenant_id)
+        .map_err(|_| Error::invalid_input("tenant_id: must be printable ASCII"))?;
+    Ok(vec![
+        (
+            reqwest::header::HeaderName::from_static("x-challengecode"),
+            value,
+        ),
+        (
+            reqwest::header::HeaderName::from_static("tenant-id"),
+            tenant.clone(),
+        ),
+        (
+            reqwest::header::HeaderName::from_static("x-tenant-id"),
+            tenant,
+        ),
+    ])
+}
+
+/// The tenant id JTL requires on registration calls: a UUID.
+fn tenant(tenant_id: Option<&str>) -> Result<String> {
+    let Some(tenant_id) = tenant_id.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Err(Error::invalid_input(
+            "tenant_id: JTL-Wawi requires the tenant's id (a UUID, sent as tenant-id) on every registration call; none was given",
+        ));
+    };
+    let is_uuid = tenant_id.len() == 36
+        && tenant_id.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        });
+    if !is_uuid {
+        return Err(Error::invalid_input(format!(
+            "tenant_id: expected a UUID such as 00000000-0000-4000-8000-000000000001; found {tenant_id:?}"
+        )));
+    }
+    Ok(tenant_id.to_owned())
+}
+
+/// Gives the registration's own error answers a message that says what they mean.
+fn explain(error: Error, app_id: &str) -> Error {
+    match error.status() {
+        Some(402) => Error::Api {
+            message: format!(
+                "JTL-Wawi refused the registration of {app_id:?} with 402: no licence is available, or the app is not authorised by JTL"
+            ),
+            detail: error.detail().cloned().unwrap_or_default(),
+        },
+        Some(409) => Error::Conflict {
+            message: format!(
+                "an app with the AppId {app_id:?} is already registered in this JTL-Wawi (409)"
+            ),
+            detail: error.detail().cloned().unwrap_or_default(),
+        },
+        _ => error,
+    }
 }
 
 /// The whole flow: request the registration, then wait until the user accepts it in

@@ -95,9 +95,16 @@ fn debug_logs_and_errors_carry_no_secret() {
             texts.push(format!("{:?}", bad_scx.events().await.unwrap_err()));
             texts.push(format!("{bad_scx:?}"));
 
-            let wawi = WawiClient::new(&emu.wawi_base(), emu.wawi_api_key()).unwrap();
+            let wawi = WawiClient::new(&emu.wawi_base(), emu.wawi_api_key(), "leak/1.0.0", "1.0.0")
+                .unwrap();
             wawi.get("v1/items").await.unwrap();
-            let bad_wawi = WawiClient::new(&emu.wawi_base(), "wawi-key-not-registered").unwrap();
+            let bad_wawi = WawiClient::new(
+                &emu.wawi_base(),
+                "wawi-key-not-registered",
+                "leak/1.0.0",
+                "1.0.0",
+            )
+            .unwrap();
             seen_secrets.push("wawi-key-not-registered".into());
             texts.push(format!("{:?}", bad_wawi.get("v1/items").await.unwrap_err()));
             texts.push(format!("{bad_wawi:?} {wawi:?} {client:?} {token:?}"));

@@ -52,6 +52,9 @@ async fn add_list_get_update_delete() {
             &[
                 ("base_url", &emu.wawi_base()),
                 ("api_key", emu.wawi_api_key()),
+                // JTL-Wawi requires x-appid and x-appversion on data calls (facts §5.2).
+                ("app_id", "store-test/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
         )
         .unwrap();
@@ -382,6 +385,9 @@ async fn test_connection_for_every_system() {
             &[
                 ("base_url", &emu.wawi_base()),
                 ("api_key", emu.wawi_api_key()),
+                // JTL-Wawi requires x-appid and x-appversion on data calls (facts §5.2).
+                ("app_id", "store-test/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
         )
         .unwrap();
@@ -391,7 +397,12 @@ async fn test_connection_for_every_system() {
         .add(
             System::Wawi,
             "Lager 2",
-            &[("base_url", &emu.wawi_base()), ("api_key", "nope")],
+            &[
+                ("base_url", &emu.wawi_base()),
+                ("api_key", "nope"),
+                ("app_id", "store-test/1.0.0"),
+                ("app_version", "1.0.0"),
+            ],
         )
         .unwrap();
     let test = store.test_connection(&bad_wawi.id, None).await.unwrap();

@@ -1,5 +1,6 @@
-//! JTL-Wawi OnPremise under `/api/eazybusiness/`: the data endpoints, which want
-//! `Authorization: Wawi <api key>` and an `api-version` header and answer in PascalCase,
+//! JTL-Wawi OnPremise under `/api/eazybusiness/`: the data endpoints, which want the API key
+//! (`x-api-key` or `Authorization: Wawi <key>`) with `x-appid` and `x-appversion`, and answer in
+//! PascalCase,
 //! and (in [`registration`]) the two-step app registration that hands out those keys.
 
 pub(crate) mod registration;
@@ -42,7 +43,7 @@ impl WawiState {
 
 impl Shared {
     pub(crate) fn issue_wawi_api_key(&self, scopes: Vec<String>) -> String {
-        let key = format!("wawi-{}", uuid::Uuid::new_v4().simple());
+        let key = uuid::Uuid::new_v4().to_string();
         self.lock().wawi.api_keys.insert(key.clone(), scopes);
         key
     }
@@ -59,19 +60,45 @@ fn fail(status: StatusCode, code: &str, message: &str) -> Response {
     error_response(Service::Wawi, status, code, message)
 }
 
-/// `Authorization: Wawi <key>` with a known key, and an `api-version` header.
+/// What every Wawi data endpoint wants (facts §5.2): `x-appid` and `x-appversion` (400
+/// without them), and a registered API key as `x-api-key: <key>` (the OAS) or
+/// `Authorization: Wawi <key>` (the versioning page). `api-version` is optional.
 fn admit(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
-    let key = headers
+    let present = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| !v.trim().is_empty())
+    };
+    let missing: Vec<&str> = ["x-appid", "x-appversion"]
+        .into_iter()
+        .filter(|name| !present(name))
+        .collect();
+    if !missing.is_empty() {
+        return Err(fail(
+            StatusCode::BAD_REQUEST,
+            "MISSING_APP_HEADERS",
+            &format!(
+                "the header(s) {} are required on every data endpoint (the app's id, e.g. 'MyApp/1.0.0', and its version, e.g. '1.0.0')",
+                missing.join(" and ")
+            ),
+        ));
+    }
+    let from_authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("wawi"))
         .map(|(_, key)| key.trim());
-    let Some(key) = key else {
+    let from_api_key = headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim);
+    let Some(key) = from_api_key.or(from_authorization) else {
         return Err(fail(
             StatusCode::UNAUTHORIZED,
             "UNAUTHORIZED",
-            "expected 'Authorization: Wawi <api key>'",
+            "expected the API key as 'x-api-key: <api key>' or 'Authorization: Wawi <api key>'",
         ));
     };
     if !shared.lock().wawi.api_keys.contains_key(key) {
@@ -81,14 +108,24 @@ fn admit(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
             "the API key is not registered",
         ));
     }
-    match headers.get("api-version").and_then(|v| v.to_str().ok()) {
-        Some(v) if !v.trim().is_empty() => Ok(()),
-        _ => Err(fail(
-            StatusCode::BAD_REQUEST,
-            "MISSING_API_VERSION",
-            "the api-version header is required (e.g. 'api-version: 1.0')",
-        )),
+    Ok(())
+}
+
+/// `PagedList` edges per the OAS (facts §5.3): with no next page `NextPageNumber` is
+/// `TotalPages`, with no previous page `PreviousPageNumber` is 1; the `wawi_paging_null_ends`
+/// setting keeps the docs' `null`.
+fn paging_edges(shared: &Shared, mut page: Value) -> Value {
+    if shared.lock().settings.wawi_paging_null_ends {
+        return page;
     }
+    let total_pages = page["TotalPages"].clone();
+    if page["NextPageNumber"].is_null() {
+        page["NextPageNumber"] = total_pages;
+    }
+    if page["PreviousPageNumber"].is_null() {
+        page["PreviousPageNumber"] = Value::from(1);
+    }
+    page
 }
 
 fn known_resource(name: &str) -> Result<&'static str, Response> {
@@ -128,7 +165,8 @@ async fn list(
             .lock()
             .catalogue(WAWI_DATABASE)
             .wawi_page(resource, page.number, page.size);
-    Json(pagination::envelope(items, total, page, Casing::Pascal)).into_response()
+    let envelope = pagination::envelope(items, total, page, Casing::Pascal);
+    Json(paging_edges(&shared, envelope)).into_response()
 }
 
 async fn read(

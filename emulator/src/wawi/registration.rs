@@ -1,7 +1,13 @@
-//! The two-step Wawi app registration: `POST /v1/authentication` with `X-ChallengeCode` and the
-//! app's description opens a request the user approves in JTL-Wawi (here: the admin API, or
-//! automatically after `wawi_auto_approve_ms`); `GET /v1/authentication/{id}` with the same
-//! challenge code is polled until it carries `Token.ApiKey` and `GrantedScopes`.
+//! The two-step Wawi app registration (facts §5.1).
+//!
+//! `POST /authentication` (also `/v1/authentication` and `/v2/authentication`, as JTL's pages
+//! name it) with `x-challengecode`, `tenant-id` (or `x-tenant-id`) and the app's description
+//! opens a request the user answers in JTL-Wawi (here: the admin API, or automatically after
+//! `wawi_auto_approve_ms`). It answers 201 `RegistrationRequestStatusInfo`. `GET
+//! /authentication/{id}` with the same headers answers `RegistrationInformation`: a nested
+//! `RequestStatusInfo` whose `Status` is 0 pending, 1 rejected, 2 accepted, and on acceptance
+//! `Token.ApiKey` and `GrantedScopes`. Once an answer was delivered, later polls get 410.
+//! v1 and the unversioned path answer in PascalCase, v2 in camelCase.
 
 use std::{sync::Arc, time::Instant};
 
@@ -13,6 +19,7 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
+use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
 use crate::{
@@ -24,6 +31,17 @@ use crate::{
 /// Longest challenge code JTL-Wawi accepts.
 const MAX_CHALLENGE_LEN: usize = 30;
 
+/// The body fields `CreateAppRegistrationRequest` requires (facts §5.1), as JTL spells them.
+const REQUIRED_TEXT: [&str; 7] = [
+    "AppId",
+    "DisplayName",
+    "Description",
+    "Version",
+    "ProviderName",
+    "ProviderWebsite",
+    "AppIcon",
+];
+
 pub(crate) struct Registration {
     challenge: String,
     app_id: String,
@@ -32,6 +50,8 @@ pub(crate) struct Registration {
     optional_scopes: Vec<String>,
     requested: Instant,
     decision: Decision,
+    /// Whether a poll has already carried the answer: later polls get 410.
+    answer_delivered: bool,
 }
 
 #[derive(Clone)]
@@ -45,39 +65,102 @@ enum Decision {
 }
 
 impl Decision {
-    /// JTL's `Status` values: 0 pending, 1 accepted, 2 rejected.
+    /// JTL's `Status` values (OAS): 0 pending, 1 rejected, 2 accepted.
     fn status(&self) -> u8 {
         match self {
             Self::Pending => 0,
-            Self::Accepted { .. } => 1,
-            Self::Rejected => 2,
+            Self::Rejected => 1,
+            Self::Accepted { .. } => 2,
         }
     }
 }
 
+/// Key casing of the answers: v1 and the unversioned path PascalCase, v2 camelCase.
+#[derive(Clone, Copy)]
+enum Casing {
+    Pascal,
+    Camel,
+}
+
 pub(crate) fn routes() -> Router<Arc<Shared>> {
-    Router::new()
-        .route("/api/eazybusiness/v1/authentication", post(request))
-        .route("/api/eazybusiness/v1/authentication/{id}", get(poll))
+    let mut router = Router::new();
+    for (prefix, casing) in [
+        ("/api/eazybusiness", Casing::Pascal),
+        ("/api/eazybusiness/v1", Casing::Pascal),
+        ("/api/eazybusiness/v2", Casing::Camel),
+    ] {
+        router = router
+            .route(
+                &format!("{prefix}/authentication"),
+                post(move |state, headers, body| request(state, headers, body, casing)),
+            )
+            .route(
+                &format!("{prefix}/authentication/{{id}}"),
+                get(move |state, path, headers| poll(state, path, headers, casing)),
+            );
+    }
+    router
 }
 
 fn fail(status: StatusCode, code: &str, message: &str) -> Response {
     error_response(Service::WawiRegistration, status, code, message)
 }
 
-fn challenge_code(headers: &HeaderMap) -> Result<String, Response> {
-    match headers.get("x-challengecode").and_then(|v| v.to_str().ok()) {
-        Some(code) if !code.is_empty() && code.chars().count() <= MAX_CHALLENGE_LEN => Ok(code.to_owned()),
-        Some(code) if !code.is_empty() => Err(fail(
+/// The headers every registration call needs: `x-challengecode` (1–30 characters) and
+/// the tenant (`tenant-id` in the OAS, `x-tenant-id` in later docs; a UUID).
+fn registration_headers(headers: &HeaderMap) -> Result<String, Response> {
+    let challenge = match headers.get("x-challengecode").and_then(|v| v.to_str().ok()) {
+        Some(code) if !code.is_empty() && code.chars().count() <= MAX_CHALLENGE_LEN => {
+            code.to_owned()
+        }
+        Some(code) if !code.is_empty() => {
+            return Err(fail(
+                StatusCode::BAD_REQUEST,
+                "INVALID_CHALLENGE_CODE",
+                &format!(
+                    "x-challengecode must be at most {MAX_CHALLENGE_LEN} characters; found {}",
+                    code.chars().count()
+                ),
+            ))
+        }
+        _ => {
+            return Err(fail(
+                StatusCode::BAD_REQUEST,
+                "MISSING_CHALLENGE_CODE",
+                "the x-challengecode header is required (at most 30 characters, the same on every call)",
+            ))
+        }
+    };
+    let tenant = ["tenant-id", "x-tenant-id"]
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim);
+    match tenant {
+        Some(t) if uuid::Uuid::parse_str(t).is_ok() => Ok(challenge),
+        Some(t) => Err(fail(
             StatusCode::BAD_REQUEST,
-            "INVALID_CHALLENGE_CODE",
-            &format!("X-ChallengeCode must be at most {MAX_CHALLENGE_LEN} characters; found {}", code.chars().count()),
+            "INVALID_TENANT_ID",
+            &format!("the tenant-id header must be a UUID; found {t:?}"),
         )),
-        _ => Err(fail(
+        None => Err(fail(
             StatusCode::BAD_REQUEST,
-            "MISSING_CHALLENGE_CODE",
-            "the X-ChallengeCode header is required (at most 30 characters, the same on every call)",
+            "MISSING_TENANT_ID",
+            "the tenant-id (or x-tenant-id) header is required: the tenant's id, a UUID",
         )),
+    }
+}
+
+/// 402 while the installation has no licence for apps (the `wawi_licensed` setting).
+fn licensed(shared: &Shared) -> Result<(), Response> {
+    if shared.lock().settings.wawi_licensed {
+        Ok(())
+    } else {
+        Err(fail(
+            StatusCode::PAYMENT_REQUIRED,
+            "LICENSE_REQUIRED",
+            "no licence available, or the app is not authorised by JTL",
+        ))
     }
 }
 
@@ -118,8 +201,42 @@ fn scopes(
     }
 }
 
-async fn request(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    let challenge = match challenge_code(&headers) {
+/// Renders a PascalCase answer in the casing of the path it was asked on.
+fn answer(status: StatusCode, body: Value, casing: Casing) -> Response {
+    let body = match casing {
+        Casing::Pascal => body,
+        Casing::Camel => camel_case(body),
+    };
+    (status, Json(body)).into_response()
+}
+
+fn camel_case(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let mut chars = k.chars();
+                    let key = chars
+                        .next()
+                        .map(|c| c.to_lowercase().chain(chars).collect())
+                        .unwrap_or_default();
+                    (key, camel_case(v))
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(camel_case).collect()),
+        other => other,
+    }
+}
+
+async fn request(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+    casing: Casing,
+) -> Response {
+    let challenge = match registration_headers(&headers).and_then(|c| licensed(&shared).map(|()| c))
+    {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -127,13 +244,18 @@ async fn request(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
         return fail(
             StatusCode::BAD_REQUEST,
             "INVALID_JSON",
-            "expected a JSON object with AppId, DisplayName, Description, Version, ProviderName, ProviderWebsite, MandatoryApiScopes, OptionalApiScopes, AppIcon, RegistrationType",
+            "expected a JSON object with AppId, DisplayName, Description, Version, ProviderName, ProviderWebsite, MandatoryApiScopes, AppIcon (and optionally OptionalApiScopes, RegistrationType)",
         );
     };
     let mut errors = Map::new();
-    let app_id = text(&body, "AppId", &mut errors);
-    let display_name = text(&body, "DisplayName", &mut errors);
-    text(&body, "Version", &mut errors);
+    let mut texts = REQUIRED_TEXT.map(|name| text(&body, name, &mut errors));
+    if !texts[6].is_empty()
+        && base64::engine::general_purpose::STANDARD
+            .decode(texts[6].trim())
+            .is_err()
+    {
+        errors.insert("AppIcon".into(), json!("expected a base64-encoded image"));
+    }
     let mandatory_scopes = scopes(&body, "MandatoryApiScopes", true, &mut errors);
     let optional_scopes = scopes(&body, "OptionalApiScopes", false, &mut errors);
     if !errors.is_empty() {
@@ -145,46 +267,72 @@ async fn request(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
             Value::Object(errors),
         );
     }
+    let app_id = std::mem::take(&mut texts[0]);
+    let display_name = std::mem::take(&mut texts[1]);
     let id = uuid::Uuid::new_v4().to_string();
-    shared.lock().wawi.registrations.insert(
-        id.clone(),
-        Registration {
-            challenge,
-            app_id: app_id.clone(),
-            display_name,
-            mandatory_scopes,
-            optional_scopes,
-            requested: Instant::now(),
-            decision: Decision::Pending,
-        },
-    );
-    Json(json!({ "AppId": app_id, "RegistrationRequestId": id, "Status": 0 })).into_response()
+    {
+        let mut inner = shared.lock();
+        let registered = inner.wawi.registrations.values().any(|r| {
+            r.app_id.eq_ignore_ascii_case(&app_id)
+                && matches!(r.decision, Decision::Accepted { .. })
+        });
+        if registered {
+            return fail(
+                StatusCode::CONFLICT,
+                "APP_ALREADY_REGISTERED",
+                &format!("an app with the AppId {app_id:?} is already registered"),
+            );
+        }
+        inner.wawi.registrations.insert(
+            id.clone(),
+            Registration {
+                challenge,
+                app_id: app_id.clone(),
+                display_name,
+                mandatory_scopes,
+                optional_scopes,
+                requested: Instant::now(),
+                decision: Decision::Pending,
+                answer_delivered: false,
+            },
+        );
+    }
+    answer(
+        StatusCode::CREATED,
+        json!({ "AppId": app_id, "RegistrationRequestId": id, "Status": 0 }),
+        casing,
+    )
 }
 
 async fn poll(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    casing: Casing,
 ) -> Response {
-    let challenge = match challenge_code(&headers) {
+    let challenge = match registration_headers(&headers).and_then(|c| licensed(&shared).map(|()| c))
+    {
         Ok(c) => c,
         Err(r) => return r,
+    };
+    let not_found = || {
+        fail(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            &format!("no registration request {id:?}"),
+        )
     };
     let due_for_auto_approval = {
         let inner = shared.lock();
         let auto_approve = inner.settings.wawi_auto_approve_ms;
         let Some(registration) = inner.wawi.registrations.get(&id) else {
-            return fail(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                &format!("no registration request {id:?}"),
-            );
+            return not_found();
         };
         if registration.challenge != challenge {
             return fail(
                 StatusCode::FORBIDDEN,
                 "CHALLENGE_MISMATCH",
-                "X-ChallengeCode differs from the one the registration was requested with",
+                "x-challengecode differs from the one the registration was requested with",
             );
         }
         matches!(registration.decision, Decision::Pending)
@@ -195,26 +343,31 @@ async fn poll(
         // An explicit decision may have come in between: whichever came first stands.
         let _ = shared.decide_wawi_registration(&id, true, None);
     }
-    let Some((app_id, decision)) = shared
-        .lock()
-        .wawi
-        .registrations
-        .get(&id)
-        .map(|r| (r.app_id.clone(), r.decision.clone()))
-    else {
-        return fail(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            &format!("no registration request {id:?}"),
-        );
+    let (app_id, decision) = {
+        let mut inner = shared.lock();
+        let Some(registration) = inner.wawi.registrations.get_mut(&id) else {
+            return not_found();
+        };
+        if registration.answer_delivered {
+            return fail(
+                StatusCode::GONE,
+                "ALREADY_ANSWERED",
+                "the registration request was already answered and its answer delivered",
+            );
+        }
+        if !matches!(registration.decision, Decision::Pending) {
+            registration.answer_delivered = true;
+        }
+        (registration.app_id.clone(), registration.decision.clone())
     };
-    let mut body =
-        json!({ "AppId": app_id, "RegistrationRequestId": id, "Status": decision.status() });
+    let mut body = json!({
+        "RequestStatusInfo": { "AppId": app_id, "RegistrationRequestId": id, "Status": decision.status() },
+    });
     if let Decision::Accepted { api_key, scopes } = decision {
         body["Token"] = json!({ "ApiKey": api_key });
         body["GrantedScopes"] = json!(scopes);
     }
-    Json(body).into_response()
+    answer(StatusCode::OK, body, casing)
 }
 
 impl Shared {
@@ -226,7 +379,7 @@ impl Shared {
         approve: bool,
         granted_scopes: Option<Vec<String>>,
     ) -> Result<(), Error> {
-        let key = format!("wawi-{}", uuid::Uuid::new_v4().simple());
+        let key = uuid::Uuid::new_v4().to_string();
         let mut inner = self.lock();
         let registration = inner
             .wawi
@@ -269,6 +422,7 @@ impl Shared {
                     "mandatory_scopes": r.mandatory_scopes,
                     "optional_scopes": r.optional_scopes,
                     "status": r.decision.status(),
+                    "answer_delivered": r.answer_delivered,
                 })
             })
             .collect()

@@ -570,7 +570,8 @@ async fn stats_count_requests_per_service_and_route() {
                 header::AUTHORIZATION,
                 format!("Wawi {}", emu.wawi_api_key()),
             )
-            .header("api-version", "1.0")
+            .header("x-appid", "it/1.0.0")
+            .header("x-appversion", "1.0.0")
             .send()
             .await
             .unwrap(); // wawi
@@ -578,11 +579,16 @@ async fn stats_count_requests_per_service_and_route() {
     let response = http()
         .post(format!("{}/v1/authentication", emu.wawi_base()))
         .header("X-ChallengeCode", "it-stats")
-        .json(&json!({ "AppId": "it", "DisplayName": "IT", "Version": "1", "MandatoryApiScopes": [] }))
+        .header("tenant-id", config::DEMO_TENANT_ID)
+        .json(&json!({
+            "AppId": "it", "DisplayName": "IT", "Description": "IT", "Version": "1",
+            "ProviderName": "IT", "ProviderWebsite": "https://example.com",
+            "AppIcon": "iVBORw0KGgo=", "MandatoryApiScopes": []
+        }))
         .send()
         .await
         .unwrap(); // wawi_registration
-    assert_eq!(response.status(), 200);
+    assert_eq!(response.status(), 201);
     // Not counted: admin calls and paths of no service.
     admin(&emu, Method::GET, "/settings", None).await;
     raw(&emu, Method::GET, "/nope", None, "").await;
@@ -722,6 +728,7 @@ async fn malformed_json_bodies_get_json_errors() {
     let response = http()
         .post(format!("{}/v1/authentication", emu.wawi_base()))
         .header("X-ChallengeCode", "it")
+        .header("tenant-id", config::DEMO_TENANT_ID)
         .header(header::CONTENT_TYPE, "application/json")
         .body("{")
         .send()
@@ -887,7 +894,8 @@ async fn unknown_routes_get_404_json_in_the_services_shape() {
             header::AUTHORIZATION,
             format!("Wawi {}", emu.wawi_api_key()),
         )
-        .header("api-version", "1.0")
+        .header("x-appid", "it/1.0.0")
+        .header("x-appversion", "1.0.0")
         .send()
         .await
         .unwrap();

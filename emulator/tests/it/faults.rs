@@ -70,17 +70,32 @@ fn request(
                 header::AUTHORIZATION,
                 format!("Wawi {}", emu.wawi_api_key()),
             )
-            .header("api-version", "1.0"),
+            .header("x-appid", "it-faults-app/1.0.0")
+            .header("x-appversion", "1.0.0"),
         Service::WawiRegistration => client
             .post(format!("{}/v1/authentication", emu.wawi_base()))
             .header("X-ChallengeCode", "it-faults-challenge")
+            .header("tenant-id", jtl_emulator::config::DEMO_TENANT_ID)
             .json(&json!({
                 "AppId": "it-faults-app",
                 "DisplayName": "Fault tests",
+                "Description": "Fault tests",
                 "Version": "1.0.0",
+                "ProviderName": "jtl-connect",
+                "ProviderWebsite": "https://example.com",
+                "AppIcon": "iVBORw0KGgo=",
                 "MandatoryApiScopes": ["all.read"],
             })),
         other => panic!("no request for {other:?}"),
+    }
+}
+
+/// The status of the normal answer: 201 for a Wawi registration request (facts §5.1), else 200.
+fn normal_status(service: Service) -> u16 {
+    if service == Service::WawiRegistration {
+        201
+    } else {
+        200
     }
 }
 
@@ -167,7 +182,7 @@ async fn every_service_answers_normally_without_faults() {
             "{service:?}"
         );
         let (status, body) = status_json(response).await;
-        assert_eq!(status, 200, "{service:?}: {body}");
+        assert_eq!(status, normal_status(service), "{service:?}: {body}");
     }
     assert_eq!(emu.stats().faults_served(), 0);
 }
@@ -218,7 +233,11 @@ async fn status_fault_answers_in_each_services_error_shape() {
 
         // One request only (the default count): the next one is answered normally.
         let (after, body) = status_json(send(&emu, &creds, service).await).await;
-        assert_eq!(after, 200, "{service:?} after the fault: {body}");
+        assert_eq!(
+            after,
+            normal_status(service),
+            "{service:?} after the fault: {body}"
+        );
     }
     assert_eq!(emu.stats().faults_served(), expected.len() as u64);
 }
@@ -751,7 +770,7 @@ async fn invalid_fault_specs_are_refused() {
     for service in SERVICES {
         assert_eq!(
             send(&emu, &creds, service).await.status(),
-            200,
+            normal_status(service),
             "{service:?}"
         );
     }

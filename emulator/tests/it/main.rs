@@ -11,6 +11,7 @@ mod support;
 
 mod admin;
 mod conformance_erp;
+mod conformance_wawi_scx;
 mod erp;
 mod faults;
 mod graphql;

@@ -142,13 +142,16 @@ async fn issued_refresh_tokens_work() {
 #[tokio::test]
 async fn event_queue_lists_until_acknowledged() {
     let emu = start().await;
+    // Redelivered at once when not acknowledged (facts §6.3), so the second listing shows it.
+    emu.update_settings(json!({ "scx_redelivery_timeout_ms": 0 }))
+        .unwrap();
     let token = auth_token(&emu).await;
-    let first = emu.push_scx_event("Seller:Order.Created", json!({ "orderId": "A1" }));
+    let first = emu.push_scx_event("Seller:Order.Accepted", json!({ "orderId": "A1" }));
     let (status, second) = admin(
         &emu,
         reqwest::Method::POST,
         "/scx/events",
-        Some(json!({ "type": "Seller:Offer.Updated", "event": { "sku": "X" } })),
+        Some(json!({ "type": "Seller:Offer.Update", "event": { "sku": "X" } })),
     )
     .await;
     assert_eq!(status, 201);
@@ -164,7 +167,7 @@ async fn event_queue_lists_until_acknowledged() {
     let list = body["eventList"].as_array().unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[0]["id"], first["id"]);
-    assert_eq!(list[0]["type"], "Seller:Order.Created");
+    assert_eq!(list[0]["type"], "Seller:Order.Accepted");
     assert_eq!(list[0]["event"]["orderId"], "A1");
     assert!(list[0]["createdAt"].is_string());
 
@@ -224,20 +227,25 @@ async fn channel_api_requires_an_scx_auth_token() {
 #[tokio::test]
 async fn seller_sign_up_link() {
     let emu = start().await;
-    let token = auth_token(&emu).await;
+    let (status, body) = auth_form(&emu, emu.scx_seller_refresh_token()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["scope"], "SELLER");
+    let token = body["authToken"].as_str().unwrap().to_owned();
     let response = http()
         .post(format!("{}/seller/channel/MYCHANNEL", emu.scx_base()))
         .bearer_auth(&token)
+        .header(header::USER_AGENT, "Wawi/1.11.0.3")
         .send()
         .await
         .unwrap();
     let (status, body) = status_json(response).await;
     assert_eq!(status, 200);
     assert!(body["signUpUrl"].as_str().unwrap().contains("MYCHANNEL"));
-    assert!(body["expiresAt"].is_string());
+    assert!(body["expiresAt"].is_i64(), "unix seconds: {body}");
     let response = http()
         .post(format!("{}/seller/channel/bad%20name!", emu.scx_base()))
         .bearer_auth(&token)
+        .header(header::USER_AGENT, "Wawi/1.11.0.3")
         .send()
         .await
         .unwrap();

@@ -15,7 +15,7 @@ fn app() -> Value {
         "ProviderWebsite": "https://example.com",
         "MandatoryApiScopes": ["items.read"],
         "OptionalApiScopes": ["customers.read"],
-        "AppIcon": "",
+        "AppIcon": "iVBORw0KGgo=",
         "RegistrationType": 0
     })
 }
@@ -24,6 +24,7 @@ async fn register(emu: &Emulator, challenge: &str, body: Value) -> (u16, Value) 
     let response = http()
         .post(format!("{}/v1/authentication", emu.wawi_base()))
         .header("X-ChallengeCode", challenge)
+        .header("tenant-id", TENANT)
         .json(&body)
         .send()
         .await
@@ -35,6 +36,7 @@ async fn poll(emu: &Emulator, challenge: &str, id: &str) -> (u16, Value) {
     let response = http()
         .get(format!("{}/v1/authentication/{id}", emu.wawi_base()))
         .header("X-ChallengeCode", challenge)
+        .header("tenant-id", TENANT)
         .send()
         .await
         .unwrap();
@@ -49,7 +51,9 @@ async fn wawi_get(
 ) -> (u16, Value) {
     let mut request = http()
         .get(format!("{}/v1{path}", emu.wawi_base()))
-        .header(header::AUTHORIZATION, format!("Wawi {key}"));
+        .header(header::AUTHORIZATION, format!("Wawi {key}"))
+        .header("x-appid", "com.example.exporter/1.0.0")
+        .header("x-appversion", "1.0.0");
     if let Some(version) = api_version {
         request = request.header("api-version", version);
     }
@@ -60,14 +64,17 @@ async fn wawi_get(
 async fn registration_approved_through_the_admin_api_yields_a_working_key() {
     let emu = start().await;
     let (status, body) = register(&emu, CHALLENGE, app()).await;
-    assert_eq!(status, 200, "{body}");
+    assert_eq!(status, 201, "{body}");
     assert_eq!(body["AppId"], "com.example.exporter");
     assert_eq!(body["Status"], 0);
     let id = body["RegistrationRequestId"].as_str().unwrap().to_owned();
 
     let (status, body) = poll(&emu, CHALLENGE, &id).await;
     assert_eq!(status, 200);
-    assert_eq!(body["Status"], 0, "pending until approved");
+    assert_eq!(
+        body["RequestStatusInfo"]["Status"], 0,
+        "pending until approved"
+    );
     assert!(body.get("Token").is_none());
 
     let (status, listed) = admin(&emu, Method::GET, "/wawi/registrations", None).await;
@@ -83,7 +90,7 @@ async fn registration_approved_through_the_admin_api_yields_a_working_key() {
     assert_eq!(status, 204);
 
     let (_, body) = poll(&emu, CHALLENGE, &id).await;
-    assert_eq!(body["Status"], 1);
+    assert_eq!(body["RequestStatusInfo"]["Status"], 2, "2 = accepted");
     assert_eq!(
         body["GrantedScopes"],
         json!(["items.read", "customers.read"])
@@ -114,7 +121,7 @@ async fn rejection_and_challenge_mismatch() {
     emu.reject_wawi_registration(&id).unwrap();
     let (status, body) = poll(&emu, CHALLENGE, &id).await;
     assert_eq!(status, 200);
-    assert_eq!(body["Status"], 2);
+    assert_eq!(body["RequestStatusInfo"]["Status"], 1, "1 = rejected");
     assert!(body.get("Token").is_none());
     let (status, body) = poll(&emu, CHALLENGE, "no-such-id").await;
     assert_eq!(status, 404);
@@ -129,14 +136,15 @@ async fn auto_approval_after_the_configured_delay() {
     let (_, body) = register(&emu, CHALLENGE, app()).await;
     let id = body["RegistrationRequestId"].as_str().unwrap().to_owned();
     let (_, body) = poll(&emu, CHALLENGE, &id).await;
-    assert_eq!(body["Status"], 0);
+    assert_eq!(body["RequestStatusInfo"]["Status"], 0);
     tokio::time::sleep(std::time::Duration::from_millis(350)).await;
     let (_, body) = poll(&emu, CHALLENGE, &id).await;
-    assert_eq!(body["Status"], 1);
-    assert!(body["Token"]["ApiKey"]
-        .as_str()
-        .unwrap()
-        .starts_with("wawi-"));
+    assert_eq!(body["RequestStatusInfo"]["Status"], 2);
+    let key = body["Token"]["ApiKey"].as_str().unwrap();
+    assert!(
+        uuid::Uuid::parse_str(key).is_ok(),
+        "the ApiKey is a UUID: {key}"
+    );
 }
 
 #[tokio::test]
@@ -156,7 +164,15 @@ async fn registration_input_is_validated() {
     .await;
     assert_eq!(status, 400);
     assert_eq!(body["ErrorCode"], "VALIDATION_ERROR");
-    for field in ["DisplayName", "Version", "MandatoryApiScopes"] {
+    for field in [
+        "DisplayName",
+        "Description",
+        "Version",
+        "ProviderName",
+        "ProviderWebsite",
+        "AppIcon",
+        "MandatoryApiScopes",
+    ] {
         assert!(
             body["ValidationErrors"].get(field).is_some(),
             "{field}: {body}"
@@ -166,14 +182,18 @@ async fn registration_input_is_validated() {
     let (status, _) = register(
         &emu,
         CHALLENGE,
-        json!({ "appId": "a", "displayName": "A", "version": "1", "mandatoryApiScopes": [] }),
+        json!({
+            "appId": "a", "displayName": "A", "description": "d", "version": "1",
+            "providerName": "p", "providerWebsite": "https://p.example", "appIcon": "iVBORw0KGgo=",
+            "mandatoryApiScopes": []
+        }),
     )
     .await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 201);
 }
 
 #[tokio::test]
-async fn data_api_wants_the_wawi_scheme_and_api_version() {
+async fn data_api_wants_an_api_key_and_the_app_headers() {
     let emu = start().await;
     let key = emu.wawi_api_key();
     let (status, page) = wawi_get(&emu, key, "/items?pageNumber=2&pageSize=10", Some("1.0")).await;
@@ -199,16 +219,16 @@ async fn data_api_wants_the_wawi_scheme_and_api_version() {
     let (status, _) = wawi_get(&emu, key, "/customers", Some("1.0")).await;
     assert_eq!(status, 200);
 
-    let (status, body) = wawi_get(&emu, key, "/items", None).await;
-    assert_eq!(status, 400);
-    assert_eq!(body["ErrorCode"], "MISSING_API_VERSION");
+    let (status, _) = wawi_get(&emu, key, "/items", None).await;
+    assert_eq!(status, 200, "api-version is optional (facts §5.2)");
     let (status, body) = wawi_get(&emu, "wrong-key", "/items", Some("1.0")).await;
     assert_eq!(status, 401);
     assert_eq!(body["ErrorCode"], "UNAUTHORIZED");
     let response = http()
         .get(format!("{}/v1/items", emu.wawi_base()))
         .bearer_auth(key)
-        .header("api-version", "1.0")
+        .header("x-appid", "a/1")
+        .header("x-appversion", "1")
         .send()
         .await
         .unwrap();

@@ -2,7 +2,15 @@
 `jtl_connect.aio` and `jtl_connect.testing` instead."""
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from pathlib import Path
 from typing import Any, Literal, final
 
@@ -26,21 +34,25 @@ __all__ = [
     "MintedToken",
     "Page",
     "Paginator",
+    "ProcessedEvents",
     "Response",
     "ScxClient",
     "ScxEvent",
     "Secret",
+    "SellerSignUp",
     "SessionClaims",
     "SessionVerifier",
     "UnverifiedToken",
     "WawiApp",
     "WawiClient",
+    "WawiPendingRegistration",
     "WawiRegistration",
     "__version__",
     "decode_unverified",
     "refresh_log_levels",
     "register_wawi_app",
     "register_wawi_app_async",
+    "start_wawi_registration",
 ]
 
 _Scalar: TypeAlias = str | int | float | bool
@@ -474,8 +486,8 @@ class WawiClient:
         cls,
         base_url: str,
         api_key: _SecretLike,
-        app_id: str | None = None,
-        app_version: str | None = None,
+        app_id: str,
+        app_version: str,
         api_version: str = ...,  # "1.0"
         *,
         run_as: str | None = None,
@@ -562,8 +574,8 @@ class AsyncWawiClient:
         cls,
         base_url: str,
         api_key: _SecretLike,
-        app_id: str | None = None,
-        app_version: str | None = None,
+        app_id: str,
+        app_version: str,
         api_version: str = ...,  # "1.0"
         *,
         run_as: str | None = None,
@@ -656,6 +668,24 @@ class ScxEvent:
     def event(self) -> Any: ...
 
 @final
+class ProcessedEvents:
+    """What `process_events` did: acknowledged ids, and the events whose handler raised."""
+
+    @property
+    def acknowledged(self) -> list[str]: ...
+    @property
+    def failed(self) -> list[dict[str, str]]: ...
+
+@final
+class SellerSignUp:
+    """A seller sign-up link (Seller API): `sign_up_url`, `expires_at` (Unix seconds)."""
+
+    @property
+    def sign_up_url(self) -> str: ...
+    @property
+    def expires_at(self) -> float: ...
+
+@final
 class ScxClient:
     """A client of the SCX Channel API (refresh token -> cached auth tokens)."""
 
@@ -672,7 +702,8 @@ class ScxClient:
     def access_token(self) -> AccessToken: ...
     def events(self) -> list[ScxEvent]: ...
     def acknowledge(self, ids: Iterable[str | ScxEvent]) -> None: ...
-    def seller_sign_up(self, channel: str) -> dict[str, Any]: ...
+    def process_events(self, handler: Callable[[ScxEvent], object]) -> ProcessedEvents: ...
+    def seller_sign_up(self, channel: str, user_agent: str) -> SellerSignUp: ...
     def request(
         self,
         method: str,
@@ -759,7 +790,8 @@ class AsyncScxClient:
     async def access_token(self) -> AccessToken: ...
     async def events(self) -> list[ScxEvent]: ...
     async def acknowledge(self, ids: Iterable[str | ScxEvent]) -> None: ...
-    async def seller_sign_up(self, channel: str) -> dict[str, Any]: ...
+    async def process_events(self, handler: Callable[[ScxEvent], object]) -> ProcessedEvents: ...
+    async def seller_sign_up(self, channel: str, user_agent: str) -> SellerSignUp: ...
     async def request(
         self,
         method: str,
@@ -890,6 +922,8 @@ def register_wawi_app(
     app: WawiApp,
     challenge_code: _SecretLike | None = None,
     *,
+    tenant_id: str,
+    registration_path: str = "v1",
     poll_interval: float = 5.0,
     timeout: float = 600.0,
     cancellation: Cancellation | None = None,
@@ -901,11 +935,38 @@ async def register_wawi_app_async(
     app: WawiApp,
     challenge_code: _SecretLike | None = None,
     *,
+    tenant_id: str,
+    registration_path: str = ...,  # "v1"
     poll_interval: float = 5.0,
     timeout: float = 600.0,
     cancellation: Cancellation | None = None,
 ) -> WawiRegistration:
     """`register_wawi_app` as a coroutine."""
+
+@final
+class WawiPendingRegistration:
+    """A registration request sent and not yet answered."""
+
+    @property
+    def request_id(self) -> str: ...
+    def poll(self) -> WawiRegistration | None: ...
+    def wait(
+        self,
+        *,
+        poll_interval: float = 5.0,
+        timeout: float = 600.0,
+        cancellation: Cancellation | None = None,
+    ) -> WawiRegistration: ...
+
+def start_wawi_registration(
+    base_url: str,
+    app: WawiApp,
+    challenge_code: _SecretLike | None = None,
+    *,
+    tenant_id: str,
+    registration_path: str = "v1",
+) -> WawiPendingRegistration:
+    """Sends the registration request and returns it pending."""
 
 _System: TypeAlias = Literal["jtl-cloud", "jtl-wawi", "jtl-scx"]
 _Field: TypeAlias = str | Secret | bool
@@ -1046,6 +1107,8 @@ class Emulator:
     @property
     def scx_refresh_token(self) -> str: ...
     @property
+    def scx_seller_refresh_token(self) -> str: ...
+    @property
     def current_kid(self) -> str: ...
     def mint_session_token(
         self,
@@ -1089,6 +1152,11 @@ class Emulator:
         key_grace_secs: int = ...,
         wawi_auto_approve_ms: int | None = ...,
         session_issuer: str = ...,
+        wawi_licensed: bool = ...,
+        wawi_paging_null_ends: bool = ...,
+        scx_redelivery_timeout_ms: int = ...,
+        scx_channel_scope: str = ...,
+        scx_rate_limits: bool = ...,
     ) -> dict[str, Any]: ...
     def register_client(
         self,
@@ -1098,6 +1166,7 @@ class Emulator:
         scopes: Sequence[str] | None = None,
     ) -> None: ...
     def issue_scx_refresh_token(self) -> str: ...
+    def issue_scx_seller_refresh_token(self) -> str: ...
     def push_scx_event(self, type: str, event: _Json = None) -> dict[str, Any]: ...
     def issue_wawi_api_key(self, scopes: Sequence[str] = ...) -> str: ...
     def wawi_registrations(self) -> list[dict[str, Any]]: ...

@@ -614,8 +614,18 @@ async fn prepare(call: Call, emu: &Emulator) -> Prepared {
             Prepared::Verify(verifier, token, clock)
         }
         Call::ScxAuth => Prepared::Scx(scx(emu, http())),
-        Call::ScxEvents | Call::ScxSignUp => {
+        Call::ScxEvents => {
             let client = scx(emu, http());
+            client.access_token().await.unwrap();
+            Prepared::Scx(client)
+        }
+        Call::ScxSignUp => {
+            // Seller sign-up is a Seller API call: a seller's refresh token (facts §6.4).
+            let client = ScxClient::builder(emu.scx_seller_refresh_token())
+                .endpoints(jtl_connect::Endpoints::emulator(emu.url()).unwrap())
+                .http_options(http())
+                .build()
+                .unwrap();
             client.access_token().await.unwrap();
             Prepared::Scx(client)
         }
@@ -661,8 +671,10 @@ async fn invoke(call: Call, prepared: Prepared) -> Result<String, Error> {
             Ok(format!("{} events", client.events().await?.len()))
         }
         (Call::ScxSignUp, Prepared::Scx(client)) => {
-            let answer = client.seller_sign_up("reliability").await?;
-            Ok(format!("signUpUrl {}", answer["signUpUrl"].is_string()))
+            let answer = client
+                .seller_sign_up("reliability", "Wawi/1.11.0.3")
+                .await?;
+            Ok(format!("signUpUrl {}", !answer.sign_up_url.is_empty()))
         }
         (Call::WawiGet, Prepared::Wawi(client)) => {
             let body: Value = client.get("v1/items").await?.json()?;
@@ -672,10 +684,15 @@ async fn invoke(call: Call, prepared: Prepared) -> Result<String, Error> {
             let app = WawiApp {
                 app_id: "com.example.reliability".into(),
                 display_name: "Reliability".into(),
+                description: "Fault matrix".into(),
                 version: "1.0.0".into(),
+                provider_name: "jtl-connect".into(),
+                provider_website: "https://example.com".into(),
+                mandatory_scopes: vec!["all.read".into()],
                 ..WawiApp::default()
             };
             let options = RegistrationOptions {
+                tenant_id: Some(jtl_emulator::config::DEMO_TENANT_ID.into()),
                 http: http(),
                 ..RegistrationOptions::default()
             };

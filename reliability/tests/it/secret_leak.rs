@@ -242,11 +242,15 @@ async fn flow(evidence: &mut Evidence, db: &Path) -> Vec<(String, Vec<u8>)> {
         &WawiApp {
             app_id: "com.example.leak".into(),
             display_name: "Leak test".into(),
+            description: "Leak test".into(),
             version: "1.0.0".into(),
+            provider_name: "jtl-connect".into(),
+            provider_website: "https://example.com".into(),
             mandatory_scopes: vec!["all.read".into()],
             ..WawiApp::default()
         },
         RegistrationOptions {
+            tenant_id: Some(jtl_emulator::config::DEMO_TENANT_ID.into()),
             challenge_code: Some("leak-challenge-code-77".into()),
             poll_interval: Duration::from_millis(50),
             timeout: Duration::from_secs(10),
@@ -260,6 +264,8 @@ async fn flow(evidence: &mut Evidence, db: &Path) -> Vec<(String, Vec<u8>)> {
     e.secret("Wawi challenge code", "leak-challenge-code-77");
     e.debug("WawiRegistration", &registration);
     let wawi_client = WawiClient::builder(&emu.wawi_base(), registration.api_key.clone())
+        .app_id("com.example.leak/1.0.0")
+        .app_version("1.0.0")
         .http_options(http())
         .build()
         .unwrap();
@@ -268,6 +274,8 @@ async fn flow(evidence: &mut Evidence, db: &Path) -> Vec<(String, Vec<u8>)> {
     let wrong_key = "wawi-leak-wrong-key-3a7f";
     e.secret("wrong Wawi API key", wrong_key);
     let bad_wawi = WawiClient::builder(&emu.wawi_base(), wrong_key)
+        .app_id("com.example.leak/1.0.0")
+        .app_version("1.0.0")
         .http_options(http())
         .build()
         .unwrap();
@@ -300,6 +308,8 @@ async fn flow(evidence: &mut Evidence, db: &Path) -> Vec<(String, Vec<u8>)> {
             &[
                 ("base_url", &emu.wawi_base()),
                 ("api_key", registration.api_key.expose()),
+                ("app_id", "com.example.leak/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
         )
         .unwrap();

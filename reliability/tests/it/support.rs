@@ -33,6 +33,8 @@ pub fn scx(emu: &Emulator, http: HttpOptions) -> ScxClient {
 /// A Wawi client with the demo API key.
 pub fn wawi(emu: &Emulator, http: HttpOptions) -> WawiClient {
     WawiClient::builder(&emu.wawi_base(), emu.wawi_api_key())
+        .app_id("com.example.reliability/1.0.0")
+        .app_version("1.0.0")
         .http_options(http)
         .build()
         .unwrap()

@@ -143,10 +143,13 @@ class AccountsAndOtherSystemsTest {
             val app = WawiApp(
                 appId = "acme/kotlin-test",
                 displayName = "Kotlin test",
+                description = "jtl-connect's Kotlin tests",
                 version = "1.0.0",
+                providerName = "Acme",
+                providerWebsite = "https://example.com",
                 mandatoryScopes = listOf("all.read"),
             )
-            val registration = registerWawiApp(base, app, pollIntervalMs = 50uL, timeoutSeconds = 20uL)
+            val registration = registerWawiApp(base, app, tenantId = emulator.tenantId, pollIntervalMs = 50uL, timeoutSeconds = 20uL)
             assertEquals("acme/kotlin-test", registration.appId())
             assertTrue(registration.apiKey().isNotEmpty())
             assertFalse(registration.toString().contains(registration.apiKey()))
@@ -155,7 +158,7 @@ class AccountsAndOtherSystemsTest {
             assertEquals(200, wawi.get("v1/items").status())
             assertFalse(wawi.toString().contains(registration.apiKey()))
 
-            val bad = WawiClient(base, "not-a-key")
+            val bad = WawiClient(base, "not-a-key", appId = "acme/kotlin-test", appVersion = "1.0.0")
             val e = assertThrows<JtlException> { bad.get("v1/items") }
             assertEquals("unauthorized", e.code)
         }
@@ -165,11 +168,11 @@ class AccountsAndOtherSystemsTest {
     fun `SCX events and acknowledge`() {
         TestEmulator().use { emulator ->
             val refresh = TestEmulator.jsonString(emulator.admin("GET", ""), "scx_refresh_token")!!
-            emulator.admin("POST", "scx/events", """{"type":"Seller:Order.Created","event":{"orderId":"o-1"}}""")
+            emulator.admin("POST", "scx/events", """{"type":"Seller:Order.Accepted","event":{"orderId":"o-1"}}""")
             val scx = ScxClient(refresh, emulator.endpoints())
             assertFalse(scx.toString().contains(refresh))
             val events = scx.events()
-            val created = events.filter { it.kind == "Seller:Order.Created" }
+            val created = events.filter { it.kind == "Seller:Order.Accepted" }
             assertEquals(1, created.size)
             assertTrue(created[0].event.contains("o-1"))
             scx.acknowledge(events.map { it.id })
