@@ -105,7 +105,8 @@ impl WawiClientBuilder {
         headers.extend(self.run_as.map(|v| ("X-RunAs", v)));
         Ok(WawiClient {
             shared: Arc::new(Shared {
-                transport: Transport::new(self.http)?,
+                transport: Transport::new(self.http)?
+                    .with_secrets(vec![crate::redact::Known::Plain(self.api_key.clone())]),
                 base,
                 auth: Auth::Fixed {
                     scheme: "Wawi",

@@ -208,6 +208,7 @@ impl PendingRegistration {
         let challenge = Secret::new(challenge);
         let mut call = Call::new(Method::POST, url.clone(), Flavor::Api);
         call.headers.push(challenge_header(&challenge)?);
+        call.secrets.push(challenge.clone());
         call.body = Some((app.body().to_string().into(), "application/json"));
         let answer: Value = transport.send(call, &Auth::None).await?.json()?;
         let answer = answer.as_object().cloned().unwrap_or_default();
@@ -238,6 +239,7 @@ impl PendingRegistration {
     pub async fn poll(&self) -> Result<RegistrationStatus> {
         let mut call = Call::new(Method::GET, self.poll_url.clone(), Flavor::Api);
         call.headers.push(challenge_header(&self.challenge_code)?);
+        call.secrets.push(self.challenge_code.clone());
         let answer: Value = self.transport.send(call, &Auth::None).await?.json()?;
         let answer = answer.as_object().cloned().unwrap_or_default();
         let key = field(&answer, "Token")
