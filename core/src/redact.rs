@@ -57,6 +57,9 @@ pub(crate) struct Redactor {
     whole: Vec<String>,
     /// Every [`FRAGMENT`]-byte window of the plain secrets and Basic values (ASCII lower case).
     windows: HashSet<Vec<u8>>,
+    /// Public text (client ids): a window it contains is no evidence of a leak, so
+    /// `demo-client-id` in a message survives next to the secret `demo-client-secret`.
+    public: Vec<String>,
 }
 
 impl Drop for Redactor {
@@ -107,6 +110,11 @@ impl Redactor {
         if password.trim().len() < MIN_SECRET {
             return;
         }
+        let public = user.to_ascii_lowercase();
+        for window in public.as_bytes().windows(FRAGMENT) {
+            self.windows.remove(window);
+        }
+        self.public.push(public);
         self.add(password);
         self.add_base64(format!("{user}:{password}").as_bytes(), true);
         let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect();
@@ -127,7 +135,14 @@ impl Redactor {
         let form = form.to_ascii_lowercase();
         if fragments && form.len() > FRAGMENT {
             for window in form.as_bytes().windows(FRAGMENT) {
-                self.windows.insert(window.to_vec());
+                let public = self.public.iter().any(|p| {
+                    p.as_bytes()
+                        .windows(FRAGMENT)
+                        .any(|w| w == window)
+                });
+                if !public {
+                    self.windows.insert(window.to_vec());
+                }
             }
         }
         if !self.whole.contains(&form) {
@@ -350,6 +365,16 @@ mod tests {
         assert_eq!(r.text("nothing to see"), "nothing to see");
         // Short common words are left alone.
         assert_eq!(r.text("the secret is wrong"), "the secret is wrong");
+        // The client id is public, even where it shares a start with the secret.
+        let demo = Redactor::new(&[Known::Basic {
+            user: "demo-client-id".into(),
+            password: Secret::new("demo-client-secret"),
+        }]);
+        assert_eq!(
+            demo.text("demo-client-id: demo-client-secret"),
+            "demo-client-id: ***"
+        );
+        assert_eq!(demo.text("x demo-client-secr"), "x ***");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 mod support;
 
 mod admin;
+mod echo;
 mod erp;
 mod faults;
 mod oauth;
