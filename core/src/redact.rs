@@ -228,9 +228,10 @@ impl Redactor {
         out
     }
 
-    fn detail(&self, detail: ApiDetail) -> ApiDetail {
+    /// Validation errors with fields and messages cleaned.
+    pub(crate) fn fields(&self, fields: BTreeMap<String, String>) -> BTreeMap<String, String> {
         let mut validation_errors = BTreeMap::new();
-        for (field, message) in detail.validation_errors {
+        for (field, message) in fields {
             let mut field = self.text(&field);
             // Two fields that differed only in a secret must not overwrite each other.
             let base = field.clone();
@@ -241,10 +242,14 @@ impl Redactor {
             }
             validation_errors.insert(field, self.text(&message));
         }
+        validation_errors
+    }
+
+    fn detail(&self, detail: ApiDetail) -> ApiDetail {
         ApiDetail {
             status: detail.status,
             error_code: detail.error_code.map(|c| self.text(&c)),
-            validation_errors,
+            validation_errors: self.fields(detail.validation_errors),
         }
     }
 

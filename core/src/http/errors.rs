@@ -64,11 +64,7 @@ pub(crate) fn read_body(
     Said {
         code: said.code.map(|c| redactor.text(&c)),
         message: said.message.map(|m| redactor.text(&m)),
-        validation_errors: said
-            .validation_errors
-            .into_iter()
-            .map(|(field, message)| (redactor.text(&field), redactor.text(&message)))
-            .collect(),
+        validation_errors: redactor.fields(said.validation_errors),
     }
 }
 

@@ -11,6 +11,7 @@ mod support;
 
 mod cloud;
 mod leak;
+mod redaction;
 mod scx;
 mod session;
 mod store;
