@@ -12,14 +12,15 @@ import base64
 import pickle
 import urllib.parse
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
 import jtl_connect
 from jtl_connect.testing import Emulator
 
-SHAPES: list[str | None] = [None, "erp", "wawi", "oauth", "scx", "problem", "text", "cut"]
+Shape = Literal["erp", "wawi", "oauth", "scx", "problem", "text", "cut"]
+SHAPES: list[Shape | None] = [None, "erp", "wawi", "oauth", "scx", "problem", "text", "cut"]
 ODD_ID = "py-redaction-client"
 ODD_SECRET = 'Pq7/+ sécret=&"x\\y-3Gh8kLm2'
 
@@ -67,9 +68,7 @@ def forms(secret: str, client_id: str | None = None) -> list[str]:
     return found
 
 
-def assert_clean(
-    what: str, error: BaseException, secrets: list[tuple[str, str | None]]
-) -> None:
+def assert_clean(what: str, error: BaseException, secrets: list[tuple[str, str | None]]) -> None:
     """No form of a secret, and no 8 consecutive characters of one that are not also part
     of the public client id (a prefix a cut left behind)."""
     assert isinstance(error, jtl_connect.JtlError), what
@@ -93,7 +92,7 @@ def odd_cloud(emulator: Emulator) -> jtl_connect.CloudClient:
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_token_endpoint_echo(emulator: Emulator, shape: str | None) -> None:
+def test_token_endpoint_echo(emulator: Emulator, shape: Shape | None) -> None:
     cases = [
         (emulator.client_id, emulator.client_secret),
         (ODD_ID, ODD_SECRET),
@@ -101,9 +100,7 @@ def test_token_endpoint_echo(emulator: Emulator, shape: str | None) -> None:
     emulator.register_client(ODD_ID, ODD_SECRET, [emulator.tenant_id])
     for client_id, secret in cases:
         emulator.inject_fault("token", "echo", shape=shape)
-        client = jtl_connect.CloudClient(
-            client_id, secret, emulator.tenant_id, emulator.endpoints
-        )
+        client = jtl_connect.CloudClient(client_id, secret, emulator.tenant_id, emulator.endpoints)
         with pytest.raises(jtl_connect.JtlError) as caught:
             client.get("info")
         assert caught.value.status in (401, 422), caught.value
@@ -112,7 +109,7 @@ def test_token_endpoint_echo(emulator: Emulator, shape: str | None) -> None:
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_api_echo(emulator: Emulator, shape: str | None) -> None:
+def test_api_echo(emulator: Emulator, shape: Shape | None) -> None:
     client = odd_cloud(emulator)
     token = client.access_token().expose()
     emulator.inject_fault("api", "echo", shape=shape)
@@ -143,7 +140,7 @@ def test_api_body_echoing_the_client_secret(emulator: Emulator) -> None:
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_wawi_echo(emulator: Emulator, shape: str | None) -> None:
+def test_wawi_echo(emulator: Emulator, shape: Shape | None) -> None:
     key = emulator.issue_wawi_api_key(["all.read"])
     client = jtl_connect.WawiClient(emulator.wawi_url, key)
     emulator.inject_fault("wawi", "echo", shape=shape)
@@ -153,7 +150,7 @@ def test_wawi_echo(emulator: Emulator, shape: str | None) -> None:
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_scx_echo(emulator: Emulator, shape: str | None) -> None:
+def test_scx_echo(emulator: Emulator, shape: Shape | None) -> None:
     refresh = emulator.issue_scx_refresh_token()
     emulator.inject_fault("scx_auth", "echo", shape=shape)
     with pytest.raises(jtl_connect.JtlError) as caught:

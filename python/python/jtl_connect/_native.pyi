@@ -980,7 +980,13 @@ _Service: TypeAlias = Literal[
     "token", "api", "jwks", "scx_auth", "scx", "wawi", "wawi_registration"
 ]
 _FaultKind: TypeAlias = Literal[
-    "status", "delay", "malformed_json", "truncated", "drop", "wrong_content_type", "expires_in",
+    "status",
+    "delay",
+    "malformed_json",
+    "truncated",
+    "drop",
+    "wrong_content_type",
+    "expires_in",
     "echo",
 ]
 _EchoShape: TypeAlias = Literal["erp", "wawi", "oauth", "scx", "problem", "text", "cut"]
