@@ -687,9 +687,9 @@ export interface FaultOptions {
   service: 'token' | 'api' | 'jwks' | 'scx_auth' | 'scx' | 'wawi' | 'wawi_registration'
   /**
    * `status` (default), `delay`, `malformed_json`, `truncated`, `drop`,
-   * `wrong_content_type` or `expires_in`.
+   * `wrong_content_type`, `expires_in` or `echo`.
    */
-  kind?: 'status' | 'delay' | 'malformed_json' | 'truncated' | 'drop' | 'wrong_content_type' | 'expires_in'
+  kind?: 'status' | 'delay' | 'malformed_json' | 'truncated' | 'drop' | 'wrong_content_type' | 'expires_in' | 'echo'
   /** HTTP status, for `status` (required) and `wrong_content_type` (default 502). */
   status?: number
   /** How many requests (default 1; 0 = until cleared). */
@@ -702,6 +702,8 @@ export interface FaultOptions {
   body?: any
   /** The lifetime the token answer claims, for `expires_in`. */
   expiresIn?: number
+  /** The dialect of an `echo` fault's body (default: the service's own). */
+  shape?: 'erp' | 'wawi' | 'oauth' | 'scx' | 'problem' | 'text' | 'cut'
 }
 
 /**

@@ -84,8 +84,11 @@ impl CloudClientBuilder {
     /// Builds the client. No request is made yet.
     pub fn build(self) -> Result<CloudClient> {
         let tenant_id = self.tenant_id.map(|t| check_tenant(&t)).transpose()?;
-        let transport = Transport::new(self.http)?;
         let client_id = self.credentials.client_id().to_owned();
+        let transport = Transport::new(self.http)?.with_secrets(vec![crate::redact::Known::Basic {
+            user: client_id.clone(),
+            password: self.credentials.client_secret().clone(),
+        }]);
         let source = ClientCredentialsSource::new(
             transport.clone(),
             self.endpoints.token_url().clone(),

@@ -35,6 +35,7 @@ mod fork;
 pub mod http;
 pub mod pagination;
 mod paginator;
+mod redact;
 mod runtime;
 mod scx;
 mod secret;

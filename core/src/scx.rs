@@ -150,7 +150,8 @@ impl ScxClientBuilder {
                 "refresh_token: expected the SCX refresh token; found an empty string",
             ));
         }
-        let transport = Transport::new(self.http)?;
+        let transport = Transport::new(self.http)?
+            .with_secrets(vec![crate::redact::Known::Plain(self.refresh_token.clone())]);
         let source = ScxRefreshSource::new(
             transport.clone(),
             self.endpoints.scx_base(),

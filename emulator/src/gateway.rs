@@ -63,6 +63,7 @@ pub(crate) async fn gateway(
             ensure_json(service, next.run(request).await).await
         }
         FaultKind::WrongContentType => html_page(fault.status.unwrap_or(502)),
+        FaultKind::Echo => crate::faults::echo(service, &fault, request).await,
         FaultKind::MalformedJson => {
             let (parts, body) = next.run(request).await.into_parts();
             let body = read(body).await;

@@ -62,7 +62,7 @@ use tokio::{net::TcpListener, sync::watch};
 
 pub use config::{Config, Settings};
 pub use error::Error;
-pub use faults::{Fault, FaultKind};
+pub use faults::{EchoShape, Fault, FaultKind, ECHO_STRADDLE_AT};
 pub use oauth::ClientSpec;
 pub use service::Service;
 pub use session::{KidPlacement, MintedToken, SessionTokenSpec, SigningKeyChoice};

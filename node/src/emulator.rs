@@ -119,9 +119,9 @@ pub struct FaultOptions {
     )]
     pub service: String,
     /// `status` (default), `delay`, `malformed_json`, `truncated`, `drop`,
-    /// `wrong_content_type` or `expires_in`.
+    /// `wrong_content_type`, `expires_in` or `echo`.
     #[napi(
-        ts_type = "'status' | 'delay' | 'malformed_json' | 'truncated' | 'drop' | 'wrong_content_type' | 'expires_in'"
+        ts_type = "'status' | 'delay' | 'malformed_json' | 'truncated' | 'drop' | 'wrong_content_type' | 'expires_in' | 'echo'"
     )]
     pub kind: Option<String>,
     /// HTTP status, for `status` (required) and `wrong_content_type` (default 502).
@@ -137,6 +137,9 @@ pub struct FaultOptions {
     pub body: Option<Value>,
     /// The lifetime the token answer claims, for `expires_in`.
     pub expires_in: Option<f64>,
+    /// The dialect of an `echo` fault's body (default: the service's own).
+    #[napi(ts_type = "'erp' | 'wawi' | 'oauth' | 'scx' | 'problem' | 'text' | 'cut'")]
+    pub shape: Option<String>,
 }
 
 /// An OAuth client to register.
@@ -382,6 +385,7 @@ impl Emulator {
             "retry_after": fault.retry_after,
             "body": fault.body,
             "expires_in": fault.expires_in.map(|s| s as i64),
+            "shape": fault.shape,
         });
         self.with(env, |emulator| {
             let fault: Fault = from_js("injectFault", value, &["service", "kind"], false)?;

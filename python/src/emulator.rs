@@ -282,9 +282,10 @@ impl Emulator {
 
     /// Arms a fault on `service` (`token`, `api`, `jwks`, `scx_auth`, `scx`, `wawi`,
     /// `wawi_registration`) of `kind` (`status`, `delay`, `malformed_json`, `truncated`,
-    /// `drop`, `wrong_content_type`, `expires_in`) for the next `count` requests (0: until
-    /// cleared). Returns the fault's id.
-    #[pyo3(signature = (service, kind="status", *, status=None, count=1, delay_ms=None, retry_after=None, body=None, expires_in=None))]
+    /// `drop`, `wrong_content_type`, `expires_in`, `echo`) for the next `count` requests (0:
+    /// until cleared); `shape` is the dialect of an `echo` fault (`erp`, `wawi`, `oauth`,
+    /// `scx`, `problem`, `text`, `cut`). Returns the fault's id.
+    #[pyo3(signature = (service, kind="status", *, status=None, count=1, delay_ms=None, retry_after=None, body=None, expires_in=None, shape=None))]
     #[allow(clippy::too_many_arguments)]
     fn inject_fault(
         &self,
@@ -297,6 +298,7 @@ impl Emulator {
         retry_after: Option<&Bound<'_, PyAny>>,
         body: Option<&Bound<'_, PyAny>>,
         expires_in: Option<i64>,
+        shape: Option<&str>,
     ) -> PyResult<u64> {
         let mut fault = Map::new();
         fault.insert("service".into(), service.into());
@@ -316,6 +318,9 @@ impl Emulator {
             fault.insert("body".into(), convert::from_python(body, "body")?);
         }
         fault.insert("expires_in".into(), expires_in.into());
+        if let Some(shape) = shape {
+            fault.insert("shape".into(), shape.into());
+        }
         let fault: Fault = serde_json::from_value(Value::Object(fault))
             .map_err(|e| errors::invalid_input(py, format!("inject_fault: {e}")))?;
         self.try_with(py, |emu| emu.inject_fault(fault))

@@ -7,7 +7,7 @@ use std::{collections::BTreeMap, time::Duration};
 
 use serde_json::{Map, Value};
 
-use crate::{error::ApiDetail, Error};
+use crate::{error::ApiDetail, redact::Redactor, Error};
 
 /// Which endpoint answered: it decides what a 400/401 means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,19 +31,40 @@ pub(crate) struct Said {
     pub(crate) validation_errors: BTreeMap<String, String>,
 }
 
-/// Reads any of JTL's error dialects; unknown shapes give a quoted snippet.
-pub(crate) fn read_body(content_type: Option<&str>, body: &[u8]) -> Said {
-    match serde_json::from_slice::<Value>(body) {
+/// Reads any of JTL's error dialects; unknown shapes give a quoted snippet. `redactor` is
+/// applied to every field, and to a quoted snippet before it is cut to [`QUOTE_LIMIT`] (so
+/// the cut never leaves the start of a secret).
+pub(crate) fn read_body(
+    content_type: Option<&str>,
+    body: &[u8],
+    redactor: &Redactor,
+) -> Said {
+    let parsed = serde_json::from_slice::<Value>(body);
+    let said = match parsed {
         Ok(Value::Object(map)) => read_object(&map),
         _ if body.is_empty() => Said::default(),
         _ if content_type.is_some_and(|c| c.contains("html")) => Said {
             message: Some("an HTML page instead of JSON (a proxy or gateway answered)".into()),
             ..Said::default()
         },
-        _ => Said {
-            message: Some(quote(body)),
+        // Other JSON is quoted as re-serialized: escapes such as `\/` or `\u0061` are undone,
+        // so an escaped secret is still found.
+        Ok(other) => Said {
+            message: Some(quote(other.to_string().as_bytes(), redactor)),
             ..Said::default()
         },
+        Err(_) => Said {
+            message: Some(quote(body, redactor)),
+            ..Said::default()
+        },
+    };
+    if redactor.is_empty() {
+        return said;
+    }
+    Said {
+        code: said.code.map(|c| redactor.text(&c)),
+        message: said.message.map(|m| redactor.text(&m)),
+        validation_errors: redactor.fields(said.validation_errors),
     }
 }
 
@@ -115,13 +136,11 @@ fn flatten_validation(map: &Map<String, Value>) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn quote(body: &[u8]) -> String {
+fn quote(body: &[u8], redactor: &Redactor) -> String {
     let text = String::from_utf8_lossy(body);
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut quoted: String = one_line.chars().take(QUOTE_LIMIT).collect();
-    if one_line.chars().count() > QUOTE_LIMIT {
-        quoted.push('…');
-    }
+    // Redacted whole first, then cut: a secret across the limit is removed, not halved.
+    let quoted = redactor.capped(&one_line, QUOTE_LIMIT);
     format!("{quoted:?}")
 }
 
@@ -135,7 +154,29 @@ pub(crate) fn from_answer(
     body: &[u8],
     retry_after: Option<Duration>,
 ) -> Error {
-    let said = read_body(content_type, body);
+    from_answer_redacted(
+        flavor,
+        what,
+        status,
+        content_type,
+        body,
+        retry_after,
+        &Redactor::default(),
+    )
+}
+
+/// [`from_answer`] with the client's secrets removed from every field before they are
+/// put together (see [`crate::redact`]).
+pub(crate) fn from_answer_redacted(
+    flavor: Flavor,
+    what: &str,
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+    retry_after: Option<Duration>,
+    redactor: &Redactor,
+) -> Error {
+    let said = read_body(content_type, body, redactor);
     let mut message = format!("{what} answered {status}");
     if let Some(code) = &said.code {
         message.push(' ');

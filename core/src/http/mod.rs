@@ -27,7 +27,12 @@ pub use retry::RetryPolicy;
 
 pub(crate) use errors::Flavor;
 
-use crate::{fork::Owner, token::TokenCache, Error, Result, Secret};
+use crate::{
+    fork::Owner,
+    redact::{Known, Redactor},
+    token::TokenCache,
+    Error, Result, Secret,
+};
 
 /// Timeouts, retries and identification of a client's HTTP calls.
 #[derive(Clone, Debug)]
@@ -78,6 +83,9 @@ pub(crate) struct Call {
     pub(crate) idempotent: bool,
     pub(crate) flavor: Flavor,
     pub(crate) timeout: Option<Duration>,
+    /// Credentials this call carries outside `Authorization` (a refresh token in the form,
+    /// a challenge code header): removed from its errors like the client's own secrets.
+    pub(crate) secrets: Vec<Secret>,
 }
 
 impl Call {
@@ -94,6 +102,7 @@ impl Call {
             idempotent,
             flavor,
             timeout: None,
+            secrets: Vec::new(),
         }
     }
 
@@ -123,6 +132,9 @@ pub(crate) struct Transport {
     /// fork(), so a child builds its own client.
     client: Arc<Mutex<(Owner, reqwest::Client)>>,
     pub(crate) options: HttpOptions,
+    /// The client's long-lived secrets: no error of any call through this transport
+    /// carries them, whether or not that call sent them.
+    secrets: Arc<[Known]>,
 }
 
 static CRYPTO: Once = Once::new();
@@ -133,7 +145,38 @@ impl Transport {
         Ok(Self {
             client: Arc::new(Mutex::new((Owner::current(), client))),
             options,
+            secrets: Arc::new([]),
         })
+    }
+
+    /// The same transport, removing `secrets` from every error (see [`crate::redact`]).
+    pub(crate) fn with_secrets(mut self, secrets: Vec<Known>) -> Self {
+        self.secrets = secrets.into();
+        self
+    }
+
+    /// What to remove from the errors of `call`: the client's secrets, the credential the
+    /// call sent, the token the cache holds now, and the call's own secrets. Built only
+    /// when a call fails.
+    fn redactor(&self, call: &Call, auth: &Auth, token: Option<&crate::AccessToken>) -> Redactor {
+        let mut redactor = Redactor::new(self.secrets.iter());
+        match auth {
+            Auth::Fixed { key, .. } => redactor.add(key.expose()),
+            Auth::Basic { user, password } => redactor.add_basic(user, password.expose()),
+            Auth::Bearer(cache) => {
+                if let Some(current) = cache.peek() {
+                    redactor.add(current.expose());
+                }
+            }
+            Auth::None => {}
+        }
+        if let Some(token) = token {
+            redactor.add(token.expose());
+        }
+        for secret in &call.secrets {
+            redactor.add(secret.expose());
+        }
+        redactor
     }
 
     /// The client of this process (rebuilt once in a forked child).
@@ -220,20 +263,25 @@ impl Transport {
                     };
                     let retry_after = header("retry-after")
                         .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
-                    let error = errors::from_answer(
+                    let redactor = self.redactor(&call, auth, token.as_deref());
+                    let error = errors::from_answer_redacted(
                         call.flavor,
                         &what,
                         status,
                         header("content-type"),
                         &body,
                         retry_after,
+                        &redactor,
                     );
+                    // Defence in depth: the whole error once more (message, code, fields).
+                    let error = redactor.error(error);
                     if !(retry::retryable_status(status) && call.idempotent) {
-                        return Err(scrub(error, auth, token.as_deref()));
+                        return Err(error);
                     }
                     (error, retry_after)
                 }
                 Attempt::Failed { error, retryable } => {
+                    let error = self.redactor(&call, auth, token.as_deref()).error(error);
                     if !retryable {
                         return Err(error);
                     }
@@ -241,17 +289,15 @@ impl Transport {
                 }
             };
             if retries >= policy.max_retries {
-                return Err(scrub(error, auth, token.as_deref()));
+                return Err(error);
             }
             let wait = match retry_after {
-                Some(asked) if asked > policy.max_retry_after => {
-                    return Err(scrub(error, auth, token.as_deref()))
-                }
+                Some(asked) if asked > policy.max_retry_after => return Err(error),
                 Some(asked) => asked,
                 None => policy.backoff(retries),
             };
             if Instant::now() + wait >= deadline {
-                return Err(scrub(error, auth, token.as_deref()));
+                return Err(error);
             }
             warn!(call = %what, error = %error.code(), retry = retries + 1, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
@@ -395,18 +441,4 @@ fn describe(error: &reqwest::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-/// Defence in depth: an error answer that echoes a credential must not carry it further.
-fn scrub(error: Error, auth: &Auth, token: Option<&crate::AccessToken>) -> Error {
-    let mut secrets: Vec<&str> = Vec::new();
-    match auth {
-        Auth::Fixed { key, .. } => secrets.push(key.expose()),
-        Auth::Basic { password, .. } => secrets.push(password.expose()),
-        Auth::None | Auth::Bearer(_) => {}
-    }
-    if let Some(token) = token {
-        secrets.push(token.expose());
-    }
-    error.redact(&secrets)
 }

@@ -134,7 +134,8 @@ impl WawiClientBuilder {
         headers.extend(self.run_as.map(|v| ("x-runas", v)));
         Ok(WawiClient {
             shared: Arc::new(Shared {
-                transport: Transport::new(self.http)?,
+                transport: Transport::new(self.http)?
+                    .with_secrets(vec![crate::redact::Known::Plain(self.api_key.clone())]),
                 base,
                 auth: Auth::Fixed {
                     scheme: "Wawi",

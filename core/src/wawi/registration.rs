@@ -287,6 +287,7 @@ impl PendingRegistration {
         let mut call = Call::new(Method::POST, url.clone(), Flavor::Api);
         call.headers
             .extend(registration_headers(&challenge, &tenant_id)?);
+        call.secrets.push(challenge.clone());
         call.body = Some((app.body().to_string().into(), "application/json"));
         // Any 2xx is success: JTL documents 201, older installations may answer 200.
         let answer: Value = transport
@@ -324,6 +325,7 @@ impl PendingRegistration {
         let mut call = Call::new(Method::GET, self.poll_url.clone(), Flavor::Api);
         call.headers
             .extend(registration_headers(&self.challenge_code, &self.tenant_id)?);
+        call.secrets.push(self.challenge_code.clone());
         let answer: Value = match self.transport.send(call, &Auth::None).await {
             Ok(response) => response.json()?,
             Err(e) if e.status() == Some(410) => {

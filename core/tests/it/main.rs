@@ -12,6 +12,7 @@ mod support;
 mod cloud;
 mod content_type;
 mod leak;
+mod redaction;
 mod scx;
 mod session;
 mod store;

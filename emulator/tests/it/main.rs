@@ -12,6 +12,7 @@ mod support;
 mod admin;
 mod conformance_erp;
 mod conformance_wawi_scx;
+mod echo;
 mod erp;
 mod faults;
 mod graphql;

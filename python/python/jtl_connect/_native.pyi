@@ -1046,8 +1046,16 @@ _Service: TypeAlias = Literal[
     "token", "api", "jwks", "scx_auth", "scx", "wawi", "wawi_registration"
 ]
 _FaultKind: TypeAlias = Literal[
-    "status", "delay", "malformed_json", "truncated", "drop", "wrong_content_type", "expires_in"
+    "status",
+    "delay",
+    "malformed_json",
+    "truncated",
+    "drop",
+    "wrong_content_type",
+    "expires_in",
+    "echo",
 ]
+_EchoShape: TypeAlias = Literal["erp", "wawi", "oauth", "scx", "problem", "text", "cut"]
 
 @final
 class MintedToken:
@@ -1134,6 +1142,7 @@ class Emulator:
         retry_after: str | float | None = None,
         body: _Json = None,
         expires_in: int | None = None,
+        shape: _EchoShape | None = None,
     ) -> int: ...
     def clear_faults(self) -> None: ...
     def stats(self) -> dict[str, Any]:

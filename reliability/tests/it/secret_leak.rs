@@ -483,3 +483,126 @@ fn a_whole_flow_leaks_no_secret() {
         "the WAL was searched while the store was open"
     );
 }
+
+/// Issue 14.3: hostile servers (the emulator's `echo` fault) repeat the credentials in every
+/// field of their error answers, in every dialect, also across the quote limit and cut short.
+/// With TRACE logging on, no error's `Display`/`Debug`, JTL code or validation field, and no
+/// log line, holds a client secret, its Basic value, an access token, a Wawi API key or an
+/// SCX refresh or auth token.
+#[test]
+fn echoing_servers_leak_no_secret_into_errors() {
+    use jtl_emulator::EchoShape;
+    const SHAPES: [Option<EchoShape>; 8] = [
+        None,
+        Some(EchoShape::Erp),
+        Some(EchoShape::Wawi),
+        Some(EchoShape::Oauth),
+        Some(EchoShape::Scx),
+        Some(EchoShape::Problem),
+        Some(EchoShape::Text),
+        Some(EchoShape::Cut),
+    ];
+    fn show_error(e: &mut Evidence, what: &str, error: &jtl_connect::Error) {
+        e.show(what, error);
+        if let Some(detail) = error.detail() {
+            e.texts
+                .extend(detail.error_code.iter().map(|c| (format!("{what} code"), c.clone())));
+            for (field, message) in &detail.validation_errors {
+                e.texts.push((format!("{what} field"), field.clone()));
+                e.texts.push((format!("{what} field message"), message.clone()));
+            }
+        }
+    }
+
+    let captured = Captured::default();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut evidence = Evidence::default();
+    let errors = captured.during(|| {
+        runtime.block_on(async {
+            let emu = emulator().await;
+            let e = &mut evidence;
+            e.client_secret("demo client secret", emu.client_id(), emu.client_secret());
+            e.secret("demo Wawi API key", emu.wawi_api_key());
+            e.refresh_token("demo SCX refresh token", emu.scx_refresh_token());
+            let mut errors = 0;
+            let cloud_client = cloud(&emu, http());
+            let scx_client = scx(&emu, http());
+            let wawi_client = wawi(&emu, http());
+            for shape in SHAPES {
+                emu.inject_fault(Fault::echo(Service::Token, shape)).unwrap();
+                cloud_client.token_cache().clear();
+                let error = cloud_client.get("info").await.unwrap_err();
+                show_error(e, &format!("token echo {shape:?}"), &error);
+
+                let token = cloud_client.access_token().await.unwrap();
+                e.secret("Cloud access token", token.expose());
+                // 503 echoes are retried, then the last one is the error.
+                emu.inject_fault(Fault {
+                    status: Some(503),
+                    ..Fault::echo(Service::Api, shape).times(0)
+                })
+                .unwrap();
+                let error = cloud_client.get("info").await.unwrap_err();
+                emu.clear_faults();
+                show_error(e, &format!("api echo {shape:?}"), &error);
+
+                emu.inject_fault(Fault::echo(Service::Wawi, shape)).unwrap();
+                let error = wawi_client.get("v1/items").await.unwrap_err();
+                show_error(e, &format!("wawi echo {shape:?}"), &error);
+
+                emu.inject_fault(Fault::echo(Service::ScxAuth, shape))
+                    .unwrap();
+                scx_client.token_cache().clear();
+                let error = scx_client.events().await.unwrap_err();
+                show_error(e, &format!("scx_auth echo {shape:?}"), &error);
+
+                let token = scx_client.access_token().await.unwrap();
+                e.secret("SCX auth token", token.expose());
+                emu.inject_fault(Fault::echo(Service::Scx, shape)).unwrap();
+                let error = scx_client.events().await.unwrap_err();
+                show_error(e, &format!("scx echo {shape:?}"), &error);
+                errors += 5;
+            }
+            errors
+        })
+    });
+    let log = captured.text();
+    let mut places: Vec<(String, String)> = vec![("log".into(), log.clone())];
+    places.extend(evidence.texts.iter().cloned());
+    let mut leaks = Vec::new();
+    for (what, secret) in &evidence.secrets {
+        for (place, text) in &places {
+            if text.contains(secret.as_str()) {
+                leaks.push(format!("{what} appears in {place}: {text}"));
+            }
+            // A prefix a cut left behind: the first half of the secret.
+            let half = &secret[..secret.len() / 2];
+            let public = jtl_emulator::config::DEMO_CLIENT_ID.contains(half);
+            if half.len() >= 8 && !public && text.contains(half) {
+                leaks.push(format!("half of {what} appears in {place}: {text}"));
+            }
+        }
+    }
+    let mut table = Table::new(
+        "Echoing servers (issue 14.3)",
+        &["errors", "texts searched", "secrets", "found"],
+    );
+    table.row([
+        errors.to_string(),
+        places.len().to_string(),
+        evidence.secrets.len().to_string(),
+        leaks.len().to_string(),
+    ]);
+    table.publish(
+        "secret-leak-echo.md",
+        &format!(
+            "{errors} errors from servers echoing credentials in 8 dialects: {} secrets found.",
+            leaks.len()
+        ),
+    );
+    assert_eq!(errors, 40);
+    assert!(leaks.is_empty(), "leaks:\n{}", leaks.join("\n"));
+}
