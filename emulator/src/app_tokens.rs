@@ -205,9 +205,9 @@ impl Shared {
             .user_id
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         let app_id = spec.app_id.unwrap_or_else(|| Some(DEMO_APP_ID.to_owned()));
-        let audience = spec.audience.unwrap_or_else(|| {
-            vec![app_id.clone().unwrap_or_else(|| DEMO_APP_ID.to_owned())]
-        });
+        let audience = spec
+            .audience
+            .unwrap_or_else(|| vec![app_id.clone().unwrap_or_else(|| DEMO_APP_ID.to_owned())]);
         let issuer = spec
             .iss
             .unwrap_or_else(|| Some(self.app_issuer().to_owned()));

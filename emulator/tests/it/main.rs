@@ -10,6 +10,8 @@
 mod support;
 
 mod admin;
+mod admin_guard;
+mod conformance_tokens;
 mod erp;
 mod faults;
 mod oauth;

@@ -90,7 +90,11 @@ async fn minted_session_tokens_verify_against_the_published_key() {
     let mut parts = minted.token.split('.');
     let header = decode(parts.next().unwrap());
     let claims = decode(parts.next().unwrap());
-    assert_eq!(header, json!({"alg": "EdDSA", "typ": "JWT"}), "no kid by default");
+    assert_eq!(
+        header,
+        json!({"alg": "EdDSA", "typ": "JWT"}),
+        "no kid by default"
+    );
     assert_eq!(claims["tenantId"], TENANT);
     assert_eq!(claims["userId"], "user-1");
     assert_eq!(claims["tenantSlug"], "shop-one");
@@ -166,10 +170,11 @@ async fn issuer_ttl_and_extra_claims() {
     assert_eq!(claims["role"], "admin");
     assert!(
         claims["exp"].as_i64().unwrap() < other.expires_at + 1
-            && other.expires_at < std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_secs() as i64,
+            && other.expires_at
+                < std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs() as i64,
         "expired already"
     );
 }
