@@ -222,7 +222,11 @@ impl CloudClient {
     /// println!("tenant {} user {} app {:?}", claims.tenant_id, claims.user_id, claims.app_id);
     /// # Ok(()) }
     /// ```
-    pub fn app_token_verifier(&self, app_id: &str, issuer: Option<&str>) -> Result<SessionVerifier> {
+    pub fn app_token_verifier(
+        &self,
+        app_id: &str,
+        issuer: Option<&str>,
+    ) -> Result<SessionVerifier> {
         self.app_token_verifier_with(app_id, issuer, VerifierConfig::default())
     }
 

@@ -208,7 +208,11 @@ fn checked(
         // Without iat, what is left of it must fit (the leeway covers clock differences).
         let (lifetime, limit, what) = match iat {
             Some(iat) => (exp.saturating_sub(iat), max, "exp - iat"),
-            None => (exp.saturating_sub(now), max.saturating_add(leeway), "exp - now (no iat)"),
+            None => (
+                exp.saturating_sub(now),
+                max.saturating_add(leeway),
+                "exp - now (no iat)",
+            ),
         };
         if lifetime > limit {
             return Err(kind.invalid(
@@ -238,7 +242,11 @@ fn checked(
                 return Err(kind.invalid(
                     "issuer",
                     TokenInvalidReason::WrongIssuer,
-                    format!("expected issuer {}; found {}", quote(expected), quote(found)),
+                    format!(
+                        "expected issuer {}; found {}",
+                        quote(expected),
+                        quote(found)
+                    ),
                 ))
             }
             Some(_) => {}
@@ -285,9 +293,7 @@ fn checked(
         let present = match claims.get(name.as_str()) {
             None | Some(Value::Null) => false,
             // A blank tenant or user id is as good as none.
-            Some(Value::String(s))
-                if name == kind.tenant_claim() || name == kind.user_claim() =>
-            {
+            Some(Value::String(s)) if name == kind.tenant_claim() || name == kind.user_claim() => {
                 !s.trim().is_empty()
             }
             Some(_) => true,
@@ -488,10 +494,18 @@ mod tests {
         );
         // Without iat: what is left of it, plus the leeway.
         assert!(run(with(json!({"iat": null, "exp": NOW + 3660})), &config).is_ok());
-        let err = run(with(json!({"iat": null, "exp": NOW + 86_400 * 365})), &config).unwrap_err();
+        let err = run(
+            with(json!({"iat": null, "exp": NOW + 86_400 * 365})),
+            &config,
+        )
+        .unwrap_err();
         assert_eq!(err.reason(), Some(TokenInvalidReason::LifetimeTooLong));
         assert!(err.to_string().contains("3600"), "{err}");
-        assert!(run(with(json!({"exp": NOW + 86_400 * 365})), &VerifierConfig::default()).is_ok());
+        assert!(run(
+            with(json!({"exp": NOW + 86_400 * 365})),
+            &VerifierConfig::default()
+        )
+        .is_ok());
     }
 
     #[test]
@@ -505,16 +519,38 @@ mod tests {
         };
         let claims = json!({"urn:jtl:tenant_id": "t", "sub": "u", "urn:jtl:app_id": "a",
             "kid": "ignored", "exp": NOW + 60, "iss": "https://api.jtl-cloud.com"});
-        let c = check(claims.as_object().unwrap().clone(), &app, NOW, TokenKind::App).unwrap();
+        let c = check(
+            claims.as_object().unwrap().clone(),
+            &app,
+            NOW,
+            TokenKind::App,
+        )
+        .unwrap();
         assert_eq!((c.tenant_id.as_str(), c.user_id.as_str()), ("t", "u"));
         assert_eq!(c.app_id.as_deref(), Some("a"));
         assert_eq!(c.customer_id, None);
         let blank = json!({"urn:jtl:tenant_id": " ", "sub": "u", "exp": NOW + 60});
-        let err = check(blank.as_object().unwrap().clone(), &app, NOW, TokenKind::App).unwrap_err();
+        let err = check(
+            blank.as_object().unwrap().clone(),
+            &app,
+            NOW,
+            TokenKind::App,
+        )
+        .unwrap_err();
         assert_eq!(err.reason(), Some(TokenInvalidReason::MissingClaim));
         let wrong = json!({"urn:jtl:tenant_id": "t", "sub": "u", "exp": NOW + 60, "iss": "x"});
-        let err = check(wrong.as_object().unwrap().clone(), &app, NOW, TokenKind::App).unwrap_err();
-        assert!(err.to_string().starts_with("app token: the issuer check failed"), "{err}");
+        let err = check(
+            wrong.as_object().unwrap().clone(),
+            &app,
+            NOW,
+            TokenKind::App,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("app token: the issuer check failed"),
+            "{err}"
+        );
         let old = json!({"urn:jtl:tenant_id": "t", "sub": "u", "exp": NOW - 600});
         let err = check(old.as_object().unwrap().clone(), &app, NOW, TokenKind::App).unwrap_err();
         assert!(err.to_string().contains("the expiry check failed"), "{err}");

@@ -81,9 +81,7 @@ impl Key {
             Material::Rsa(key) => {
                 match jsonwebtoken::crypto::verify(signature, input, key, alg) {
                     Ok(verified) => Ok(verified),
-                    Err(e) if matches!(e.kind(), ErrorKind::Base64(_)) => {
-                        Err(UndecodableSignature)
-                    }
+                    Err(e) if matches!(e.kind(), ErrorKind::Base64(_)) => Err(UndecodableSignature),
                     // A key the crypto backend refuses verifies nothing.
                     Err(e) => {
                         tracing::debug!(kid = ?self.kid, error = %e, "a JWKS key could not be used");
@@ -280,7 +278,9 @@ pub(crate) fn ed25519_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
     let key =
         VerifyingKey::from_bytes(bytes).map_err(|_| "x: not a point of Ed25519".to_owned())?;
     if key.is_weak() {
-        return Err("x: a weak key (a point of small order) that would verify forged signatures".into());
+        return Err(
+            "x: a weak key (a point of small order) that would verify forged signatures".into(),
+        );
     }
     if key.to_edwards().compress().as_bytes() != bytes {
         return Err("x: not the canonical encoding of its point".into());
@@ -404,7 +404,10 @@ mod tests {
     fn weak_and_non_canonical_ed25519_keys_are_dropped() {
         for point in SMALL_ORDER.iter().chain(NON_CANONICAL_SMALL.iter()) {
             let err = key(okp(&hex(point), "weak")).unwrap_err();
-            assert!(err.contains("weak") || err.contains("canonical"), "{point}: {err}");
+            assert!(
+                err.contains("weak") || err.contains("canonical"),
+                "{point}: {err}"
+            );
         }
         // A non-canonical encoding (y + p) of a point that is not of small order.
         let p_minus_19 = hex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
@@ -439,7 +442,10 @@ mod tests {
                 material: Material::Ed25519(weak),
             };
             for message in [&b"a.b"[..], b"eyJhbGciOiJFZERTQSJ9.e30", b""] {
-                assert!(!held.verify(Algorithm::EdDSA, &forged, message).unwrap(), "{point}");
+                assert!(
+                    !held.verify(Algorithm::EdDSA, &forged, message).unwrap(),
+                    "{point}"
+                );
             }
         }
     }
@@ -465,7 +471,9 @@ mod tests {
                 .unwrap()
         };
         assert!(verify(&signature));
-        assert!(!verify(&URL_SAFE_NO_PAD.decode(constant_forgery()).unwrap()));
+        assert!(!verify(
+            &URL_SAFE_NO_PAD.decode(constant_forgery()).unwrap()
+        ));
         // S + L: the same scalar, non-canonically encoded.
         let mut s_plus_l = signature;
         let mut carry = 0u16;

@@ -19,10 +19,10 @@ pub(crate) mod keys;
 mod verified;
 mod verifier;
 
+pub(crate) use app::verifier as app_verifier;
 pub use claims::SessionClaims;
 pub use config::VerifierConfig;
 pub use decode::{decode_unverified, UnverifiedToken};
 /// Signature algorithms for [`VerifierConfig::algorithms`] (re-exported from `jsonwebtoken`).
 pub use jsonwebtoken::Algorithm;
-pub(crate) use app::verifier as app_verifier;
 pub use verifier::{SessionVerifier, VerifierStats};

@@ -458,8 +458,13 @@ mod tests {
         };
         config.validate().unwrap();
         let iat = decoded.claims["iat"].as_i64().unwrap();
-        let claims =
-            claims::check(decoded.claims.clone(), &config, iat + 10, TokenKind::Session).unwrap();
+        let claims = claims::check(
+            decoded.claims.clone(),
+            &config,
+            iat + 10,
+            TokenKind::Session,
+        )
+        .unwrap();
         assert_eq!(claims.tenant_id, "00000000-0000-4000-8000-000000000001");
         let other = VerifierConfig {
             audience: Some(vec!["someone-else".into()]),
