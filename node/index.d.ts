@@ -32,6 +32,9 @@ export {
 
 export type {
   AccessTokenInfo,
+  AppTokenOptions,
+  AppTokenVerifierOptions,
+  MintedAppToken,
   Account,
   AccountStoreOptions,
   CloudClientInfo,
@@ -108,6 +111,7 @@ export type TokenInvalidReason =
   | 'algorithm_not_allowed'
   | 'too_large'
   | 'missing_claim'
+  | 'lifetime_too_long'
 
 /** The fields a `JtlError` carries besides its message. */
 export interface JtlErrorFields {
