@@ -48,7 +48,9 @@ def test_documented_session_token_in_every_variant(settings: dict[str, Any]) -> 
         assert app.verify(emu.mint_app_token().token).app_id == emu.app_id
 
 
-def test_app_tokens_verify_and_each_failure_names_its_check(client: CloudClient, emulator: Emulator) -> None:
+def test_app_tokens_verify_and_each_failure_names_its_check(
+    client: CloudClient, emulator: Emulator
+) -> None:
     verifier = client.app_token_verifier(emulator.app_id)
     assert verifier.jwks_url == emulator.app_issuer + "/oauth/v2/keys"
     minted = emulator.mint_app_token(user_id="user-7", tenant_id=emulator.second_tenant_id)
@@ -80,7 +82,9 @@ def test_app_tokens_verify_and_each_failure_names_its_check(client: CloudClient,
 
 def test_max_lifetime_and_require_issuer(client: CloudClient, emulator: Emulator) -> None:
     short = client.session_verifier(max_lifetime=600)
-    assert reason(short, emulator.mint_session_token(ttl_seconds=3600).token)[0] == "lifetime_too_long"
+    assert (
+        reason(short, emulator.mint_session_token(ttl_seconds=3600).token)[0] == "lifetime_too_long"
+    )
     assert short.verify(emulator.mint_session_token(ttl_seconds=300).token)
     app = client.app_token_verifier(emulator.app_id, max_lifetime=600)
     assert reason(app, emulator.mint_app_token().token)[0] == "lifetime_too_long"
