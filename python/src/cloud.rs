@@ -10,7 +10,10 @@ use crate::{
     options::http_options,
     runtime::{block, spawn},
     secret::secret_arg,
-    session::{app_verifier, verifier, AppVerifierArgs, AsyncSessionVerifier, SessionVerifier, VerifierArgs},
+    session::{
+        app_verifier, verifier, AppVerifierArgs, AsyncSessionVerifier, SessionVerifier,
+        VerifierArgs,
+    },
     token::AccessToken,
 };
 
