@@ -34,6 +34,9 @@ export {
 export type {
   ProcessedEvents,
   AccessTokenInfo,
+  AppTokenOptions,
+  AppTokenVerifierOptions,
+  MintedAppToken,
   Account,
   AccountStoreOptions,
   AccountSystem,
@@ -131,6 +134,7 @@ export type TokenInvalidReason =
   | 'algorithm_not_allowed'
   | 'too_large'
   | 'missing_claim'
+  | 'lifetime_too_long'
 
 /** The fields a `JtlError` carries besides its message. */
 export interface JtlErrorFields {

@@ -208,6 +208,43 @@ impl CloudClient {
         SessionVerifier::new(self, config)
     }
 
+    /// A verifier of JTL app tokens for `app_id` (facts §4.2): RS256 only, `iss` must be
+    /// `issuer` (`None`: the endpoints' app-token issuer, `https://id.jtl-cloud.com` in
+    /// production, the emulator's URL for [`Endpoints::emulator`]), keys from
+    /// `{issuer}/oauth/v2/keys` (public; cached like the session JWKS), `aud` must contain
+    /// `app_id`, `urn:jtl:tenant_id` and `sub` are required. The claims come out as
+    /// [`crate::SessionClaims`] with `tenant_id`, `user_id` (`sub`) and `app_id`
+    /// (`urn:jtl:app_id`). Each failure names the check, as JTL's `verifyAppToken` reports
+    /// per check (`app token: the audience check failed: ...`); an EdDSA session token is
+    /// refused with `algorithm_not_allowed`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: jtl_connect::CloudClient, token: &str) -> jtl_connect::Result<()> {
+    /// let verifier = client.app_token_verifier("my-app-id", None)?;
+    /// let claims = verifier.verify(token).await?;
+    /// println!("tenant {} user {} app {:?}", claims.tenant_id, claims.user_id, claims.app_id);
+    /// # Ok(()) }
+    /// ```
+    pub fn app_token_verifier(
+        &self,
+        app_id: &str,
+        issuer: Option<&str>,
+    ) -> Result<SessionVerifier> {
+        self.app_token_verifier_with(app_id, issuer, VerifierConfig::default())
+    }
+
+    /// Like [`CloudClient::app_token_verifier`], with `config`'s leeway, lifetime limit,
+    /// caching, size limits and clock; its `algorithms`, `issuer`, `require_issuer`,
+    /// `audience` and `required_claims` are replaced by the app-token ones.
+    pub fn app_token_verifier_with(
+        &self,
+        app_id: &str,
+        issuer: Option<&str>,
+        config: VerifierConfig,
+    ) -> Result<SessionVerifier> {
+        crate::session::app_verifier(self, app_id, issuer, config)
+    }
+
     /// A valid access token (cached; one request for any number of concurrent callers).
     pub async fn access_token(&self) -> Result<Arc<AccessToken>> {
         self.shared.cache.get().await

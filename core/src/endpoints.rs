@@ -16,6 +16,7 @@ pub struct Endpoints {
     api_base: Url,
     jwks_url: Url,
     scx_base: Url,
+    app_issuer: Url,
 }
 
 const PRODUCTION_TOKEN: &str = "https://auth.jtl-cloud.com/oauth2/token";
@@ -23,6 +24,8 @@ const PRODUCTION_API: &str = "https://api.jtl-cloud.com/erp/v2/";
 const PRODUCTION_JWKS: &str = "https://api.jtl-cloud.com/account/.well-known/jwks.json";
 const PRODUCTION_SCX: &str = "https://scx.api.jtl-software.com/v1/";
 const SANDBOX_SCX: &str = "https://scx-sbx.api.jtl-software.com/v1/";
+/// `JTL_ISSUER`, the platform IdP that signs app tokens (facts §0; COMM, used as default).
+const PRODUCTION_APP_ISSUER: &str = "https://id.jtl-cloud.com";
 
 impl Endpoints {
     fn fixed(name: &str, token: &str, api: &str, jwks: &str, scx: &str) -> Self {
@@ -34,6 +37,7 @@ impl Endpoints {
             api_base: parse_fixed(api),
             jwks_url: parse_fixed(jwks),
             scx_base: parse_fixed(scx),
+            app_issuer: parse_fixed(PRODUCTION_APP_ISSUER),
         }
     }
 
@@ -101,6 +105,8 @@ impl Endpoints {
             api_base: parse_url("API base", &format!("{root}/erp/v2/"))?,
             jwks_url: parse_url("JWKS URL", &format!("{root}/account/.well-known/jwks.json"))?,
             scx_base: parse_url("SCX base", &format!("{root}/v1/"))?,
+            // The emulator is its own app-token issuer: `{root}/oauth/v2/keys`.
+            app_issuer: parse_url("app-token issuer", root)?,
         })
     }
 
@@ -146,6 +152,19 @@ impl Endpoints {
         self.scx_base = with_trailing_slash(parse_url("SCX base", url)?);
         self.name = "custom".into();
         Ok(self)
+    }
+
+    /// Replaces the app-token issuer (`JTL_ISSUER`; keys at `{issuer}/oauth/v2/keys`).
+    pub fn with_app_issuer(mut self, url: &str) -> Result<Self> {
+        self.app_issuer = parse_url("app-token issuer", url)?;
+        self.name = "custom".into();
+        Ok(self)
+    }
+
+    /// The issuer of JTL app tokens (`JTL_ISSUER`): `https://id.jtl-cloud.com` for every named
+    /// environment (no other is documented), the emulator's URL for [`Endpoints::emulator`].
+    pub fn app_issuer(&self) -> &Url {
+        &self.app_issuer
     }
 
     /// `production`, `beta`, `dev`, `qa`, `sandbox`, `emulator` or `custom`.

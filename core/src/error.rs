@@ -37,6 +37,8 @@ pub enum TokenInvalidReason {
     TooLarge,
     /// A required claim is absent.
     MissingClaim,
+    /// The token lives longer than the verifier's `max_lifetime`.
+    LifetimeTooLong,
 }
 
 impl TokenInvalidReason {
@@ -53,6 +55,7 @@ impl TokenInvalidReason {
             Self::AlgorithmNotAllowed => "algorithm_not_allowed",
             Self::TooLarge => "too_large",
             Self::MissingClaim => "missing_claim",
+            Self::LifetimeTooLong => "lifetime_too_long",
         }
     }
 }

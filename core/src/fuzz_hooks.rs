@@ -57,5 +57,10 @@ pub fn check_claims(
     config: &VerifierConfig,
     now: i64,
 ) -> Result<SessionClaims> {
-    crate::session::claims::check(claims, config, now)
+    crate::session::claims::check(
+        claims,
+        config,
+        now,
+        crate::session::claims::TokenKind::Session,
+    )
 }

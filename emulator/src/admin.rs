@@ -1,23 +1,32 @@
 //! The admin API under `/_emulator/`: what a test needs to steer the emulator over HTTP.
 //! Every route calls the same `Shared` method the Rust [`crate::Emulator`] handle calls.
+//!
+//! A web page must not be able to drive a developer's emulator (issue 14.5): every admin
+//! route answers only for a loopback `Host` (so DNS rebinding gets 403), refuses a foreign
+//! `Origin`, and takes state-changing requests only with `Content-Type: application/json`
+//! (415 otherwise), which a cross-site page cannot send without a CORS preflight the emulator
+//! never grants.
 
 use std::sync::Arc;
 
 use axum::{
     body::Bytes,
-    extract::{Path, State},
-    http::StatusCode,
+    extract::{Path, Request, State},
+    http::{header, HeaderMap, Method, StatusCode},
+    middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{delete, get, post},
+    routing::{delete, get, post, MethodRouter},
     Json, Router,
 };
 use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::{json, Value};
 
 use crate::{
+    app_tokens::AppTokenSpec,
     config::{
-        Settings, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SCX_REFRESH_TOKEN,
-        DEMO_SECOND_TENANT_ID, DEMO_TENANT_ID, DEMO_WAWI_API_KEY, FOREIGN_TENANT_ID,
+        Settings, DEMO_APP_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_CUSTOMER_ID,
+        DEMO_SCX_REFRESH_TOKEN, DEMO_SECOND_TENANT_ID, DEMO_TENANT_ID, DEMO_WAWI_API_KEY,
+        FOREIGN_TENANT_ID,
     },
     faults::Fault,
     oauth::ClientSpec,
@@ -28,43 +37,145 @@ use crate::{
 };
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
+    // The guard wraps each method's handler, not the router: a wrong method still gets 405.
+    fn g(route: MethodRouter<Arc<Shared>>) -> MethodRouter<Arc<Shared>> {
+        route.route_layer(middleware::from_fn(guard))
+    }
     Router::new()
-        .route("/_emulator", get(summary))
-        .route("/_emulator/settings", get(settings).patch(update_settings))
-        .route("/_emulator/clients", post(register_client))
-        .route("/_emulator/clients/{id}", delete(remove_client))
-        .route("/_emulator/session-tokens", post(mint_session_token))
-        .route("/_emulator/keys", get(keys))
-        .route("/_emulator/keys/rotate", post(rotate_keys))
-        .route("/_emulator/wawi/registrations", get(wawi_registrations))
+        .route("/_emulator", g(get(summary)))
+        .route(
+            "/_emulator/settings",
+            g(get(settings).patch(update_settings)),
+        )
+        .route("/_emulator/clients", g(post(register_client)))
+        .route("/_emulator/clients/{id}", g(delete(remove_client)))
+        .route("/_emulator/session-tokens", g(post(mint_session_token)))
+        .route("/_emulator/keys", g(get(keys)))
+        .route("/_emulator/keys/rotate", g(post(rotate_keys)))
+        .route("/_emulator/wawi/registrations", g(get(wawi_registrations)))
         .route(
             "/_emulator/wawi/registrations/{id}/approve",
-            post(approve_wawi),
+            g(post(approve_wawi)),
         )
         .route(
             "/_emulator/wawi/registrations/{id}/reject",
-            post(reject_wawi),
+            g(post(reject_wawi)),
         )
-        .route("/_emulator/wawi/api-keys", post(issue_wawi_api_key))
+        .route("/_emulator/wawi/api-keys", g(post(issue_wawi_api_key)))
         .route(
             "/_emulator/scx/refresh-tokens",
-            post(issue_scx_refresh_token),
+            g(post(issue_scx_refresh_token)),
         )
         .route(
             "/_emulator/scx/events",
-            get(scx_events).post(push_scx_event),
+            g(get(scx_events).post(push_scx_event)),
         )
         .route(
             "/_emulator/faults",
-            get(faults).post(inject_fault).delete(clear_faults),
+            g(get(faults).post(inject_fault).delete(clear_faults)),
         )
-        .route("/_emulator/reset", post(reset))
-        .route("/_emulator/stats", get(stats))
+        .route("/_emulator/reset", g(post(reset)))
+        .route("/_emulator/stats", g(get(stats)))
         .route(
             "/_emulator/scx/seller-refresh-tokens",
-            post(issue_scx_seller_refresh_token),
+            g(post(issue_scx_seller_refresh_token)),
         )
-        .route("/_emulator/scx/dead-letters", get(scx_dead_letters))
+        .route("/_emulator/scx/dead-letters", g(get(scx_dead_letters)))
+        .route("/_emulator/app-tokens", g(post(mint_app_token)))
+        .route("/_emulator/app-keys", g(get(app_keys)))
+}
+
+/// Whether a `Host` or `Origin` host part (without scheme) names a loopback host: `localhost`,
+/// `127.0.0.0/8` or `[::1]`, with any port.
+fn loopback_host(authority: &str) -> bool {
+    let host = if let Some(rest) = authority.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((ip, tail)) if tail.is_empty() || tail.starts_with(':') => ip,
+            _ => return false,
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+            Some(_) => return false,
+            None => authority,
+        }
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn refuse(status: StatusCode, code: &str, message: String) -> Response {
+    error_response(Service::Admin, status, code, &message)
+}
+
+/// Shortened for messages: header values are attacker-chosen.
+fn shown(value: &str) -> String {
+    let short: String = value.chars().take(80).collect();
+    format!("{short:?}")
+}
+
+/// Host, Origin and Content-Type checks of every admin route (see the module docs).
+async fn guard(request: Request, next: Next) -> Response {
+    if let Err(refusal) = check_request(request.method(), request.headers()) {
+        return refusal;
+    }
+    next.run(request).await
+}
+
+fn check_request(method: &Method, headers: &HeaderMap) -> Result<(), Response> {
+    let text = |name| {
+        headers
+            .get(name)
+            .map(|v| v.to_str().unwrap_or("(not ASCII)"))
+    };
+    match text(header::HOST) {
+        Some(host) if loopback_host(host.trim()) => {}
+        found => {
+            return Err(refuse(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!(
+                    "the admin API answers only for a loopback Host (127.0.0.1, localhost or [::1], any port); found {}",
+                    found.map_or_else(|| "none".to_owned(), shown)
+                ),
+            ))
+        }
+    }
+    if let Some(origin) = text(header::ORIGIN) {
+        let authority = origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"));
+        if !authority.is_some_and(loopback_host) {
+            return Err(refuse(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!(
+                    "the admin API refuses requests from web pages of other origins; found Origin {}",
+                    shown(origin)
+                ),
+            ));
+        }
+    }
+    if !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        let content_type = text(header::CONTENT_TYPE);
+        let essence = content_type
+            .and_then(|v| v.split(';').next())
+            .map(str::trim)
+            .unwrap_or_default();
+        if !essence.eq_ignore_ascii_case("application/json") {
+            return Err(refuse(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                format!(
+                    "the admin API takes {method} requests only with Content-Type: application/json (an empty body counts as {{}}); found {}",
+                    content_type.map_or_else(|| "none".to_owned(), shown)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl IntoResponse for Error {
@@ -103,6 +214,11 @@ async fn summary(State(shared): State<Arc<Shared>>) -> Json<Value> {
         "token_url": format!("{base}/oauth2/token"),
         "api_base": format!("{base}/erp/v2"),
         "jwks_url": format!("{base}/account/.well-known/jwks.json"),
+        "app_issuer": base,
+        "app_keys_url": format!("{base}/oauth/v2/keys"),
+        "app_token_url": format!("{base}/oauth/v2/token"),
+        "app_id": DEMO_APP_ID,
+        "customer_id": DEMO_CUSTOMER_ID,
         "scx_base": format!("{base}/v1"),
         "wawi_base": format!("{base}/api/eazybusiness"),
         "client_id": DEMO_CLIENT_ID,
@@ -175,13 +291,26 @@ async fn mint_session_token(
     Ok(created(json!(minted)))
 }
 
+async fn mint_app_token(
+    State(shared): State<Arc<Shared>>,
+    bytes: Bytes,
+) -> Result<Response, Error> {
+    let spec: AppTokenSpec = body(&bytes)?;
+    let minted = shared.mint_app_token(spec)?;
+    Ok(created(json!(minted)))
+}
+
+async fn app_keys(State(shared): State<Arc<Shared>>) -> Result<Json<Value>, Error> {
+    shared.app_keys.summary().map(Json)
+}
+
 async fn keys(State(shared): State<Arc<Shared>>) -> Json<Value> {
     let inner = shared.lock();
     Json(json!({
         "current": inner.keys.current().kid,
         "previous": inner.keys.previous().map(|k| k.kid.clone()),
         "unpublished": inner.keys.unpublished().kid,
-        "jwks": inner.keys.jwks(now()),
+        "jwks": inner.keys.jwks(now(), inner.settings.jwks_without_kid),
     }))
 }
 

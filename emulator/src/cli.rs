@@ -29,6 +29,16 @@ pub struct EmulatorArgs {
     /// Approve Wawi registrations automatically after this many seconds (0: wait for the admin API).
     #[arg(long, default_value_t = 3)]
     pub wawi_auto_approve: u64,
+    /// Put the signing key's kid in session-token headers (JTL's samples read it there);
+    /// by default the header is {"alg":"EdDSA","typ":"JWT"} as JTL documents it.
+    #[arg(long)]
+    pub session_kid_in_header: bool,
+    /// Publish the session keys without kid (verifiers must then try each key).
+    #[arg(long)]
+    pub jwks_without_kid: bool,
+    /// `iss` of minted session tokens; by default they have none, as JTL documents them.
+    #[arg(long)]
+    pub session_issuer: Option<String>,
 }
 
 impl EmulatorArgs {
@@ -45,6 +55,9 @@ impl EmulatorArgs {
                 rate_limit_interval_secs: self.rate_limit_interval,
                 wawi_auto_approve_ms: (self.wawi_auto_approve > 0)
                     .then(|| self.wawi_auto_approve.saturating_mul(1000)),
+                session_kid_in_header: self.session_kid_in_header,
+                jwks_without_kid: self.jwks_without_kid,
+                session_issuer: self.session_issuer.clone(),
                 ..Settings::default()
             },
         }
@@ -62,6 +75,7 @@ impl Emulator {
             format!("  ERP API         {}/", self.api_base()),
             format!("  ERP GraphQL     {}/graphql", self.api_base()),
             format!("  JWKS            {}", self.jwks_url()),
+            format!("  app-token keys  {}", self.app_keys_url()),
             format!("  SCX             {}/", self.scx_base()),
             format!("  JTL-Wawi        {}/", self.wawi_base()),
             format!("  admin           {url}/_emulator/"),

@@ -22,8 +22,15 @@ pub const DEMO_SCX_REFRESH_TOKEN: &str = "demo-scx-refresh-token";
 /// An SCX refresh token of a seller (`scope` `SELLER`) accepted from the start: its auth
 /// token is for the Seller API (`POST /v1/seller/channel/{channel}`), not the Channel API.
 pub const DEMO_SCX_SELLER_REFRESH_TOKEN: &str = "demo-scx-seller-refresh-token";
-/// The issuer JTL's session tokens carry (`iss`), and the emulator's default.
+/// The issuer the seed's sample expects in session tokens (`iss`). JTL's documented session
+/// token has no `iss` (facts §4.1), so minted tokens carry one only when the `session_issuer`
+/// setting or the mint request names one.
 pub const DEFAULT_SESSION_ISSUER: &str = "https://api.jtl-cloud.com";
+/// The customer id minted session tokens carry in their payload `kid` (facts §4.1: the payload
+/// `kid` is the customerId from JTL's customer service, never a key id).
+pub const DEMO_CUSTOMER_ID: &str = "7c3e9a52-1d4b-4f6e-9a1c-2b5d8e0f4a61";
+/// The app id (`urn:jtl:app_id`, and the default audience) of minted app tokens (facts §4.2).
+pub const DEMO_APP_ID: &str = "demo-app-id";
 
 /// Settings of a running emulator. Every field can be changed at run time with
 /// `PATCH /_emulator/settings` (send only the fields to change).
@@ -45,8 +52,18 @@ pub struct Settings {
     /// Approve Wawi registrations automatically this many milliseconds after they were
     /// requested; `null` waits for `POST /_emulator/wawi/registrations/{id}/approve`.
     pub wawi_auto_approve_ms: Option<u64>,
-    /// `iss` of minted session tokens unless the mint request says otherwise.
-    pub session_issuer: String,
+    /// `iss` of minted session tokens unless the mint request says otherwise; `null`
+    /// (default) mints them without `iss`, as JTL documents them (facts §4.1).
+    pub session_issuer: Option<String>,
+    /// Put the signing key's `kid` in the session-token header (JTL's samples read it there;
+    /// facts "Where sources disagree"). Default `false`: the documented header
+    /// `{"alg":"EdDSA","typ":"JWT"}` has no `kid` (facts §4.1).
+    #[serde(default)]
+    pub session_kid_in_header: bool,
+    /// Publish the session keys without `kid` (JTL's docs do not say the entries have one,
+    /// facts "What no source says"). Default `false`: entries carry `kid`, `use` and `alg`.
+    #[serde(default)]
+    pub jwks_without_kid: bool,
     /// Accept `Content-Type: application/json; charset=utf-8` on Cloud ERP bodies (REST and
     /// GraphQL). JTL refuses it (facts §1.1 "Content-Type strictness"), so the default is
     /// `false`: only bare `application/json` passes, anything else answers 415.
@@ -87,7 +104,9 @@ impl Default for Settings {
             rate_limit_interval_secs: 60,
             key_grace_secs: 600,
             wawi_auto_approve_ms: None,
-            session_issuer: DEFAULT_SESSION_ISSUER.to_owned(),
+            session_issuer: None,
+            session_kid_in_header: false,
+            jwks_without_kid: false,
             accept_json_charset: false,
             graphql_max_page_size: 500,
             graphql_default_page_size: 50,

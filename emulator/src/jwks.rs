@@ -27,7 +27,10 @@ pub(crate) async fn jwks(State(shared): State<Arc<Shared>>, headers: HeaderMap) 
             &message,
         );
     }
-    let keys = shared.lock().keys.jwks(now());
+    let keys = {
+        let inner = shared.lock();
+        inner.keys.jwks(now(), inner.settings.jwks_without_kid)
+    };
     let mut response = Json(keys).into_response();
     response
         .headers_mut()

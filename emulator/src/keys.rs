@@ -92,7 +92,8 @@ impl KeyRing {
     }
 
     /// The JWKS document: the current key first, then retired keys still in their grace.
-    pub(crate) fn jwks(&self, now: i64) -> Value {
+    /// `without_kid` leaves `kid` out of every entry (the `jwks_without_kid` setting).
+    pub(crate) fn jwks(&self, now: i64, without_kid: bool) -> Value {
         let mut keys = vec![self.current.jwk()];
         keys.extend(
             self.retired
@@ -101,6 +102,13 @@ impl KeyRing {
                 .filter(|r| r.published_until > now)
                 .map(|r| r.key.jwk()),
         );
+        if without_kid {
+            for key in &mut keys {
+                if let Some(entry) = key.as_object_mut() {
+                    entry.remove("kid");
+                }
+            }
+        }
         json!({ "keys": keys })
     }
 }

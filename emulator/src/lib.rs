@@ -9,9 +9,10 @@
 //! | `/erp/v2/...` | Cloud ERP API (`Bearer` + `X-Tenant-ID`), paginated catalogue |
 //! | `POST /erp/v2/graphql` | Cloud ERP GraphQL (`QueryItems`, `CreateItem`, …) over the same catalogue |
 //! | `GET /account/.well-known/jwks.json` | Ed25519 keys for App Shell session tokens |
+//! | `GET /oauth/v2/keys`, `POST /oauth/v2/token` | the app-token issuer: RS256 keys, Zitadel-style token endpoint |
 //! | `POST /v1/auth`, `/v1/channel/...`, `/v1/seller/...` | SCX Channel API |
 //! | `/api/eazybusiness/v1/...` | JTL-Wawi OnPremise API and app registration |
-//! | `/_emulator/...` | admin API: clients, session tokens, keys, faults, stats |
+//! | `/_emulator/...` | admin API: clients, session and app tokens, keys, faults, stats (loopback `Host` and JSON only) |
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), jtl_emulator::Error> {
@@ -27,6 +28,7 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod app_tokens;
 mod catalogue;
 pub mod cli;
 pub mod config;
@@ -60,6 +62,7 @@ use axum::{
 use serde_json::Value;
 use tokio::{net::TcpListener, sync::watch};
 
+pub use app_tokens::{AppKeyChoice, AppTokenSpec, MintedAppToken};
 pub use config::{Config, Settings};
 pub use error::Error;
 pub use faults::{EchoShape, Fault, FaultKind, ECHO_STRADDLE_AT};
@@ -77,6 +80,12 @@ fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/oauth2/token", post(oauth::token))
         .route("/account/.well-known/jwks.json", get(jwks::jwks))
+        .route("/oauth/v2/token", post(oauth::zitadel_token))
+        .route("/oauth/v2/keys", get(app_tokens::keys))
+        .route(
+            "/.well-known/openid-configuration",
+            get(app_tokens::discovery),
+        )
         .merge(erp::routes())
         .merge(graphql::routes())
         .merge(scx::routes())
@@ -201,6 +210,29 @@ impl Emulator {
     /// Mints an App Shell session token.
     pub fn mint_session_token(&self, spec: SessionTokenSpec) -> Result<MintedToken, Error> {
         self.shared.mint_session_token(spec)
+    }
+
+    /// The app-token issuer (`iss` of minted app tokens): the base URL, so its keys are at
+    /// `<url>/oauth/v2/keys` and its token endpoint at `<url>/oauth/v2/token`.
+    pub fn app_issuer(&self) -> &str {
+        self.shared.app_issuer()
+    }
+
+    /// The app-token issuer's key set, `<url>/oauth/v2/keys`.
+    pub fn app_keys_url(&self) -> String {
+        format!("{}/oauth/v2/keys", self.url())
+    }
+
+    /// The demo app id ([`config::DEMO_APP_ID`]), `urn:jtl:app_id` and `aud` of minted app
+    /// tokens by default.
+    pub fn app_id(&self) -> &'static str {
+        config::DEMO_APP_ID
+    }
+
+    /// Mints a JTL app token (RS256; the first one makes the issuer's key, which takes a
+    /// moment).
+    pub fn mint_app_token(&self, spec: AppTokenSpec) -> Result<MintedAppToken, Error> {
+        self.shared.mint_app_token(spec)
     }
 
     /// Rotates the session keys; the old key stays in the JWKS for `grace`

@@ -160,7 +160,29 @@ pub(crate) async fn token(
     expires_override: Option<Extension<ExpiresInOverride>>,
     body: Bytes,
 ) -> Response {
-    match grant(&shared, &headers, &body) {
+    answer(&shared, &headers, expires_override, &body, false)
+}
+
+/// `POST /oauth/v2/token`: the Zitadel-style endpoint of `JTL_ISSUER` that JTL's newer CLI
+/// templates use (facts §0): the same client-credentials grant, which must ask for the scope
+/// `openid`. Issues the same access tokens as `/oauth2/token`.
+pub(crate) async fn zitadel_token(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    expires_override: Option<Extension<ExpiresInOverride>>,
+    body: Bytes,
+) -> Response {
+    answer(&shared, &headers, expires_override, &body, true)
+}
+
+fn answer(
+    shared: &Shared,
+    headers: &HeaderMap,
+    expires_override: Option<Extension<ExpiresInOverride>>,
+    body: &[u8],
+    zitadel: bool,
+) -> Response {
+    match grant(shared, headers, body, zitadel) {
         Ok(client_id) => {
             let lifetime =
                 i64::try_from(shared.lock().settings.token_lifetime_secs).unwrap_or(i64::MAX);
@@ -177,12 +199,15 @@ pub(crate) async fn token(
                 json!({ "client_id": client_id, "scope": scope }),
             );
             let expires_in = expires_override.map_or(lifetime, |Extension(o)| o.0);
-            let mut response = Json(json!({
+            let mut answer = json!({
                 "access_token": access_token,
                 "token_type": "Bearer",
                 "expires_in": expires_in,
-            }))
-            .into_response();
+            });
+            if zitadel {
+                answer["scope"] = json!("openid");
+            }
+            let mut response = Json(answer).into_response();
             no_store(&mut response);
             response
         }
@@ -200,8 +225,14 @@ fn invalid_client(message: impl Into<String>) -> OAuthError {
     (StatusCode::UNAUTHORIZED, "invalid_client", message.into())
 }
 
-/// Runs the checks of RFC 6749 §4.4 and §2.3.1 in order; returns the client id.
-fn grant(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<String, OAuthError> {
+/// Runs the checks of RFC 6749 §4.4 and §2.3.1 in order (for `zitadel`, also that the scope
+/// includes `openid`); returns the client id.
+fn grant(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: &[u8],
+    zitadel: bool,
+) -> Result<String, OAuthError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -260,6 +291,18 @@ fn grant(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<String, OA
         None => Err(invalid_request(
             "parameter grant_type is missing; expected grant_type=client_credentials",
         )),
+        Some("client_credentials") if zitadel => {
+            let scope = params.get("scope").map(String::as_str).unwrap_or_default();
+            if scope.split(' ').any(|s| s == "openid") {
+                Ok(client_id)
+            } else {
+                Err((
+                    StatusCode::BAD_REQUEST,
+                    "invalid_scope",
+                    format!("expected a scope that includes openid; found {scope:?}"),
+                ))
+            }
+        }
         Some("client_credentials") => Ok(client_id),
         Some(other) => Err((
             StatusCode::BAD_REQUEST,

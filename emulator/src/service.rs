@@ -14,11 +14,12 @@ use serde_json::{json, Value};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Service {
-    /// `POST /oauth2/token`: the identity provider.
+    /// `POST /oauth2/token` (and the app-token issuer's `POST /oauth/v2/token`): the identity provider.
     Token,
     /// `/erp/v2/...`: the Cloud ERP API.
     Api,
-    /// `GET /account/.well-known/jwks.json`: session-token keys.
+    /// `GET /account/.well-known/jwks.json`: session-token keys (and the app-token issuer's
+    /// `GET /oauth/v2/keys`).
     Jwks,
     /// `POST /v1/auth`: the SCX refresh-token exchange.
     ScxAuth,
@@ -48,11 +49,13 @@ pub(crate) const COUNTED: [Service; 7] = [
 impl Service {
     /// Classifies a request path.
     pub fn of(path: &str) -> Self {
-        if path == "/oauth2/token" {
+        // The app-token issuer's endpoints (facts §0, §4.2) count as the identity provider's
+        // token endpoint and key set: the same faults apply to them.
+        if path == "/oauth2/token" || path == "/oauth/v2/token" {
             Self::Token
         } else if path == "/erp/v2" || path.starts_with("/erp/v2/") {
             Self::Api
-        } else if path == "/account/.well-known/jwks.json" {
+        } else if path == "/account/.well-known/jwks.json" || path == "/oauth/v2/keys" {
             Self::Jwks
         } else if path == "/v1/auth" {
             Self::ScxAuth

@@ -1,30 +1,33 @@
-//! Minting App Shell session tokens: EdDSA JWTs with `tenantId`, `userId`, `exp`, signed by the
-//! current, the previous or a never-published key, with `kid` where a test wants it.
+//! Minting App Shell session tokens as JTL documents them (facts §4.1): header
+//! `{"alg":"EdDSA","typ":"JWT"}` without `kid`, payload `{exp, userId, tenantId, kid}` where the
+//! payload `kid` is the **customer id**, never a key id. Signed by the current, the previous or
+//! a never-published key; the key id goes into the header where the settings or a test want it.
 
 use ed25519_dalek::{Signer, SigningKey};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::{
-    config::DEMO_TENANT_ID,
+    config::{DEMO_CUSTOMER_ID, DEMO_TENANT_ID},
     jwt,
     state::{now, Shared},
     Error,
 };
 
-/// Where the `kid` of a minted token goes. JTL's docs put it in the payload, its sample
-/// reads the header; verifiers must handle both and neither.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Where the signing key's id goes in a minted token. JTL's documented header has none (the
+/// payload `kid` is the customer id); its samples read a header `kid`. Without a choice in the
+/// mint request, the `session_kid_in_header` setting decides (`header` or `none`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KidPlacement {
-    /// In the JOSE header (default).
-    #[default]
+    /// In the JOSE header.
     Header,
-    /// In the payload, as JTL's documentation shows.
+    /// In the payload `kid`, replacing the customer id (the first edition's misreading, for
+    /// negative tests: a verifier must not take it for a key id).
     Payload,
-    /// In both.
+    /// In the header and the payload `kid`.
     Both,
-    /// Nowhere.
+    /// Nowhere (JTL's documented shape).
     None,
 }
 
@@ -57,11 +60,16 @@ pub struct SessionTokenSpec {
     /// Lifetime in seconds from now (negative for an already expired token); default 3600.
     #[serde(alias = "ttlSeconds", alias = "ttl")]
     pub ttl_seconds: Option<i64>,
-    /// `iss`: absent = the configured issuer, `null` = no `iss` claim, a string = that issuer.
+    /// `iss`: absent = the `session_issuer` setting (default none), `null` = no `iss` claim,
+    /// a string = that issuer.
     #[serde(deserialize_with = "present")]
     pub iss: Option<Option<String>>,
-    /// Where the `kid` goes.
-    pub kid: KidPlacement,
+    /// Where the key id goes; absent = the `session_kid_in_header` setting (`header` or `none`).
+    pub kid: Option<KidPlacement>,
+    /// The payload `kid`: the customer id. Absent = [`crate::config::DEMO_CUSTOMER_ID`],
+    /// `null` = no payload `kid`. Replaced by the key id when `kid` is `payload` or `both`.
+    #[serde(alias = "customerId", deserialize_with = "present")]
+    pub customer_id: Option<Option<String>>,
     /// Which key signs.
     pub key: SigningKeyChoice,
     /// Extra claims, set last (so they can also override `exp`, `nbf`, `iat`, ...).
@@ -94,6 +102,8 @@ pub struct MintedToken {
     pub user_id: String,
     /// The `tenantId` claim.
     pub tenant_id: String,
+    /// The customer id in the payload `kid`, if the token carries one.
+    pub customer_id: Option<String>,
 }
 
 /// Signs a header and payload given as text, byte for byte: `jwt::sign` serialises JSON
@@ -115,7 +125,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 
 impl Shared {
     pub(crate) fn mint_session_token(&self, spec: SessionTokenSpec) -> Result<MintedToken, Error> {
-        let (key, issuer) = {
+        let (key, issuer, kid_in_header) = {
             let inner = self.lock();
             let key = match spec.key {
                 SigningKeyChoice::Current => inner.keys.current().clone(),
@@ -124,34 +134,53 @@ impl Shared {
                     Error::Conflict("no previous key yet: rotate the keys first".into())
                 })?,
             };
-            (key, inner.settings.session_issuer.clone())
+            (
+                key,
+                inner.settings.session_issuer.clone(),
+                inner.settings.session_kid_in_header,
+            )
         };
         let issued = now();
         let tenant_id = spec.tenant_id.unwrap_or_else(|| DEMO_TENANT_ID.to_owned());
         let user_id = spec
             .user_id
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let mut claims = Map::new();
-        claims.insert("tenantId".into(), json!(tenant_id));
-        claims.insert("userId".into(), json!(user_id));
-        if let Some(slug) = spec.tenant_slug {
-            claims.insert("tenantSlug".into(), json!(slug));
+        let placement = spec.kid.unwrap_or(if kid_in_header {
+            KidPlacement::Header
+        } else {
+            KidPlacement::None
+        });
+        let mut customer_id = spec
+            .customer_id
+            .unwrap_or_else(|| Some(DEMO_CUSTOMER_ID.to_owned()));
+        if matches!(placement, KidPlacement::Payload | KidPlacement::Both) {
+            customer_id = None;
         }
-        claims.insert("iat".into(), json!(issued));
+        // The documented payload: exp, userId, tenantId, kid (= customer id); nothing else
+        // unless asked for.
+        let mut claims = Map::new();
         claims.insert(
             "exp".into(),
             json!(issued.saturating_add(spec.ttl_seconds.unwrap_or(3600))),
         );
-        if let Some(iss) = spec.iss.unwrap_or(Some(issuer)) {
+        claims.insert("userId".into(), json!(user_id));
+        claims.insert("tenantId".into(), json!(tenant_id));
+        if let Some(customer) = &customer_id {
+            claims.insert("kid".into(), json!(customer));
+        }
+        if let Some(slug) = spec.tenant_slug {
+            claims.insert("tenantSlug".into(), json!(slug));
+        }
+        if let Some(iss) = spec.iss.unwrap_or(issuer) {
             claims.insert("iss".into(), json!(iss));
         }
         let mut header = Map::new();
         header.insert("alg".into(), json!("EdDSA"));
         header.insert("typ".into(), json!("JWT"));
-        if matches!(spec.kid, KidPlacement::Header | KidPlacement::Both) {
+        if matches!(placement, KidPlacement::Header | KidPlacement::Both) {
             header.insert("kid".into(), json!(key.kid));
         }
-        if matches!(spec.kid, KidPlacement::Payload | KidPlacement::Both) {
+        if matches!(placement, KidPlacement::Payload | KidPlacement::Both) {
             claims.insert("kid".into(), json!(key.kid));
         }
         claims.extend(spec.claims);
@@ -163,10 +192,19 @@ impl Shared {
             Some(raw) => raw,
             None => Value::Object(claims).to_string(),
         };
-        let expires_at = serde_json::from_str::<Value>(&payload)
-            .ok()
+        let parsed = serde_json::from_str::<Value>(&payload).ok();
+        let expires_at = parsed
+            .as_ref()
             .and_then(|claims| claims.get("exp").and_then(Value::as_i64))
             .unwrap_or_default();
+        // What the token really carries (extra claims may have replaced it).
+        let customer_id = match &placement {
+            KidPlacement::Payload | KidPlacement::Both => None,
+            _ => parsed
+                .as_ref()
+                .and_then(|claims| claims.get("kid").and_then(Value::as_str))
+                .map(str::to_owned),
+        };
         let token = sign_raw(&key.signing, &header, &payload);
         Ok(MintedToken {
             token,
@@ -174,6 +212,7 @@ impl Shared {
             expires_at,
             user_id,
             tenant_id,
+            customer_id,
         })
     }
 }

@@ -26,6 +26,9 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     initial: Settings,
     inner: Mutex<Inner>,
+    /// The app-token issuer's RSA keys, outside the lock: each is made once, on first use,
+    /// and making one must not stall every other handler.
+    pub(crate) app_keys: crate::app_tokens::AppKeys,
 }
 
 pub(crate) struct Inner {
@@ -73,6 +76,7 @@ impl Shared {
             base_url,
             initial: settings.clone(),
             inner: Mutex::new(Inner::fresh(settings, KeyRing::new())),
+            app_keys: crate::app_tokens::AppKeys::default(),
         }
     }
 

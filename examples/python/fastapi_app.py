@@ -7,7 +7,7 @@ for the token's tenant.
     uvicorn fastapi_app:app
 
 Try it against the emulator (``cargo run -p jtl-emulator -- --port 8787``): mint a token with
-``curl -s localhost:8787/_emulator/session-tokens -d '{}'`` and call
+``curl -s localhost:8787/_emulator/session-tokens --json '{}'`` and call
 ``curl -H "Authorization: Bearer $TOKEN" localhost:8000/api/me``.
 """
 

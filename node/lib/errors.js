@@ -37,6 +37,7 @@ const TOKEN_INVALID_REASONS = Object.freeze([
   'algorithm_not_allowed',
   'too_large',
   'missing_claim',
+  'lifetime_too_long',
 ])
 
 const FIELDS = ['status', 'errorCode', 'validationErrors', 'retryAfter', 'reason']

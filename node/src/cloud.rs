@@ -155,6 +155,20 @@ impl CloudClient {
         session::verifier(env, &self.inner, options)
     }
 
+    /// A verifier of JTL app tokens for `appId`: RS256, `iss` must be the issuer (default the
+    /// endpoints' `https://id.jtl-cloud.com`), keys from `{issuer}/oauth/v2/keys`, `aud` must
+    /// contain `appId`. Claims: `tenantId` (`urn:jtl:tenant_id`), `userId` (`sub`), `appId`.
+    /// Each failure names the check (signature, issuer, audience, expiry).
+    #[napi]
+    pub fn app_token_verifier(
+        &self,
+        env: &Env,
+        app_id: String,
+        options: Option<session::AppTokenVerifierOptions>,
+    ) -> napi::Result<SessionVerifier> {
+        session::app_verifier(env, &self.inner, &app_id, options)
+    }
+
     /// `{ clientId, tenantId, endpoints }`: no secret.
     #[napi(js_name = "toJSON")]
     pub fn to_json(&self) -> CloudClientInfo {

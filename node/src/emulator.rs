@@ -9,7 +9,7 @@ use std::{
 };
 
 use jtl_connect::Error as CoreError;
-use jtl_emulator::{ClientSpec, Config, Fault, SessionTokenSpec};
+use jtl_emulator::{AppTokenSpec, ClientSpec, Config, Fault, SessionTokenSpec};
 use napi::{bindgen_prelude::PromiseRaw, Env};
 use napi_derive::napi;
 use serde::de::DeserializeOwned;
@@ -53,7 +53,8 @@ pub struct EmulatorSettings {
     /// Approve Wawi registrations this many milliseconds after they were requested; `null`
     /// (default) waits for `approveWawiRegistration`.
     pub wawi_auto_approve_ms: Option<f64>,
-    /// `iss` of minted session tokens (default `https://api.jtl-cloud.com`).
+    /// `iss` of minted session tokens (default `null`: none, as JTL documents them).
+    #[napi(ts_type = "string | null")]
     pub session_issuer: Option<String>,
     /// Whether the Wawi installation has an app licence (default true; false: 402).
     pub wawi_licensed: Option<bool>,
@@ -65,6 +66,11 @@ pub struct EmulatorSettings {
     pub scx_channel_scope: Option<String>,
     /// Whether SCX per-route rate limits are enforced (default true).
     pub scx_rate_limits: Option<bool>,
+    /// Put the key id in session-token headers (default false: JTL's documented header has
+    /// no `kid`).
+    pub session_kid_in_header: Option<bool>,
+    /// Publish the session keys without `kid` (default false).
+    pub jwks_without_kid: Option<bool>,
 }
 
 /// What `mintSessionToken` takes; every field is optional.
@@ -81,7 +87,11 @@ pub struct SessionTokenOptions {
     /// `iss`: left out = the configured issuer, `null` = no `iss` claim.
     #[napi(ts_type = "string | null")]
     pub iss: Option<String>,
-    /// Where the `kid` goes: `header` (default), `payload`, `both` or `none`.
+    /// The payload `kid`: the customer id (default the emulator's `customerId`; `null`: none).
+    #[napi(ts_type = "string | null")]
+    pub customer_id: Option<String>,
+    /// Where the key id goes: `header`, `payload` (replacing the customer id), `both` or
+    /// `none`; default per the `sessionKidInHeader` setting (`none`).
     #[napi(ts_type = "'header' | 'payload' | 'both' | 'none'")]
     pub kid: Option<String>,
     /// Which key signs: `current` (default), `previous` or `unpublished`.
@@ -108,6 +118,58 @@ pub struct MintedSessionToken {
     pub user_id: String,
     /// The `tenantId` claim.
     pub tenant_id: String,
+    /// The customer id in the payload `kid`, if any.
+    pub customer_id: Option<String>,
+}
+
+/// What `mintAppToken` takes; every field is optional.
+#[napi(object, object_to_js = false)]
+pub struct AppTokenOptions {
+    /// `urn:jtl:tenant_id` (default: the demo tenant).
+    pub tenant_id: Option<String>,
+    /// `sub` (default: a fresh UUID).
+    pub user_id: Option<String>,
+    /// `urn:jtl:app_id` (default: the emulator's `appId`; `null`: none).
+    #[napi(ts_type = "string | null")]
+    pub app_id: Option<String>,
+    /// `aud` (default `[appId]`).
+    pub audience: Option<Vec<String>>,
+    /// Lifetime in seconds from now; negative for an already expired token (default 3600).
+    pub ttl_seconds: Option<f64>,
+    /// `iss`: left out = the emulator's issuer URL, `null` = no `iss`.
+    #[napi(ts_type = "string | null")]
+    pub iss: Option<String>,
+    /// Which key signs: `current` (default), `unpublished` (unknown kid) or `foreign`
+    /// (another key under the published kid).
+    #[napi(ts_type = "'current' | 'unpublished' | 'foreign'")]
+    pub key: Option<String>,
+    /// Extra claims, set last.
+    #[napi(ts_type = "Record<string, any>")]
+    pub claims: Option<Map<String, Value>>,
+    /// Extra JOSE header fields, set last.
+    #[napi(ts_type = "Record<string, any>")]
+    pub header: Option<Map<String, Value>>,
+}
+
+/// A minted JTL app token (RS256).
+#[napi(object)]
+pub struct MintedAppToken {
+    /// The compact JWT.
+    pub token: String,
+    /// The `kid` in its header.
+    pub kid: String,
+    /// `exp` as Unix seconds.
+    pub expires_at: f64,
+    /// `sub`.
+    pub user_id: String,
+    /// `urn:jtl:tenant_id`.
+    pub tenant_id: String,
+    /// `urn:jtl:app_id`, if any.
+    pub app_id: Option<String>,
+    /// `aud`.
+    pub audience: Vec<String>,
+    /// `iss`, if any.
+    pub issuer: Option<String>,
 }
 
 /// A fault to inject: the next `count` requests to `service` fail as `kind` says.
@@ -338,6 +400,51 @@ impl Emulator {
                 expires_at: minted.expires_at as f64,
                 user_id: minted.user_id,
                 tenant_id: minted.tenant_id,
+                customer_id: minted.customer_id,
+            })
+        })
+    }
+
+    /// The app-token issuer (`iss` of minted app tokens; keys at `<issuer>/oauth/v2/keys`).
+    #[napi(getter)]
+    pub fn app_issuer(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The demo app id (`urn:jtl:app_id` and `aud` of minted app tokens by default).
+    #[napi(getter)]
+    pub fn app_id(&self) -> &'static str {
+        jtl_emulator::config::DEMO_APP_ID
+    }
+
+    /// The customer id minted session tokens carry in their payload `kid`.
+    #[napi(getter)]
+    pub fn customer_id(&self) -> &'static str {
+        jtl_emulator::config::DEMO_CUSTOMER_ID
+    }
+
+    /// Mints a JTL app token (RS256), signed like JTL's platform IdP.
+    #[napi]
+    pub fn mint_app_token(
+        &self,
+        env: &Env,
+        #[napi(ts_arg_type = "AppTokenOptions")] options: Option<Value>,
+    ) -> napi::Result<MintedAppToken> {
+        self.with(env, |emulator| {
+            let spec: AppTokenSpec = match options {
+                Some(options) => from_js("mintAppToken", options, &["key"], true)?,
+                None => AppTokenSpec::default(),
+            };
+            let minted = emulator.mint_app_token(spec).map_err(emulator_error)?;
+            Ok(MintedAppToken {
+                token: minted.token,
+                kid: minted.kid,
+                expires_at: minted.expires_at as f64,
+                user_id: minted.user_id,
+                tenant_id: minted.tenant_id,
+                app_id: minted.app_id,
+                audience: minted.audience,
+                issuer: minted.issuer,
             })
         })
     }

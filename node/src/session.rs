@@ -25,9 +25,16 @@ pub struct VerifierOptions {
     /// Signature algorithms accepted (default `["EdDSA"]`); never taken from the token.
     /// RSA algorithms (`RS256`, ...) need an `audience`; HMAC ones are refused.
     pub algorithms: Option<Vec<String>>,
-    /// The required `iss` (default `"https://api.jtl-cloud.com"`); `false` skips the check.
+    /// The expected `iss` (default `"https://api.jtl-cloud.com"`): a present `iss` must be
+    /// this one; `false` skips the check. A token without `iss` (JTL's documented shape) is
+    /// accepted unless `requireIssuer` is set.
     #[napi(ts_type = "string | false")]
     pub issuer: Option<Either<String, bool>>,
+    /// Refuse tokens without `iss` (`missing_claim`; default false).
+    pub require_issuer: Option<bool>,
+    /// Refuse tokens that live longer than this many seconds (`lifetime_too_long`): `exp -
+    /// iat`, or without `iat` `exp` minus now. Default: no limit.
+    pub max_lifetime_secs: Option<f64>,
     /// `aud` must contain one of these (required for RSA algorithms).
     #[napi(ts_type = "string | string[]")]
     pub audience: Option<Either<String, Vec<String>>>,
@@ -77,6 +84,10 @@ fn config(options: &VerifierOptions) -> CoreResult<VerifierConfig> {
             ))
         }
     }
+    config.require_issuer = options.require_issuer.unwrap_or(false);
+    if let Some(secs) = options.max_lifetime_secs {
+        config.max_lifetime = Some(seconds("maxLifetimeSecs", secs)?);
+    }
     match &options.audience {
         None => {}
         Some(Either::A(one)) => config.audience = Some(vec![one.clone()]),
@@ -125,13 +136,79 @@ pub(crate) fn verifier(
     })
 }
 
-/// What a verified session token says.
+/// How `CloudClient.appTokenVerifier(appId, options)` checks JTL app tokens; each setting
+/// left out keeps the default.
+#[napi(object)]
+#[derive(Default)]
+pub struct AppTokenVerifierOptions {
+    /// The issuer (`JTL_ISSUER`); default the endpoints' (`https://id.jtl-cloud.com`, or the
+    /// emulator's URL). Keys come from `{issuer}/oauth/v2/keys`.
+    pub issuer: Option<String>,
+    /// Tolerated clock difference for `exp`, `nbf` and `iat`, in seconds (default 60).
+    pub leeway_secs: Option<f64>,
+    /// Refuse tokens that live longer than this many seconds. Default: no limit.
+    pub max_lifetime_secs: Option<f64>,
+    /// How long fetched keys are used before asking again, in seconds (default 600).
+    pub jwks_ttl_secs: Option<f64>,
+    /// At most one key fetch per this many seconds for unknown `kid`s (default 30).
+    pub unknown_kid_cooldown_secs: Option<f64>,
+    /// How long the previous keys are still used while the key endpoint fails (default 3600).
+    pub max_stale_secs: Option<f64>,
+    /// Tokens longer than this are refused before decoding (default 16384).
+    pub max_token_bytes: Option<u32>,
+    /// Size of the cache of verified tokens (default 1024; 0 turns it off).
+    pub verified_cache_size: Option<u32>,
+}
+
+/// A verifier for `app_id`'s app tokens (`CloudClient.appTokenVerifier(appId, options)`).
+pub(crate) fn app_verifier(
+    env: &Env,
+    client: &jtl_connect::CloudClient,
+    app_id: &str,
+    options: Option<AppTokenVerifierOptions>,
+) -> napi::Result<SessionVerifier> {
+    let options = options.unwrap_or_default();
+    let built = (|| {
+        let mut config = VerifierConfig::default();
+        if let Some(secs) = options.leeway_secs {
+            config.leeway = seconds("leewaySecs", secs)?;
+        }
+        if let Some(secs) = options.max_lifetime_secs {
+            config.max_lifetime = Some(seconds("maxLifetimeSecs", secs)?);
+        }
+        if let Some(secs) = options.jwks_ttl_secs {
+            config.jwks_ttl = seconds("jwksTtlSecs", secs)?;
+        }
+        if let Some(secs) = options.unknown_kid_cooldown_secs {
+            config.unknown_kid_cooldown = seconds("unknownKidCooldownSecs", secs)?;
+        }
+        if let Some(secs) = options.max_stale_secs {
+            config.max_stale = seconds("maxStaleSecs", secs)?;
+        }
+        if let Some(bytes) = options.max_token_bytes {
+            config.max_token_bytes = bytes as usize;
+        }
+        if let Some(size) = options.verified_cache_size {
+            config.verified_cache_size = size as usize;
+        }
+        client.app_token_verifier_with(app_id, options.issuer.as_deref(), config)
+    })();
+    Ok(SessionVerifier {
+        inner: check(env, built)?,
+    })
+}
+
+/// What a verified session token (or app token) says.
 #[napi(object, object_from_js = false)]
 pub struct SessionClaims<'env> {
-    /// `tenantId`: the JTL tenant the user works in.
+    /// The JTL tenant: `tenantId` (session token) or `urn:jtl:tenant_id` (app token).
     pub tenant_id: String,
-    /// `userId`: the JTL user.
+    /// The JTL user: `userId` (session token) or `sub` (app token).
     pub user_id: String,
+    /// The customer id: a session token's payload `kid` (never a key id); null for app tokens.
+    pub customer_id: Option<String>,
+    /// `urn:jtl:app_id` of an app token; null for session tokens.
+    pub app_id: Option<String>,
     /// `tenantSlug`, if the token carries it.
     pub tenant_slug: Option<String>,
     /// `exp`: when the token expires.
@@ -147,6 +224,8 @@ impl<'env> SessionClaims<'env> {
             expires_at: date_from_unix(env, claims.expires_at)?,
             tenant_id: claims.tenant_id,
             user_id: claims.user_id,
+            customer_id: claims.customer_id,
+            app_id: claims.app_id,
             tenant_slug: claims.tenant_slug,
             claims: claims.claims,
         })

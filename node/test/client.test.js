@@ -138,7 +138,9 @@ test('CloudClient against the emulator', async (t) => {
     assert.equal(verifier.stats().jwksFetches, 1)
     assert.equal(verifier.stats().cacheHits, 1)
 
-    // kid in the payload, as JTL's documentation shows it
+    // the documented token: the payload kid is the customer id
+    assert.equal(claims.customerId, emulator.customerId)
+    // the key id in the payload (the first edition's reading) is no key selector either
     const inPayload = emulator.mintSessionToken({ kid: 'payload' })
     assert.equal((await verifier.verify(inPayload.token)).userId, inPayload.userId)
 

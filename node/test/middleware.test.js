@@ -58,7 +58,7 @@ test('jtlSession middleware', async (t) => {
 
   await t.test('invalid tokens: 401 JSON with the reason', async () => {
     const expired = emulator.mintSessionToken({ ttlSeconds: -3600 }).token
-    for (const [token, reason] of [[expired, 'expired'], ['garbage', 'malformed'], [emulator.mintSessionToken({ key: 'unpublished' }).token, 'unknown_key']]) {
+    for (const [token, reason] of [[expired, 'expired'], ['garbage', 'malformed'], [emulator.mintSessionToken({ key: 'unpublished', kid: 'header' }).token, 'unknown_key']]) {
       const answer = await call(server, { Authorization: `Bearer ${token}` })
       assert.equal(answer.status, 401)
       assert.equal(answer.body.error, 'invalid_token')

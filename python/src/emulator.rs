@@ -7,7 +7,7 @@ use std::{
     time::Duration,
 };
 
-use jtl_emulator::{config, ClientSpec, Config, Fault, SessionTokenSpec};
+use jtl_emulator::{config, AppTokenSpec, ClientSpec, Config, Fault, SessionTokenSpec};
 use pyo3::{
     prelude::*,
     types::{PyDict, PyString},
@@ -69,9 +69,82 @@ impl MintedToken {
         &self.inner.tenant_id
     }
 
+    /// The customer id in the payload `kid`, if the token carries one.
+    #[getter]
+    fn customer_id(&self) -> Option<&str> {
+        self.inner.customer_id.as_deref()
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "MintedToken(kid={}, tenant_id={}, user_id={}, expires_at={})",
+            repr_str(&self.inner.kid),
+            repr_str(&self.inner.tenant_id),
+            repr_str(&self.inner.user_id),
+            self.inner.expires_at
+        )
+    }
+}
+
+/// A minted JTL app token (RS256).
+#[pyclass(module = "jtl_connect.testing", frozen)]
+pub(crate) struct MintedAppToken {
+    inner: jtl_emulator::MintedAppToken,
+}
+
+#[pymethods]
+impl MintedAppToken {
+    /// The compact JWT.
+    #[getter]
+    fn token(&self) -> &str {
+        &self.inner.token
+    }
+
+    /// The `kid` in its header.
+    #[getter]
+    fn kid(&self) -> &str {
+        &self.inner.kid
+    }
+
+    /// `exp`, in Unix seconds.
+    #[getter]
+    fn expires_at(&self) -> i64 {
+        self.inner.expires_at
+    }
+
+    /// `sub`.
+    #[getter]
+    fn user_id(&self) -> &str {
+        &self.inner.user_id
+    }
+
+    /// `urn:jtl:tenant_id`.
+    #[getter]
+    fn tenant_id(&self) -> &str {
+        &self.inner.tenant_id
+    }
+
+    /// `urn:jtl:app_id`, if the token carries one.
+    #[getter]
+    fn app_id(&self) -> Option<&str> {
+        self.inner.app_id.as_deref()
+    }
+
+    /// `aud`.
+    #[getter]
+    fn audience(&self) -> Vec<String> {
+        self.inner.audience.clone()
+    }
+
+    /// `iss`, if the token carries one.
+    #[getter]
+    fn issuer(&self) -> Option<&str> {
+        self.inner.issuer.as_deref()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "MintedAppToken(kid={}, tenant_id={}, user_id={}, expires_at={})",
             repr_str(&self.inner.kid),
             repr_str(&self.inner.tenant_id),
             repr_str(&self.inner.user_id),
@@ -263,9 +336,12 @@ impl Emulator {
         self.with(py, jtl_emulator::Emulator::current_kid)
     }
 
-    /// Mints an App Shell session token. Every keyword is optional: `tenant_id`, `user_id`,
+    /// Mints an App Shell session token as JTL documents it (no header `kid`, the payload
+    /// `kid` = `customer_id`). Every keyword is optional: `tenant_id`, `user_id`,
     /// `tenant_slug`, `ttl_seconds` (negative: already expired), `iss` (`None`: no `iss`
-    /// claim), `kid` (`"header"`, `"payload"`, `"both"`, `"none"`), `key` (`"current"`,
+    /// claim), `customer_id` (`None`: no payload `kid`), `kid` (where the key id goes:
+    /// `"header"`, `"payload"`, `"both"`, `"none"`; default per the `session_kid_in_header`
+    /// setting), `key` (`"current"`,
     /// `"previous"`, `"unpublished"`), `claims` and `header` (extra fields, set last).
     #[pyo3(signature = (**spec))]
     fn mint_session_token(
@@ -278,6 +354,41 @@ impl Emulator {
                 .map_err(|e| errors::invalid_input(py, format!("mint_session_token: {e}")))?;
         self.try_with(py, |emu| emu.mint_session_token(spec))
             .map(|inner| MintedToken { inner })
+    }
+
+    /// The app-token issuer (`iss` of minted app tokens; keys at `<issuer>/oauth/v2/keys`).
+    #[getter]
+    fn app_issuer(&self) -> &str {
+        &self.url
+    }
+
+    /// The demo app id (`urn:jtl:app_id` and `aud` of minted app tokens by default).
+    #[getter]
+    fn app_id(&self) -> &'static str {
+        config::DEMO_APP_ID
+    }
+
+    /// The customer id minted session tokens carry in their payload `kid`.
+    #[getter]
+    fn customer_id(&self) -> &'static str {
+        config::DEMO_CUSTOMER_ID
+    }
+
+    /// Mints a JTL app token (RS256). Every keyword is optional: `tenant_id`, `user_id`
+    /// (`sub`), `app_id` (`None`: no `urn:jtl:app_id`), `audience` (list; default
+    /// `[app_id]`), `ttl_seconds` (negative: already expired), `iss` (`None`: no `iss`),
+    /// `key` (`"current"`, `"unpublished"`, `"foreign"`), `claims` and `header` (set last).
+    #[pyo3(signature = (**spec))]
+    fn mint_app_token(
+        &self,
+        py: Python<'_>,
+        spec: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<MintedAppToken> {
+        let spec: AppTokenSpec =
+            serde_json::from_value(Value::Object(kwargs_object(spec, "mint_app_token")?))
+                .map_err(|e| errors::invalid_input(py, format!("mint_app_token: {e}")))?;
+        self.try_with(py, |emu| emu.mint_app_token(spec))
+            .map(|inner| MintedAppToken { inner })
     }
 
     /// Arms a fault on `service` (`token`, `api`, `jwks`, `scx_auth`, `scx`, `wawi`,
@@ -358,7 +469,8 @@ impl Emulator {
 
     /// Changes settings (`token_lifetime_secs`, `scx_token_lifetime_secs`, `latency_ms`,
     /// `rate_limit`, `rate_limit_interval_secs`, `key_grace_secs`, `wawi_auto_approve_ms`,
-    /// `session_issuer`); returns the new settings.
+    /// `session_issuer`, `session_kid_in_header`, `jwks_without_kid`); returns the new
+    /// settings.
     #[pyo3(signature = (**changes))]
     fn update_settings(
         &self,

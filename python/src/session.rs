@@ -16,6 +16,8 @@ use crate::{
 pub(crate) struct VerifierArgs<'a> {
     pub(crate) issuer: Option<String>,
     pub(crate) verify_issuer: bool,
+    pub(crate) require_issuer: bool,
+    pub(crate) max_lifetime: Option<f64>,
     pub(crate) audience: Option<Vec<String>>,
     pub(crate) algorithms: Option<Vec<String>>,
     pub(crate) leeway: Option<f64>,
@@ -41,6 +43,8 @@ pub(crate) fn verifier(
     } else if let Some(issuer) = args.issuer {
         config.issuer = Some(issuer);
     }
+    config.require_issuer = args.require_issuer;
+    config.max_lifetime = optional_seconds(py, "max_lifetime", args.max_lifetime)?;
     if let Some(audience) = args.audience {
         config.audience = Some(audience);
     }
@@ -87,6 +91,51 @@ pub(crate) fn verifier(
         None => jtl_connect::SessionVerifier::new(client, config),
     };
     built.map_err(|e| errors::to_py(py, &e))
+}
+
+/// The keyword arguments of `CloudClient.app_token_verifier()`; `None` keeps the default.
+pub(crate) struct AppVerifierArgs {
+    pub(crate) leeway: Option<f64>,
+    pub(crate) max_lifetime: Option<f64>,
+    pub(crate) jwks_ttl: Option<f64>,
+    pub(crate) unknown_kid_cooldown: Option<f64>,
+    pub(crate) max_stale: Option<f64>,
+    pub(crate) max_token_bytes: Option<usize>,
+    pub(crate) verified_cache_size: Option<usize>,
+}
+
+/// A core app-token verifier for `app_id` from `issuer` (default: the endpoints' issuer).
+pub(crate) fn app_verifier(
+    py: Python<'_>,
+    client: &jtl_connect::CloudClient,
+    app_id: &str,
+    issuer: Option<&str>,
+    args: AppVerifierArgs,
+) -> PyResult<jtl_connect::SessionVerifier> {
+    let mut config = jtl_connect::VerifierConfig::default();
+    if let Some(leeway) = optional_seconds(py, "leeway", args.leeway)? {
+        config.leeway = leeway;
+    }
+    config.max_lifetime = optional_seconds(py, "max_lifetime", args.max_lifetime)?;
+    if let Some(ttl) = optional_seconds(py, "jwks_ttl", args.jwks_ttl)? {
+        config.jwks_ttl = ttl;
+    }
+    if let Some(cooldown) = optional_seconds(py, "unknown_kid_cooldown", args.unknown_kid_cooldown)?
+    {
+        config.unknown_kid_cooldown = cooldown;
+    }
+    if let Some(stale) = optional_seconds(py, "max_stale", args.max_stale)? {
+        config.max_stale = stale;
+    }
+    if let Some(bytes) = args.max_token_bytes {
+        config.max_token_bytes = bytes;
+    }
+    if let Some(size) = args.verified_cache_size {
+        config.verified_cache_size = size;
+    }
+    client
+        .app_token_verifier_with(app_id, issuer, config)
+        .map_err(|e| errors::to_py(py, &e))
 }
 
 /// The verifier's counters as a dict.
@@ -204,16 +253,29 @@ impl From<jtl_connect::SessionClaims> for SessionClaims {
 
 #[pymethods]
 impl SessionClaims {
-    /// `tenantId`: the JTL tenant the user works in.
+    /// The JTL tenant: `tenantId` (session token) or `urn:jtl:tenant_id` (app token).
     #[getter]
     fn tenant_id(&self) -> &str {
         &self.inner.tenant_id
     }
 
-    /// `userId`: the JTL user.
+    /// The JTL user: `userId` (session token) or `sub` (app token).
     #[getter]
     fn user_id(&self) -> &str {
         &self.inner.user_id
+    }
+
+    /// The customer id: the payload `kid` of a session token (never a key id); `None` for
+    /// app tokens.
+    #[getter]
+    fn customer_id(&self) -> Option<&str> {
+        self.inner.customer_id.as_deref()
+    }
+
+    /// `urn:jtl:app_id` of an app token; `None` for session tokens.
+    #[getter]
+    fn app_id(&self) -> Option<&str> {
+        self.inner.app_id.as_deref()
     }
 
     /// `tenantSlug`, if the token carries it.
@@ -262,9 +324,11 @@ impl SessionClaims {
 
     fn __repr__(&self) -> String {
         format!(
-            "SessionClaims(tenant_id={}, user_id={}, tenant_slug={}, expires_at={})",
+            "SessionClaims(tenant_id={}, user_id={}, customer_id={}, app_id={}, tenant_slug={}, expires_at={})",
             repr_str(&self.inner.tenant_id),
             repr_str(&self.inner.user_id),
+            repr_opt(self.inner.customer_id.as_deref()),
+            repr_opt(self.inner.app_id.as_deref()),
             repr_opt(self.inner.tenant_slug.as_deref()),
             self.inner.expires_at
         )

@@ -117,6 +117,20 @@ impl CloudClient {
     ) -> Result<Arc<SessionVerifier>, JtlError> {
         SessionVerifier::build(&self.inner, options.unwrap_or_default())
     }
+
+    /// A verifier of JTL app tokens for `app_id`: RS256, `iss` must be `issuer` (default the
+    /// endpoints' `https://id.jtl-cloud.com`), keys from `{issuer}/oauth/v2/keys`, `aud` must
+    /// contain `app_id`; each failure names the check. Of `options`, `leeway_seconds` and
+    /// `max_lifetime_seconds` apply.
+    #[uniffi::method(default(issuer = None, options = None))]
+    pub fn app_token_verifier(
+        &self,
+        app_id: String,
+        issuer: Option<String>,
+        options: Option<VerifierOptions>,
+    ) -> Result<Arc<SessionVerifier>, JtlError> {
+        SessionVerifier::app(&self.inner, &app_id, issuer, options.unwrap_or_default())
+    }
 }
 
 client_methods!(CloudClient);

@@ -11,13 +11,17 @@ use crate::{
     runtime::{block, spawn},
 };
 
-/// The claims of a verified App Shell session token.
+/// The claims of a verified App Shell session token (or JTL app token).
 #[derive(Clone, Debug, uniffi::Record)]
 pub struct SessionClaims {
-    /// `tenantId`.
+    /// `tenantId` (session token) or `urn:jtl:tenant_id` (app token).
     pub tenant_id: String,
-    /// `userId`.
+    /// `userId` (session token) or `sub` (app token).
     pub user_id: String,
+    /// The customer id: a session token's payload `kid` (never a key id).
+    pub customer_id: Option<String>,
+    /// `urn:jtl:app_id` of an app token.
+    pub app_id: Option<String>,
     /// `tenantSlug`, if present.
     pub tenant_slug: Option<String>,
     /// `exp`, Unix seconds.
@@ -31,6 +35,8 @@ impl From<jtl_connect::SessionClaims> for SessionClaims {
         Self {
             tenant_id: claims.tenant_id,
             user_id: claims.user_id,
+            customer_id: claims.customer_id,
+            app_id: claims.app_id,
             tenant_slug: claims.tenant_slug,
             expires_at: claims.expires_at,
             claims: Value::Object(claims.claims).to_string(),
@@ -44,10 +50,17 @@ pub struct VerifierOptions {
     /// Accepted algorithms (default `["EdDSA"]`); never taken from the token's header.
     #[uniffi(default = None)]
     pub algorithms: Option<Vec<String>>,
-    /// The required `iss` (default `https://api.jtl-cloud.com`); an empty string turns the
-    /// check off.
+    /// The expected `iss` (default `https://api.jtl-cloud.com`): a present `iss` must match;
+    /// an empty string turns the check off. A token without `iss` (JTL's documented shape)
+    /// is accepted unless `require_issuer` is set.
     #[uniffi(default = None)]
     pub issuer: Option<String>,
+    /// Refuse tokens without `iss` (default false).
+    #[uniffi(default = None)]
+    pub require_issuer: Option<bool>,
+    /// Refuse tokens that live longer than this many seconds (`lifetime_too_long`).
+    #[uniffi(default = None)]
+    pub max_lifetime_seconds: Option<u64>,
     /// If set, `aud` must contain one of these.
     #[uniffi(default = None)]
     pub audience: Option<Vec<String>>,
@@ -80,6 +93,8 @@ impl VerifierOptions {
         if let Some(issuer) = self.issuer {
             config.issuer = (!issuer.is_empty()).then_some(issuer);
         }
+        config.require_issuer = self.require_issuer.unwrap_or(false);
+        config.max_lifetime = self.max_lifetime_seconds.map(Duration::from_secs);
         if self.audience.is_some() {
             config.audience = self.audience;
         }
@@ -112,6 +127,25 @@ impl SessionVerifier {
             Some(url) => jtl_connect::SessionVerifier::with_jwks_url(client, &url, config)?,
             None => jtl_connect::SessionVerifier::new(client, config)?,
         };
+        Ok(Arc::new(Self { inner }))
+    }
+}
+
+impl SessionVerifier {
+    /// A verifier of `app_id`'s JTL app tokens from `issuer` (default: the endpoints'); of
+    /// `options` only the leeway and the lifetime limit apply.
+    pub(crate) fn app(
+        client: &jtl_connect::CloudClient,
+        app_id: &str,
+        issuer: Option<String>,
+        options: VerifierOptions,
+    ) -> Result<Arc<Self>, JtlError> {
+        let mut config = VerifierConfig::default();
+        if let Some(secs) = options.leeway_seconds {
+            config.leeway = Duration::from_secs(secs);
+        }
+        config.max_lifetime = options.max_lifetime_seconds.map(Duration::from_secs);
+        let inner = client.app_token_verifier_with(app_id, issuer.as_deref(), config)?;
         Ok(Arc::new(Self { inner }))
     }
 }

@@ -79,15 +79,20 @@ fn refused_tokens_exit_with_the_verification_code_and_reason() {
         .emu
         .mint_session_token(SessionTokenSpec {
             key: SigningKeyChoice::Unpublished,
+            kid: Some(jtl_emulator::KidPlacement::Header),
             ..Default::default()
         })
         .unwrap();
     let failed = run(h.cloud(&["--json", "verify", &unknown.token])).expect(exit::VERIFY);
     assert_eq!(failed.error_json()["error"]["reason"], "unknown_key");
 
+    // An iss that is present must match (JTL's documented token has none).
     let other_issuer = h
         .emu
-        .mint_session_token(SessionTokenSpec::default())
+        .mint_session_token(SessionTokenSpec {
+            iss: Some(Some("https://api.jtl-cloud.com".into())),
+            ..Default::default()
+        })
         .unwrap();
     let failed = run(h.cloud(&[
         "--json",
@@ -118,7 +123,12 @@ fn decode_shows_header_and_claims_unverified() {
     let decoded = run(h.cmd(&["decode", &expired.token])).expect(exit::OK);
     let value = decoded.json();
     assert_eq!(value["header"]["alg"], "EdDSA");
-    assert_eq!(value["header"]["kid"], expired.kid.as_str());
+    // The documented shape: no header kid, the payload kid is the customer id.
+    assert!(value["header"].get("kid").is_none());
+    assert_eq!(
+        value["claims"]["kid"],
+        jtl_emulator::config::DEMO_CUSTOMER_ID
+    );
     assert_eq!(value["claims"]["tenantId"], TENANT);
     assert!(
         decoded.stderr.contains("WITHOUT verification"),

@@ -25,9 +25,18 @@ pub struct VerifierConfig {
     /// and the RSA family `RS256`, `RS384`, `RS512`, `PS256`, `PS384`, `PS512` (RSA keys,
     /// at least 2048 bits; they require an `audience`). HMAC algorithms are refused.
     pub algorithms: Vec<Algorithm>,
-    /// The required `iss` (default `Some("https://api.jtl-cloud.com")`); `None` disables the
-    /// check. A token without `iss` fails with `missing_claim` while this is set.
+    /// The expected `iss` (default `Some("https://api.jtl-cloud.com")`): a token that carries
+    /// an `iss` must carry this one (`wrong_issuer`); `None` disables the check. A token
+    /// without `iss` is accepted unless [`VerifierConfig::require_issuer`] is set: JTL's
+    /// documented session token has none (facts §4.1).
     pub issuer: Option<String>,
+    /// Refuse tokens without `iss` (`missing_claim`) while [`VerifierConfig::issuer`] is set
+    /// (default `false`).
+    pub require_issuer: bool,
+    /// If set, refuse tokens that live longer than this (`lifetime_too_long`): `exp - iat`,
+    /// or, without `iat`, `exp` minus now (plus the leeway). Default `None`: no limit. Bounds
+    /// the damage of a leaked token minted with a far `exp`.
+    pub max_lifetime: Option<Duration>,
     /// If set, `aud` (a string or an array) must contain one of these. Required for RSA
     /// algorithms (JTL app tokens are audience-bound).
     pub audience: Option<Vec<String>>,
@@ -44,8 +53,9 @@ pub struct VerifierConfig {
     pub max_stale: Duration,
     /// Tokens longer than this are refused before any decoding (default 16 KiB).
     pub max_token_bytes: usize,
-    /// A token without `kid` (in header or payload) is tried against at most this many
-    /// suitable keys, in the order of the JWKS (default 4); 0 refuses such tokens.
+    /// A token without `kid` in its header (JTL's documented shape; a payload `kid` is the
+    /// customer id, never a key id) is tried against at most this many suitable keys, in the
+    /// order of the JWKS (default 4); 0 refuses such tokens.
     pub max_keys_tried: usize,
     /// Claims that must be present and not null (default `["tenantId", "userId"]`).
     /// `tenantId` and `userId` must also be non-empty strings when required.
@@ -64,6 +74,8 @@ impl Default for VerifierConfig {
         Self {
             algorithms: vec![Algorithm::EdDSA],
             issuer: Some(JTL_ISSUER.to_owned()),
+            require_issuer: false,
+            max_lifetime: None,
             audience: None,
             leeway: Duration::from_secs(60),
             jwks_ttl: Duration::from_secs(600),
@@ -121,6 +133,11 @@ impl VerifierConfig {
         if self.issuer.as_deref().is_some_and(|i| i.trim().is_empty()) {
             return Err(Error::config(
                 "session verifier: issuer: expected a URL; found an empty string (use None to skip the check)",
+            ));
+        }
+        if self.max_lifetime.is_some_and(|max| max.is_zero()) {
+            return Err(Error::config(
+                "session verifier: max_lifetime: expected a positive duration; found 0 (use None for no limit)",
             ));
         }
         if self.max_token_bytes == 0 {

@@ -3,11 +3,18 @@
 //! a key serves an algorithm only if its type fits (OKP/Ed25519 for `EdDSA`, RSA for `RS*`/`PS*`),
 //! its `use` is `sig` (or absent), its `key_ops` allow `verify` (or are absent), and its `alg`,
 //! when present, is that algorithm. Keys that fail any rule are ignored, never guessed at.
+//!
+//! Ed25519 keys are held as `ed25519-dalek` keys and checked with strict RFC 8032
+//! verification (canonical `S`, no small-order `R` or `A`, canonical encodings): a JWKS that
+//! lists a small-order ("weak") key would otherwise let the constant signature
+//! `R = identity, S = 0` verify any payload (issue 14.1). Weak and non-canonically encoded
+//! keys are dropped when the set is parsed.
 
 use std::{str::FromStr, time::SystemTime};
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
+use ed25519_dalek::{Signature, VerifyingKey};
+use jsonwebtoken::{errors::ErrorKind, Algorithm, AlgorithmFamily, DecodingKey};
 use serde_json::{Map, Value};
 
 /// RSA keys shorter than this (in bytes of modulus) are ignored: 2048 bits.
@@ -25,6 +32,19 @@ pub(crate) enum KeyKind {
     Rsa,
 }
 
+/// The public key itself.
+#[derive(Clone)]
+pub(crate) enum Material {
+    /// A valid, canonically encoded Ed25519 point that is not of small order.
+    Ed25519(VerifyingKey),
+    /// An RSA public key (verified by `jsonwebtoken`).
+    Rsa(DecodingKey),
+}
+
+/// A signature that cannot be checked at all: not base64url.
+#[derive(Debug)]
+pub(crate) struct UndecodableSignature;
+
 /// One usable verification key.
 #[derive(Clone)]
 pub(crate) struct Key {
@@ -32,10 +52,46 @@ pub(crate) struct Key {
     pub(crate) kind: KeyKind,
     /// The `alg` the JWK is restricted to, if it names one.
     pub(crate) alg: Option<Algorithm>,
-    pub(crate) decoding: DecodingKey,
+    pub(crate) material: Material,
 }
 
 impl Key {
+    /// Whether `signature` (base64url) over `input` verifies with this key and `alg`.
+    /// Ed25519 signatures are checked strictly (RFC 8032 §5.1.7 with canonical `S` and no
+    /// small-order `R` or `A`); a key of the wrong kind verifies nothing.
+    pub(crate) fn verify(
+        &self,
+        alg: Algorithm,
+        signature: &str,
+        input: &[u8],
+    ) -> Result<bool, UndecodableSignature> {
+        if !self.suits(alg) {
+            return Ok(false);
+        }
+        match &self.material {
+            Material::Ed25519(key) => {
+                let bytes = URL_SAFE_NO_PAD
+                    .decode(signature)
+                    .map_err(|_| UndecodableSignature)?;
+                let Ok(signature) = Signature::from_slice(&bytes) else {
+                    return Ok(false);
+                };
+                Ok(key.verify_strict(input, &signature).is_ok())
+            }
+            Material::Rsa(key) => {
+                match jsonwebtoken::crypto::verify(signature, input, key, alg) {
+                    Ok(verified) => Ok(verified),
+                    Err(e) if matches!(e.kind(), ErrorKind::Base64(_)) => Err(UndecodableSignature),
+                    // A key the crypto backend refuses verifies nothing.
+                    Err(e) => {
+                        tracing::debug!(kid = ?self.kid, error = %e, "a JWKS key could not be used");
+                        Ok(false)
+                    }
+                }
+            }
+        }
+    }
+
     /// Whether this key may verify a signature made with `alg`.
     pub(crate) fn suits(&self, alg: Algorithm) -> bool {
         let kind_fits = match self.kind {
@@ -69,15 +125,27 @@ pub(crate) struct KeySet {
 }
 
 impl KeySet {
-    /// The keys that may verify a token signed with `alg` and naming `kid` (if it names one),
-    /// in the order of the document.
+    /// The keys that may verify a token signed with `alg` and naming `kid` in its header (if
+    /// it names one), in the order of the document. A named `kid` selects the keys with that
+    /// `kid`; if the set has none, its kid-less keys (a JWKS that publishes no key ids, which
+    /// JTL's docs allow) are the candidates.
     pub(crate) fn candidates<'a>(
         &'a self,
         alg: Algorithm,
         kid: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Key> + 'a {
+        let by_kid = kid.is_some_and(|kid| {
+            self.keys
+                .iter()
+                .any(|key| key.suits(alg) && key.kid.as_deref() == Some(kid))
+        });
         self.keys.iter().filter(move |key| {
-            key.suits(alg) && kid.is_none_or(|kid| key.kid.as_deref() == Some(kid))
+            key.suits(alg)
+                && match kid {
+                    None => true,
+                    Some(kid) if by_kid => key.kid.as_deref() == Some(kid),
+                    Some(_) => key.kid.is_none(),
+                }
         })
     }
 
@@ -159,15 +227,15 @@ pub(crate) fn parse_key(jwk: &Map<String, Value>) -> Result<Key, String> {
             };
             let x = text("x")?.ok_or("OKP key without x")?;
             let bytes = b64(x).map_err(|e| format!("x: {e}"))?;
-            if bytes.len() != 32 {
-                return Err(format!("x: expected 32 bytes; found {}", bytes.len()));
-            }
-            let decoding = DecodingKey::from_ed_components(x).map_err(|e| format!("x: {e}"))?;
+            let bytes: [u8; 32] = bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| format!("x: expected 32 bytes; found {}", bytes.len()))?;
             Ok(Key {
                 kid,
                 kind: KeyKind::Ed25519,
                 alg,
-                decoding,
+                material: Material::Ed25519(ed25519_key(&bytes)?),
             })
         }
         "RSA" => {
@@ -197,11 +265,27 @@ pub(crate) fn parse_key(jwk: &Map<String, Value>) -> Result<Key, String> {
                 kid,
                 kind: KeyKind::Rsa,
                 alg,
-                decoding,
+                material: Material::Rsa(decoding),
             })
         }
         other => Err(format!("key type {other:?} is not supported")),
     }
+}
+
+/// An Ed25519 public key that strict verification can use: a curve point (not of small
+/// order, so not "weak") in its one canonical encoding (`y < p`, and `-0` is not a sign).
+pub(crate) fn ed25519_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
+    let key =
+        VerifyingKey::from_bytes(bytes).map_err(|_| "x: not a point of Ed25519".to_owned())?;
+    if key.is_weak() {
+        return Err(
+            "x: a weak key (a point of small order) that would verify forged signatures".into(),
+        );
+    }
+    if key.to_edwards().compress().as_bytes() != bytes {
+        return Err("x: not the canonical encoding of its point".into());
+    }
+    Ok(key)
 }
 
 fn b64(value: &str) -> Result<Vec<u8>, String> {
@@ -269,6 +353,151 @@ mod tests {
         assert!(
             key(json!({"kty": "OKP", "crv": "Ed25519", "x": X, "key_ops": ["verify"]})).is_ok()
         );
+    }
+
+    /// The eight points of small order in their canonical encodings (RFC 8032 / "Taming the
+    /// many EdDSAs"): identity, order 2, two of order 4, four of order 8.
+    pub(crate) const SMALL_ORDER: [&str; 8] = [
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000080",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+    ];
+    /// Non-canonical encodings of small-order points: `y = p + 1` (identity), `y = p`
+    /// (order 4), and the identity with the sign bit of `x = 0` set ("-0").
+    const NON_CANONICAL_SMALL: [&str; 3] = [
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "0100000000000000000000000000000000000000000000000000000000000080",
+    ];
+    /// The group order L, little-endian.
+    const L: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
+        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+
+    fn hex(text: &str) -> [u8; 32] {
+        let bytes: Vec<u8> = (0..64)
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+            .collect();
+        bytes.try_into().unwrap()
+    }
+
+    fn okp(bytes: &[u8; 32], kid: &str) -> Value {
+        json!({"kty": "OKP", "crv": "Ed25519", "x": URL_SAFE_NO_PAD.encode(bytes), "kid": kid})
+    }
+
+    /// `R = identity, S = 0`: verifies for any message under a small-order key without strict
+    /// verification.
+    fn constant_forgery() -> String {
+        let mut signature = [0u8; 64];
+        signature[0] = 1;
+        URL_SAFE_NO_PAD.encode(signature)
+    }
+
+    #[test]
+    fn weak_and_non_canonical_ed25519_keys_are_dropped() {
+        for point in SMALL_ORDER.iter().chain(NON_CANONICAL_SMALL.iter()) {
+            let err = key(okp(&hex(point), "weak")).unwrap_err();
+            assert!(
+                err.contains("weak") || err.contains("canonical"),
+                "{point}: {err}"
+            );
+        }
+        // A non-canonical encoding (y + p) of a point that is not of small order.
+        let p_minus_19 = hex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+        let mut found = 0;
+        for y in 2u8..19 {
+            let mut canonical = [0u8; 32];
+            canonical[0] = y;
+            if ed25519_key(&canonical).is_err() {
+                continue; // not a point, or weak
+            }
+            let mut high = p_minus_19;
+            high[0] = high[0].wrapping_add(y); // p + y, still below 2^255
+            let err = key(okp(&high, "alias")).unwrap_err();
+            assert!(err.contains("canonical"), "{err}");
+            found += 1;
+        }
+        assert!(found > 0, "some small y is a point of large order");
+    }
+
+    #[test]
+    fn strict_verification_refuses_forgeries_even_with_a_weak_key_held() {
+        let forged = constant_forgery();
+        for point in SMALL_ORDER.iter().chain(NON_CANONICAL_SMALL.iter()) {
+            // Bypass the parser's filter: strictness alone must refuse.
+            let Ok(weak) = VerifyingKey::from_bytes(&hex(point)) else {
+                continue;
+            };
+            let held = Key {
+                kid: None,
+                kind: KeyKind::Ed25519,
+                alg: None,
+                material: Material::Ed25519(weak),
+            };
+            for message in [&b"a.b"[..], b"eyJhbGciOiJFZERTQSJ9.e30", b""] {
+                assert!(
+                    !held.verify(Algorithm::EdDSA, &forged, message).unwrap(),
+                    "{point}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn non_canonical_signatures_are_refused_and_mixed_sets_keep_the_good_key() {
+        use ed25519_dalek::{Signer, SigningKey};
+        let signing = SigningKey::from_bytes(&[7u8; 32]);
+        let good = signing.verifying_key().to_bytes();
+        let doc = json!({"keys": [
+            okp(&hex(SMALL_ORDER[0]), "weak-identity"),
+            okp(&good, "good"),
+            okp(&hex(SMALL_ORDER[5]), "weak-order-8"),
+        ]});
+        let (keys, listed) = parse_jwks(&doc).unwrap();
+        assert_eq!((keys.len(), listed), (1, 3));
+        let key = &keys[0];
+        assert_eq!(key.kid.as_deref(), Some("good"));
+        let message = b"header.payload";
+        let signature = signing.sign(message).to_bytes();
+        let verify = |sig: &[u8]| {
+            key.verify(Algorithm::EdDSA, &URL_SAFE_NO_PAD.encode(sig), message)
+                .unwrap()
+        };
+        assert!(verify(&signature));
+        assert!(!verify(
+            &URL_SAFE_NO_PAD.decode(constant_forgery()).unwrap()
+        ));
+        // S + L: the same scalar, non-canonically encoded.
+        let mut s_plus_l = signature;
+        let mut carry = 0u16;
+        for i in 0..32 {
+            let sum = u16::from(s_plus_l[32 + i]) + u16::from(L[i]) + carry;
+            s_plus_l[32 + i] = sum as u8;
+            carry = sum >> 8;
+        }
+        if carry == 0 && s_plus_l[63] & 0xe0 == 0 {
+            assert!(!verify(&s_plus_l), "non-canonical S");
+        }
+        // S with the high bits set.
+        let mut high_s = signature;
+        high_s[63] |= 0xe0;
+        assert!(!verify(&high_s));
+        // R replaced by each small-order point, S = 0.
+        for point in SMALL_ORDER {
+            let mut forged = [0u8; 64];
+            forged[..32].copy_from_slice(&hex(point));
+            assert!(!verify(&forged), "{point}");
+        }
+        // Wrong length and undecodable text.
+        assert!(!verify(&signature[..63]));
+        assert!(key.verify(Algorithm::EdDSA, "a", message).is_err());
     }
 
     #[test]

@@ -1,12 +1,16 @@
-//! App Shell session tokens: [`SessionVerifier`] checks them against JTL's JWKS and returns
-//! [`SessionClaims`]; [`decode_unverified`] reads one without checking, for inspection.
+//! App Shell session tokens and JTL app tokens: [`SessionVerifier`] checks them against
+//! JTL's key sets and returns [`SessionClaims`]; [`decode_unverified`] reads one without
+//! checking, for inspection.
 //!
-//! The App Shell hands an app's frontend a session token (an `EdDSA` JWT with `tenantId`,
-//! `userId`, `exp`, and a `kid` in the header or the payload); the backend must verify it
-//! before trusting the tenant or the user. Keys come from
+//! The App Shell hands an app's frontend a session token (an `EdDSA` JWT, header
+//! `{"alg":"EdDSA","typ":"JWT"}`, payload `{exp, userId, tenantId, kid}` where the payload
+//! `kid` is the customer id, facts §4.1); the backend must verify it before trusting the
+//! tenant or the user. Newer apps get app tokens (RS256, facts §4.2), verified by
+//! [`crate::CloudClient::app_token_verifier`]. Keys come from
 //! `https://api.jtl-cloud.com/account/.well-known/jwks.json`, fetched with the app's
 //! client-credentials token and cached (see [`VerifierConfig`]).
 
+mod app;
 pub(crate) mod claims;
 mod config;
 mod decode;
@@ -15,6 +19,7 @@ pub(crate) mod keys;
 mod verified;
 mod verifier;
 
+pub(crate) use app::verifier as app_verifier;
 pub use claims::SessionClaims;
 pub use config::VerifierConfig;
 pub use decode::{decode_unverified, UnverifiedToken};

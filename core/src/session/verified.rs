@@ -97,6 +97,8 @@ mod tests {
         Arc::new(SessionClaims {
             tenant_id: "t".into(),
             user_id: "u".into(),
+            customer_id: None,
+            app_id: None,
             tenant_slug: None,
             expires_at: exp,
             claims: Map::new(),

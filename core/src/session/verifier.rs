@@ -10,13 +10,13 @@ use std::{
     },
 };
 
-use jsonwebtoken::{errors::ErrorKind, Algorithm};
+use jsonwebtoken::Algorithm;
 use reqwest::Url;
 use serde_json::{Map, Value};
 use tracing::debug;
 
 use super::{
-    claims::{self, SessionClaims},
+    claims::{self, SessionClaims, TokenKind},
     config::VerifierConfig,
     decode::{self, malformed, Segments},
     jwks::{JwksCache, JwksOptions},
@@ -40,6 +40,7 @@ pub struct VerifierStats {
 
 struct Inner {
     config: VerifierConfig,
+    kind: TokenKind,
     jwks: JwksCache,
     verified: Option<VerifiedCache>,
     signature_checks: AtomicU64,
@@ -69,6 +70,7 @@ pub struct SessionVerifier {
 impl fmt::Debug for SessionVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionVerifier")
+            .field("kind", &self.inner.kind)
             .field("jwks_url", &self.inner.jwks.url().as_str())
             .field("algorithms", &self.inner.config.algorithms)
             .field("issuer", &self.inner.config.issuer)
@@ -96,7 +98,9 @@ impl SessionVerifier {
     /// Fails with `config` if `config` is inconsistent (no algorithm, an HMAC algorithm, an
     /// RSA algorithm without audience, an empty issuer or audience).
     pub fn new(client: &CloudClient, config: VerifierConfig) -> Result<Self> {
-        Self::build(client, client.endpoints().jwks_url().clone(), config)
+        let auth = Auth::Bearer(client.token_cache().clone());
+        let url = client.endpoints().jwks_url().clone();
+        Self::build(client, url, auth, config, TokenKind::Session)
     }
 
     /// Like [`SessionVerifier::new`] with another JWKS URL (e.g. the keys of JTL app tokens,
@@ -106,14 +110,33 @@ impl SessionVerifier {
         jwks_url: &str,
         config: VerifierConfig,
     ) -> Result<Self> {
-        Self::build(client, parse_url("JWKS URL", jwks_url)?, config)
+        let auth = Auth::Bearer(client.token_cache().clone());
+        let url = parse_url("JWKS URL", jwks_url)?;
+        Self::build(client, url, auth, config, TokenKind::Session)
     }
 
-    fn build(client: &CloudClient, url: Url, config: VerifierConfig) -> Result<Self> {
+    /// A verifier of JTL app tokens: keys from `keys_url` without authentication (the
+    /// issuer's key set is public), claims read the app-token way, failures naming the check.
+    /// `config` must already be the app-token configuration (see `session::app`).
+    pub(crate) fn for_app_tokens(
+        client: &CloudClient,
+        keys_url: Url,
+        config: VerifierConfig,
+    ) -> Result<Self> {
+        Self::build(client, keys_url, Auth::None, config, TokenKind::App)
+    }
+
+    fn build(
+        client: &CloudClient,
+        url: Url,
+        auth: Auth,
+        config: VerifierConfig,
+        kind: TokenKind,
+    ) -> Result<Self> {
         config.validate()?;
         let jwks = JwksCache::new(
             client.transport().clone(),
-            Auth::Bearer(client.token_cache().clone()),
+            auth,
             url,
             JwksOptions {
                 ttl: config.jwks_ttl,
@@ -127,6 +150,7 @@ impl SessionVerifier {
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
+                kind,
                 jwks,
                 verified,
                 signature_checks: AtomicU64::new(0),
@@ -175,15 +199,20 @@ impl SessionVerifier {
     /// Verifies `token` and returns its claims.
     ///
     /// In order: size (`too_large`, before any decoding), shape (`malformed`), the header's
-    /// `alg` against the allow-list (`algorithm_not_allowed`), the key by `kid` from the header,
-    /// else from the payload, else each suitable key up to `max_keys_tried` (`unknown_key`
-    /// after at most one refetch per cooldown), the signature (`bad_signature`), then `exp`
-    /// (`missing_claim`, `expired`), `nbf`/`iat` (`not_yet_valid`), `iss` (`wrong_issuer`),
+    /// `alg` against the allow-list (`algorithm_not_allowed`), the key by the **header** `kid`,
+    /// else each suitable key up to `max_keys_tried` (`unknown_key` after at most one refetch
+    /// per cooldown; a payload `kid` is the customer id, never a key id), the signature
+    /// (`bad_signature`; Ed25519 strictly, RFC 8032), then `exp` (`missing_claim`,
+    /// `expired`), `nbf`/`iat` (`not_yet_valid`), the lifetime (`lifetime_too_long`), `iss`
+    /// when present (`wrong_issuer`; absent only with `require_issuer`: `missing_claim`),
     /// `aud` (`wrong_audience`) and the required claims (`missing_claim`). Failing to get
-    /// the keys gives the fetch's error (`network`, `api`, ...).
+    /// the keys gives the fetch's error (`network`, `api`, ...). An app-token verifier's
+    /// messages name the failed check (`app token: the issuer check failed: ...`).
     pub async fn verify(&self, token: &str) -> Result<SessionClaims> {
         let config = &self.inner.config;
-        decode::check_size(token, config.max_token_bytes)?;
+        let kind = self.inner.kind;
+        decode::check_size(token, config.max_token_bytes)
+            .map_err(|e| kind.name_check("format", e))?;
         let digest = self
             .inner
             .verified
@@ -194,6 +223,19 @@ impl SessionVerifier {
                 return Ok(hit);
             }
         }
+        let payload = self
+            .check_signature(token)
+            .await
+            .map_err(|e| kind.name_check("signature", e))?;
+        let claims = Arc::new(claims::check(payload, config, config.clock.unix(), kind)?);
+        if let Some((cache, digest)) = digest {
+            cache.insert(digest, claims.clone(), config.clock.now());
+        }
+        Ok(Arc::unwrap_or_clone(claims))
+    }
+
+    /// Shape, algorithm, key and signature; the payload if they hold.
+    async fn check_signature(&self, token: &str) -> Result<Map<String, Value>> {
         let segments = decode::split(token)?;
         let header = decode::object(segments.header, "header")?;
         let alg = self.algorithm(&header)?;
@@ -203,7 +245,7 @@ impl SessionVerifier {
             ));
         }
         let payload = decode::object(segments.payload, "payload")?;
-        let kid = kid(&header, &payload)?;
+        let kid = header_kid(&header)?;
 
         let mut keys = self.inner.jwks.keys().await?;
         let mut refetched = false;
@@ -224,12 +266,7 @@ impl SessionVerifier {
             }
             return Err(self.no_match(&keys, alg, kid, &outcome, token));
         }
-
-        let claims = Arc::new(claims::check(payload, config, config.clock.unix())?);
-        if let Some((cache, digest)) = digest {
-            cache.insert(digest, claims.clone(), config.clock.now());
-        }
-        Ok(Arc::unwrap_or_clone(claims))
+        Ok(payload)
     }
 
     /// The header's `alg`, if the allow-list has it.
@@ -277,21 +314,14 @@ impl SessionVerifier {
         for key in keys.candidates(alg, kid).take(limit) {
             tried += 1;
             self.inner.signature_checks.fetch_add(1, Ordering::Relaxed);
-            match jsonwebtoken::crypto::verify(
-                segments.signature,
-                segments.signing_input.as_bytes(),
-                &key.decoding,
-                alg,
-            ) {
+            match key.verify(alg, segments.signature, segments.signing_input.as_bytes()) {
                 Ok(true) => return Ok(Outcome::Verified),
                 Ok(false) => {}
-                Err(e) if matches!(e.kind(), ErrorKind::Base64(_)) => {
+                Err(_) => {
                     return Err(malformed(
                         "expected the signature in base64url; it does not decode",
                     ))
                 }
-                // A key the crypto backend refuses (e.g. not a curve point) verifies nothing.
-                Err(e) => debug!(kid = ?key.kid, error = %e, "a JWKS key could not be used"),
             }
         }
         Ok(if tried == 0 {
@@ -331,7 +361,7 @@ impl SessionVerifier {
             ),
             (_, None) if self.inner.config.max_keys_tried == 0 => Error::token_invalid(
                 TokenInvalidReason::UnknownKey,
-                "expected a kid in the header or payload; found none (max_keys_tried is 0)",
+                "expected a kid in the header; found none (max_keys_tried is 0)",
             ),
             (_, None) => Error::token_invalid(
                 TokenInvalidReason::UnknownKey,
@@ -341,24 +371,17 @@ impl SessionVerifier {
     }
 }
 
-/// `kid` from the header, else from the payload (where JTL's documentation puts it).
-fn kid<'a>(
-    header: &'a Map<String, Value>,
-    payload: &'a Map<String, Value>,
-) -> Result<Option<&'a str>> {
-    for (part, map) in [("header", header), ("payload", payload)] {
-        match map.get("kid") {
-            None | Some(Value::Null) => {}
-            Some(Value::String(kid)) => return Ok(Some(kid)),
-            Some(other) => {
-                return Err(malformed(format!(
-                    "kid in the {part}: expected a string; found {}",
-                    json_kind(other)
-                )))
-            }
-        }
+/// The header `kid`: the only place a key id can be. JTL's documented header has none; the
+/// payload `kid` is the customer id (facts §4.1) and is never looked up as a key.
+fn header_kid(header: &Map<String, Value>) -> Result<Option<&str>> {
+    match header.get("kid") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(kid)) => Ok(Some(kid)),
+        Some(other) => Err(malformed(format!(
+            "kid in the header: expected a string; found {}",
+            json_kind(other)
+        ))),
     }
-    Ok(None)
 }
 
 fn shorten(kid: &str) -> String {
@@ -404,13 +427,8 @@ mod tests {
         let keys = rsa_keys();
         let segments = decode::split(token).unwrap();
         let verified = keys.candidates(alg, kid).any(|key| {
-            jsonwebtoken::crypto::verify(
-                segments.signature,
-                segments.signing_input.as_bytes(),
-                &key.decoding,
-                alg,
-            )
-            .unwrap()
+            key.verify(alg, segments.signature, segments.signing_input.as_bytes())
+                .unwrap()
         });
         verified
     }
@@ -440,14 +458,20 @@ mod tests {
         };
         config.validate().unwrap();
         let iat = decoded.claims["iat"].as_i64().unwrap();
-        let claims = claims::check(decoded.claims.clone(), &config, iat + 10).unwrap();
+        let claims = claims::check(
+            decoded.claims.clone(),
+            &config,
+            iat + 10,
+            TokenKind::Session,
+        )
+        .unwrap();
         assert_eq!(claims.tenant_id, "00000000-0000-4000-8000-000000000001");
         let other = VerifierConfig {
             audience: Some(vec!["someone-else".into()]),
             ..config.clone()
         };
         assert_eq!(
-            claims::check(decoded.claims, &other, iat + 10)
+            claims::check(decoded.claims, &other, iat + 10, TokenKind::Session)
                 .unwrap_err()
                 .reason(),
             Some(TokenInvalidReason::WrongAudience)
@@ -510,16 +534,13 @@ mod tests {
     }
 
     #[test]
-    fn kid_comes_from_the_header_first() {
+    fn kid_comes_from_the_header_only() {
         let h = json!({"kid": "h"}).as_object().unwrap().clone();
-        let p = json!({"kid": "p"}).as_object().unwrap().clone();
-        let none = Map::new();
-        assert_eq!(kid(&h, &p).unwrap(), Some("h"));
-        assert_eq!(kid(&none, &p).unwrap(), Some("p"));
-        assert_eq!(kid(&none, &none).unwrap(), None);
+        assert_eq!(header_kid(&h).unwrap(), Some("h"));
+        assert_eq!(header_kid(&Map::new()).unwrap(), None);
         let bad = json!({"kid": 3}).as_object().unwrap().clone();
         assert_eq!(
-            kid(&bad, &p).unwrap_err().reason(),
+            header_kid(&bad).unwrap_err().reason(),
             Some(TokenInvalidReason::Malformed)
         );
     }

@@ -9,6 +9,7 @@
 
 mod support;
 
+mod app_token;
 mod cloud;
 mod content_type;
 mod leak;

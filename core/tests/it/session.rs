@@ -86,7 +86,13 @@ async fn a_good_token_verifies_with_its_claims() {
     assert_eq!(claims.tenant_slug.as_deref(), Some("my-shop"));
     assert_eq!(claims.expires_at, minted.expires_at);
     assert_eq!(claims.get("role"), Some(&json!("admin")));
-    assert_eq!(claims.claims["iss"], "https://api.jtl-cloud.com");
+    // The documented token (facts §4.1): no iss, the payload kid is the customer id.
+    assert!(claims.get("iss").is_none());
+    assert_eq!(
+        claims.customer_id.as_deref(),
+        Some(jtl_emulator::config::DEMO_CUSTOMER_ID)
+    );
+    assert_eq!(claims.app_id, None);
     // One access token, one JWKS request, authenticated (the emulator refuses it otherwise).
     assert_eq!(emu.stats().get(Service::Jwks), 1);
     assert_eq!(emu.stats().get(Service::Token), 1);
@@ -113,7 +119,7 @@ async fn kid_in_the_header_the_payload_both_or_nowhere_all_verify() {
         let token = mint(
             &emu,
             SessionTokenSpec {
-                kid,
+                kid: Some(kid),
                 ..SessionTokenSpec::default()
             },
         );
@@ -192,8 +198,17 @@ async fn issuer_audience_and_required_claims_are_checked() {
             ..SessionTokenSpec::default()
         },
     );
+    // JTL's documented token has no iss: accepted, unless the verifier requires one.
+    v.verify(&no_iss).await.unwrap();
+    let required = verifier(
+        &emu,
+        VerifierConfig {
+            require_issuer: true,
+            ..VerifierConfig::default()
+        },
+    );
     assert_eq!(
-        refusal(&v, &no_iss).await.0,
+        refusal(&required, &no_iss).await.0,
         TokenInvalidReason::MissingClaim
     );
     // With the issuer check off, both pass.
@@ -268,6 +283,7 @@ async fn keys_signatures_algorithms_size_and_shape_are_checked() {
         &emu,
         SessionTokenSpec {
             key: SigningKeyChoice::Unpublished,
+            kid: Some(KidPlacement::Header),
             ..SessionTokenSpec::default()
         },
     );
@@ -387,11 +403,17 @@ async fn a_rotated_key_costs_exactly_one_fetch_and_the_previous_key_works_during
     assert_eq!(emu.stats().get(Service::Jwks), 1);
 
     emu.rotate_keys(None);
-    let new = mint(&emu, SessionTokenSpec::default());
+    let new = mint(
+        &emu,
+        SessionTokenSpec {
+            kid: Some(KidPlacement::Header),
+            ..SessionTokenSpec::default()
+        },
+    );
     let new_in_payload = mint(
         &emu,
         SessionTokenSpec {
-            kid: KidPlacement::Payload,
+            kid: Some(KidPlacement::Payload),
             ..SessionTokenSpec::default()
         },
     );
@@ -427,7 +449,7 @@ async fn kid_less_tokens_try_at_most_max_keys_tried_keys() {
         &emu,
         SessionTokenSpec {
             key: SigningKeyChoice::Previous,
-            kid: KidPlacement::None,
+            kid: Some(KidPlacement::None),
             ..SessionTokenSpec::default()
         },
     );
@@ -460,10 +482,16 @@ async fn kid_less_tokens_try_at_most_max_keys_tried_keys() {
         TokenInvalidReason::UnknownKey
     );
     assert_eq!(none.stats().signature_checks, 0);
-    // A token with a kid is unaffected by the limit.
-    none.verify(&mint(&emu, SessionTokenSpec::default()))
-        .await
-        .unwrap();
+    // A token with a header kid is unaffected by the limit.
+    none.verify(&mint(
+        &emu,
+        SessionTokenSpec {
+            kid: Some(KidPlacement::Header),
+            ..SessionTokenSpec::default()
+        },
+    ))
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -642,7 +670,7 @@ async fn decode_unverified_returns_header_and_claims_and_rejects_garbage() {
     let emu = emulator().await;
     let minted = emu
         .mint_session_token(SessionTokenSpec {
-            kid: KidPlacement::Payload,
+            kid: Some(KidPlacement::Payload),
             ..SessionTokenSpec::default()
         })
         .unwrap();

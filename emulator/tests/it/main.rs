@@ -13,6 +13,8 @@ mod admin;
 mod conformance_erp;
 mod conformance_wawi_scx;
 mod echo;
+mod admin_guard;
+mod conformance_tokens;
 mod erp;
 mod faults;
 mod graphql;

@@ -90,16 +90,24 @@ async fn minted_session_tokens_verify_against_the_published_key() {
     let mut parts = minted.token.split('.');
     let header = decode(parts.next().unwrap());
     let claims = decode(parts.next().unwrap());
-    assert_eq!(header["alg"], "EdDSA");
-    assert_eq!(header["kid"], minted.kid);
+    assert_eq!(
+        header,
+        json!({"alg": "EdDSA", "typ": "JWT"}),
+        "no kid by default"
+    );
     assert_eq!(claims["tenantId"], TENANT);
     assert_eq!(claims["userId"], "user-1");
     assert_eq!(claims["tenantSlug"], "shop-one");
-    assert_eq!(claims["iss"], "https://api.jtl-cloud.com");
+    assert!(claims.get("iss").is_none(), "no iss by default");
     assert_eq!(claims["exp"], minted.expires_at);
-    assert!(
-        claims.get("kid").is_none(),
-        "kid only in the header by default"
+    assert_eq!(
+        claims["kid"],
+        jtl_emulator::config::DEMO_CUSTOMER_ID,
+        "the payload kid is the customer id"
+    );
+    assert_eq!(
+        minted.customer_id.as_deref(),
+        Some(jtl_emulator::config::DEMO_CUSTOMER_ID)
     );
     assert!(verifies_with(&jwks(&emu).await, &minted.kid, &minted.token));
 }
@@ -115,7 +123,7 @@ async fn kid_goes_where_the_test_wants_it() {
     ] {
         let minted = emu
             .mint_session_token(SessionTokenSpec {
-                kid: placement,
+                kid: Some(placement),
                 ..Default::default()
             })
             .unwrap();
@@ -123,7 +131,9 @@ async fn kid_goes_where_the_test_wants_it() {
         let header = decode(parts.next().unwrap());
         let claims = decode(parts.next().unwrap());
         assert_eq!(header.get("kid").is_some(), in_header, "{placement:?}");
-        assert_eq!(claims.get("kid").is_some(), in_payload, "{placement:?}");
+        // The payload kid is the customer id unless the key id is put there.
+        assert_eq!(claims["kid"] == minted.kid, in_payload, "{placement:?}");
+        assert_eq!(minted.customer_id.is_none(), in_payload, "{placement:?}");
     }
 }
 
@@ -159,7 +169,12 @@ async fn issuer_ttl_and_extra_claims() {
     assert_eq!(claims["nbf"], 4_000_000_000_i64);
     assert_eq!(claims["role"], "admin");
     assert!(
-        claims["exp"].as_i64().unwrap() < claims["iat"].as_i64().unwrap(),
+        claims["exp"].as_i64().unwrap() < other.expires_at + 1
+            && other.expires_at
+                < std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs() as i64,
         "expired already"
     );
 }
@@ -301,7 +316,7 @@ async fn raw_header_and_payload_are_signed_verbatim() {
         "signed by the current key"
     );
 
-    // Not JSON at all; only the payload raw, so the header is built as usual (with kid).
+    // Not JSON at all; only the payload raw, so the header is built as usual (no kid).
     let odd = emu
         .mint_session_token(SessionTokenSpec {
             raw_payload: Some("not json \u{0}\u{441}".into()),
@@ -310,7 +325,7 @@ async fn raw_header_and_payload_are_signed_verbatim() {
         .unwrap();
     assert_eq!(odd.expires_at, 0);
     let mut parts = odd.token.split('.');
-    assert_eq!(decode(parts.next().unwrap())["kid"], odd.kid);
+    assert!(decode(parts.next().unwrap()).get("kid").is_none());
     assert_eq!(text(parts.next().unwrap()), "not json \u{0}\u{441}");
 
     // The admin API takes them too.

@@ -77,7 +77,10 @@ pub async fn admin(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut request = http().request(method, format!("{}/_emulator{path}", emu.url()));
+    // The admin API takes state-changing requests only as JSON (issue 14.5).
+    let mut request = http()
+        .request(method, format!("{}/_emulator{path}", emu.url()))
+        .header(header::CONTENT_TYPE, "application/json");
     if let Some(body) = body {
         request = request.json(&body);
     }

@@ -31,6 +31,7 @@ __all__ = [
     "ConnectionTest",
     "Emulator",
     "Endpoints",
+    "MintedAppToken",
     "MintedToken",
     "Page",
     "Paginator",
@@ -214,6 +215,12 @@ class SessionClaims:
     @property
     def user_id(self) -> str: ...
     @property
+    def customer_id(self) -> str | None:
+        """The payload `kid` of a session token: the customer id (never a key id)."""
+    @property
+    def app_id(self) -> str | None:
+        """`urn:jtl:app_id` of an app token."""
+    @property
     def tenant_slug(self) -> str | None: ...
     @property
     def expires_at(self) -> int:
@@ -284,6 +291,8 @@ class CloudClient:
         *,
         issuer: str | None = None,
         verify_issuer: bool = True,
+        require_issuer: bool = False,
+        max_lifetime: float | None = None,
         audience: list[str] | None = None,
         algorithms: list[str] | None = None,
         leeway: float | None = None,
@@ -294,6 +303,19 @@ class CloudClient:
         max_token_bytes: int | None = None,
         max_keys_tried: int | None = None,
         required_claims: list[str] | None = None,
+        verified_cache_size: int | None = None,
+    ) -> SessionVerifier: ...
+    def app_token_verifier(
+        self,
+        app_id: str,
+        issuer: str | None = None,
+        *,
+        leeway: float | None = None,
+        max_lifetime: float | None = None,
+        jwks_ttl: float | None = None,
+        unknown_kid_cooldown: float | None = None,
+        max_stale: float | None = None,
+        max_token_bytes: int | None = None,
         verified_cache_size: int | None = None,
     ) -> SessionVerifier: ...
     def request(
@@ -397,6 +419,8 @@ class AsyncCloudClient:
         *,
         issuer: str | None = None,
         verify_issuer: bool = True,
+        require_issuer: bool = False,
+        max_lifetime: float | None = None,
         audience: list[str] | None = None,
         algorithms: list[str] | None = None,
         leeway: float | None = None,
@@ -407,6 +431,19 @@ class AsyncCloudClient:
         max_token_bytes: int | None = None,
         max_keys_tried: int | None = None,
         required_claims: list[str] | None = None,
+        verified_cache_size: int | None = None,
+    ) -> AsyncSessionVerifier: ...
+    def app_token_verifier(
+        self,
+        app_id: str,
+        issuer: str | None = None,
+        *,
+        leeway: float | None = None,
+        max_lifetime: float | None = None,
+        jwks_ttl: float | None = None,
+        unknown_kid_cooldown: float | None = None,
+        max_stale: float | None = None,
+        max_token_bytes: int | None = None,
         verified_cache_size: int | None = None,
     ) -> AsyncSessionVerifier: ...
     async def request(
@@ -1071,6 +1108,29 @@ class MintedToken:
     def user_id(self) -> str: ...
     @property
     def tenant_id(self) -> str: ...
+    @property
+    def customer_id(self) -> str | None: ...
+
+@final
+class MintedAppToken:
+    """A minted JTL app token (RS256)."""
+
+    @property
+    def token(self) -> str: ...
+    @property
+    def kid(self) -> str: ...
+    @property
+    def expires_at(self) -> int: ...
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def tenant_id(self) -> str: ...
+    @property
+    def app_id(self) -> str | None: ...
+    @property
+    def audience(self) -> list[str]: ...
+    @property
+    def issuer(self) -> str | None: ...
 
 @final
 class Emulator:
@@ -1087,7 +1147,9 @@ class Emulator:
         rate_limit_interval_secs: int = ...,
         key_grace_secs: int = ...,
         wawi_auto_approve_ms: int | None = ...,
-        session_issuer: str = ...,
+        session_issuer: str | None = ...,
+        session_kid_in_header: bool = ...,
+        jwks_without_kid: bool = ...,
     ) -> Self: ...
     def close(self) -> None: ...
     @property
@@ -1118,6 +1180,12 @@ class Emulator:
     def scx_seller_refresh_token(self) -> str: ...
     @property
     def current_kid(self) -> str: ...
+    @property
+    def app_issuer(self) -> str: ...
+    @property
+    def app_id(self) -> str: ...
+    @property
+    def customer_id(self) -> str: ...
     def mint_session_token(
         self,
         *,
@@ -1126,11 +1194,25 @@ class Emulator:
         tenant_slug: str = ...,
         ttl_seconds: int = ...,
         iss: str | None = ...,
+        customer_id: str | None = ...,
         kid: Literal["header", "payload", "both", "none"] = ...,
         key: Literal["current", "previous", "unpublished"] = ...,
         claims: Mapping[str, Any] = ...,
         header: Mapping[str, Any] = ...,
     ) -> MintedToken: ...
+    def mint_app_token(
+        self,
+        *,
+        tenant_id: str = ...,
+        user_id: str = ...,
+        app_id: str | None = ...,
+        audience: list[str] = ...,
+        ttl_seconds: int = ...,
+        iss: str | None = ...,
+        key: Literal["current", "unpublished", "foreign"] = ...,
+        claims: Mapping[str, Any] = ...,
+        header: Mapping[str, Any] = ...,
+    ) -> MintedAppToken: ...
     def inject_fault(
         self,
         service: _Service,
@@ -1160,7 +1242,9 @@ class Emulator:
         rate_limit_interval_secs: int = ...,
         key_grace_secs: int = ...,
         wawi_auto_approve_ms: int | None = ...,
-        session_issuer: str = ...,
+        session_issuer: str | None = ...,
+        session_kid_in_header: bool = ...,
+        jwks_without_kid: bool = ...,
         wawi_licensed: bool = ...,
         wawi_paging_null_ends: bool = ...,
         scx_redelivery_timeout_ms: int = ...,

@@ -167,7 +167,7 @@ class TokenVerificationError(JtlError):
     """A session token was not accepted (``token_invalid``); ``reason`` is one of
     ``expired``, ``not_yet_valid``, ``bad_signature``, ``unknown_key``, ``wrong_issuer``,
     ``wrong_audience``, ``malformed``, ``algorithm_not_allowed``, ``too_large``,
-    ``missing_claim``."""
+    ``missing_claim``, ``lifetime_too_long``."""
 
     default_code = "token_invalid"
 

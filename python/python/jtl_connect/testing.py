@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from jtl_connect._native import Emulator, MintedToken
+from jtl_connect._native import Emulator, MintedAppToken, MintedToken
 
-__all__ = ["Emulator", "MintedToken", "emulator"]
+__all__ = ["Emulator", "MintedAppToken", "MintedToken", "emulator"]
 
 
 def _emulator() -> Iterator[Emulator]:

@@ -64,6 +64,11 @@ fn map(value: Value) -> Map<String, Value> {
 impl Kit {
     async fn new() -> Self {
         let emu = emulator().await;
+        // Tokens with an iss, checked by a verifier that requires one: the seed sample's
+        // shape. (JTL's documented token has no iss; the default verifier accepts that,
+        // tested in core/tests/it/session.rs.)
+        emu.update_settings(json!({ "session_issuer": ISSUER }))
+            .unwrap();
         // After a rotation two keys are published: the current and, for its grace, the
         // previous one, so a token can name a real key that did not sign it.
         emu.rotate_keys(None);
@@ -335,7 +340,7 @@ fn keys(k: &Kit) -> Vec<Hostile> {
     let unpublished = |kid: KidPlacement, header: Value| {
         k.mint(SessionTokenSpec {
             key: SigningKeyChoice::Unpublished,
-            kid,
+            kid: Some(kid),
             header: map(header),
             ..SessionTokenSpec::default()
         })
@@ -806,10 +811,11 @@ fn all(k: &Kit) -> Vec<Hostile> {
 }
 
 fn verifier(k: &Kit) -> SessionVerifier {
-    // Defaults (EdDSA only, JTL's issuer, 60 s leeway); no cache of verified tokens, so
+    // Defaults (EdDSA only, JTL's issuer, required here, 60 s leeway); no cache of verified tokens, so
     // every token takes the whole path.
     let config = VerifierConfig {
         verified_cache_size: 0,
+        require_issuer: true,
         ..VerifierConfig::default()
     };
     cloud(&k.emu, jtl_connect::HttpOptions::default())
@@ -934,4 +940,99 @@ async fn the_leeway_is_what_it_says() {
         let result = verifier.verify(&kit.with_claims(claims.clone())).await;
         assert_eq!(result.is_ok(), ok, "{claims}: {result:?}");
     }
+}
+
+/// The eight points of small order (canonical encodings) and three non-canonical encodings
+/// of them (`y = p + 1`, `y = p`, identity with the sign bit of `x = 0`).
+const SMALL_ORDER_POINTS: [&str; 11] = [
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0000000000000000000000000000000000000000000000000000000000000080",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0100000000000000000000000000000000000000000000000000000000000080",
+];
+
+fn hex32(text: &str) -> Vec<u8> {
+    (0..64)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Issue 14.1: a JWKS that lists a small-order ("weak") Ed25519 key next to the real one.
+/// Without strict verification the constant signature `R = identity, S = 0` (or `R` = any
+/// small-order point) verifies any payload under such a key: the independent run got 66 of
+/// 3 keys x 48 payloads accepted. Here: every small-order point (and non-canonical
+/// encodings) x 8 payloads x 3 header variants x every small-order `R` with `S = 0`:
+/// 0 accepted, while a genuine token of the real key still verifies.
+#[tokio::test]
+async fn small_order_keys_forge_nothing() {
+    let kit = Kit::new().await;
+    let good: Value = http_json(&format!("{}/_emulator/keys", kit.emu.url())).await;
+    let good_jwk = good["jwks"]["keys"][0].clone();
+    let genuine = kit.good();
+    let payloads: Vec<Value> = (0..8)
+        .map(|i| {
+            json!({
+                "tenantId": format!("00000000-0000-4000-8000-00000000000{i}"),
+                "userId": format!("admin-{i}"),
+                "kid": "7c3e9a52-1d4b-4f6e-9a1c-2b5d8e0f4a61",
+                "iss": ISSUER,
+                "iat": kit.now,
+                "exp": kit.now + 3600,
+            })
+        })
+        .collect();
+    let mut tried = 0;
+    let mut accepted = Vec::new();
+    for (index, point) in SMALL_ORDER_POINTS.iter().enumerate() {
+        let weak_kid = format!("weak-{index}");
+        let jwks = json!({"keys": [
+            {"kty": "OKP", "crv": "Ed25519", "x": b64(hex32(point)), "kid": weak_kid, "use": "sig", "alg": "EdDSA"},
+            {"kty": "OKP", "crv": "Ed25519", "x": b64(hex32(point))},
+            good_jwk,
+        ]});
+        kit.emu.clear_faults();
+        let mut fault = jtl_emulator::Fault::status(Service::Jwks, 200).times(0);
+        fault.body = Some(jwks);
+        kit.emu.inject_fault(fault).unwrap();
+        let verifier = verifier(&kit);
+        verifier
+            .verify(&genuine)
+            .await
+            .expect("the real key in a mixed set still verifies");
+        let headers = [
+            json!({"alg": "EdDSA", "typ": "JWT"}),
+            json!({"alg": "EdDSA", "typ": "JWT", "kid": weak_kid}),
+            json!({"alg": "EdDSA", "kid": "weak-unknown"}),
+        ];
+        for header in &headers {
+            for payload in &payloads {
+                let input = format!("{}.{}", b64(header.to_string()), b64(payload.to_string()));
+                for r in SMALL_ORDER_POINTS {
+                    let mut signature = hex32(r);
+                    signature.extend([0u8; 32]);
+                    let token = format!("{input}.{}", b64(&signature));
+                    tried += 1;
+                    if verifier.verify(&token).await.is_ok() {
+                        accepted.push(format!("key {point}, R {r}, header {header}"));
+                    }
+                }
+            }
+        }
+    }
+    kit.emu.clear_faults();
+    assert_eq!(tried, 11 * 3 * 8 * 11);
+    assert!(
+        accepted.is_empty(),
+        "{} of {tried} forged tokens accepted:\n{}",
+        accepted.len(),
+        accepted.join("\n")
+    );
 }
