@@ -85,10 +85,11 @@ impl CloudClientBuilder {
     pub fn build(self) -> Result<CloudClient> {
         let tenant_id = self.tenant_id.map(|t| check_tenant(&t)).transpose()?;
         let client_id = self.credentials.client_id().to_owned();
-        let transport = Transport::new(self.http)?.with_secrets(vec![crate::redact::Known::Basic {
-            user: client_id.clone(),
-            password: self.credentials.client_secret().clone(),
-        }]);
+        let transport =
+            Transport::new(self.http)?.with_secrets(vec![crate::redact::Known::Basic {
+                user: client_id.clone(),
+                password: self.credentials.client_secret().clone(),
+            }]);
         let source = ClientCredentialsSource::new(
             transport.clone(),
             self.endpoints.token_url().clone(),

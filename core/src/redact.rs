@@ -65,9 +65,7 @@ pub(crate) struct Redactor {
 impl Drop for Redactor {
     fn drop(&mut self) {
         self.whole.iter_mut().for_each(Zeroize::zeroize);
-        self.windows
-            .drain()
-            .for_each(|mut window| window.zeroize());
+        self.windows.drain().for_each(|mut window| window.zeroize());
     }
 }
 
@@ -135,11 +133,10 @@ impl Redactor {
         let form = form.to_ascii_lowercase();
         if fragments && form.len() > FRAGMENT {
             for window in form.as_bytes().windows(FRAGMENT) {
-                let public = self.public.iter().any(|p| {
-                    p.as_bytes()
-                        .windows(FRAGMENT)
-                        .any(|w| w == window)
-                });
+                let public = self
+                    .public
+                    .iter()
+                    .any(|p| p.as_bytes().windows(FRAGMENT).any(|w| w == window));
                 if !public {
                     self.windows.insert(window.to_vec());
                 }
@@ -261,8 +258,12 @@ impl Redactor {
         let t = |message: String| self.text(&message);
         // Exhaustive on purpose: a new variant must say here how its fields are cleaned.
         match error {
-            Error::InvalidInput { message } => Error::InvalidInput { message: t(message) },
-            Error::Config { message } => Error::Config { message: t(message) },
+            Error::InvalidInput { message } => Error::InvalidInput {
+                message: t(message),
+            },
+            Error::Config { message } => Error::Config {
+                message: t(message),
+            },
             Error::InvalidCredentials { message, detail } => Error::InvalidCredentials {
                 message: t(message),
                 detail: self.detail(detail),
@@ -296,16 +297,22 @@ impl Redactor {
                 message: t(message),
                 detail: self.detail(detail),
             },
-            Error::Network { message } => Error::Network { message: t(message) },
-            Error::Timeout { message } => Error::Timeout { message: t(message) },
+            Error::Network { message } => Error::Network {
+                message: t(message),
+            },
+            Error::Timeout { message } => Error::Timeout {
+                message: t(message),
+            },
             Error::TokenInvalid { reason, message } => Error::TokenInvalid {
                 reason,
                 message: t(message),
             },
-            Error::Store { message } => Error::Store { message: t(message) },
-            Error::RegistrationRejected { message } => {
-                Error::RegistrationRejected { message: t(message) }
-            }
+            Error::Store { message } => Error::Store {
+                message: t(message),
+            },
+            Error::RegistrationRejected { message } => Error::RegistrationRejected {
+                message: t(message),
+            },
         }
     }
 }
@@ -366,7 +373,10 @@ mod tests {
         // A server that cut the secret, or sent only its middle.
         assert_eq!(r.text(&format!("x {}", &SECRET[..12])), "x ***");
         assert_eq!(r.text(&format!("x {} y", &SECRET[3..15])), "x *** y");
-        assert_eq!(r.text(&format!("ends with {}", &SECRET[..5])), "ends with ***");
+        assert_eq!(
+            r.text(&format!("ends with {}", &SECRET[..5])),
+            "ends with ***"
+        );
         assert_eq!(r.text("nothing to see"), "nothing to see");
         // Short common words are left alone.
         assert_eq!(r.text("the secret is wrong"), "the secret is wrong");
@@ -415,6 +425,10 @@ mod tests {
         let error = r.error(error);
         let shown = format!("{error:?}");
         assert!(!shown.contains("Zq8-secret"), "{shown}");
-        assert_eq!(error.detail().unwrap().validation_errors.len(), 2, "{shown}");
+        assert_eq!(
+            error.detail().unwrap().validation_errors.len(),
+            2,
+            "{shown}"
+        );
     }
 }

@@ -150,8 +150,9 @@ impl ScxClientBuilder {
                 "refresh_token: expected the SCX refresh token; found an empty string",
             ));
         }
-        let transport = Transport::new(self.http)?
-            .with_secrets(vec![crate::redact::Known::Plain(self.refresh_token.clone())]);
+        let transport = Transport::new(self.http)?.with_secrets(vec![crate::redact::Known::Plain(
+            self.refresh_token.clone(),
+        )]);
         let source = ScxRefreshSource::new(
             transport.clone(),
             self.endpoints.scx_base(),

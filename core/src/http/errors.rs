@@ -34,11 +34,7 @@ pub(crate) struct Said {
 /// Reads any of JTL's error dialects; unknown shapes give a quoted snippet. `redactor` is
 /// applied to every field, and to a quoted snippet before it is cut to [`QUOTE_LIMIT`] (so
 /// the cut never leaves the start of a secret).
-pub(crate) fn read_body(
-    content_type: Option<&str>,
-    body: &[u8],
-    redactor: &Redactor,
-) -> Said {
+pub(crate) fn read_body(content_type: Option<&str>, body: &[u8], redactor: &Redactor) -> Said {
     let parsed = serde_json::from_slice::<Value>(body);
     let said = match parsed {
         Ok(Value::Object(map)) => read_object(&map),

@@ -78,7 +78,10 @@ fn assert_clean(what: &str, error: &Error, secrets: &[(&str, Option<&str>)]) {
                 if id.is_some_and(|id| id.contains(&piece)) {
                     continue;
                 }
-                assert!(!text.contains(&piece), "{what}: {piece:?} of a secret in {text:?}");
+                assert!(
+                    !text.contains(&piece),
+                    "{what}: {piece:?} of a secret in {text:?}"
+                );
             }
         }
     }
@@ -104,9 +107,13 @@ fn odd_cloud(emu: &Emulator) -> CloudClient {
 async fn token_endpoint_echoes_leave_no_client_secret_or_basic_value() {
     let emu = emulator().await;
     let demo = (emu.client_secret(), Some(emu.client_id()));
-    for (client, secret) in [(cloud(&emu), demo), (odd_cloud(&emu), (ODD_SECRET, Some(ODD_ID)))] {
+    for (client, secret) in [
+        (cloud(&emu), demo),
+        (odd_cloud(&emu), (ODD_SECRET, Some(ODD_ID))),
+    ] {
         for shape in SHAPES {
-            emu.inject_fault(Fault::echo(Service::Token, shape)).unwrap();
+            emu.inject_fault(Fault::echo(Service::Token, shape))
+                .unwrap();
             client.token_cache().clear();
             let error = client.access_token().await.unwrap_err();
             assert!(error.status().is_some(), "{error}");
@@ -144,7 +151,11 @@ async fn api_echoes_leave_no_access_token_and_no_client_secret() {
     })
     .unwrap();
     let error = client.get("info").await.unwrap_err();
-    assert_eq!(error.detail().unwrap().validation_errors.len(), 2, "{error:?}");
+    assert_eq!(
+        error.detail().unwrap().validation_errors.len(),
+        2,
+        "{error:?}"
+    );
     assert_clean("api body", &error, &[(ODD_SECRET, Some(ODD_ID))]);
 
     // Retried answers (503, until cleared) are cleaned as well.
@@ -208,7 +219,8 @@ async fn scx_echoes_leave_no_refresh_token_or_auth_token() {
         .build()
         .unwrap();
     for shape in SHAPES {
-        emu.inject_fault(Fault::echo(Service::ScxAuth, shape)).unwrap();
+        emu.inject_fault(Fault::echo(Service::ScxAuth, shape))
+            .unwrap();
         client.token_cache().clear();
         let error = client.access_token().await.unwrap_err();
         assert_clean(&format!("scx_auth {shape:?}"), &error, &[(&refresh, None)]);

@@ -505,11 +505,16 @@ fn echoing_servers_leak_no_secret_into_errors() {
     fn show_error(e: &mut Evidence, what: &str, error: &jtl_connect::Error) {
         e.show(what, error);
         if let Some(detail) = error.detail() {
-            e.texts
-                .extend(detail.error_code.iter().map(|c| (format!("{what} code"), c.clone())));
+            e.texts.extend(
+                detail
+                    .error_code
+                    .iter()
+                    .map(|c| (format!("{what} code"), c.clone())),
+            );
             for (field, message) in &detail.validation_errors {
                 e.texts.push((format!("{what} field"), field.clone()));
-                e.texts.push((format!("{what} field message"), message.clone()));
+                e.texts
+                    .push((format!("{what} field message"), message.clone()));
             }
         }
     }
@@ -532,7 +537,8 @@ fn echoing_servers_leak_no_secret_into_errors() {
             let scx_client = scx(&emu, http());
             let wawi_client = wawi(&emu, http());
             for shape in SHAPES {
-                emu.inject_fault(Fault::echo(Service::Token, shape)).unwrap();
+                emu.inject_fault(Fault::echo(Service::Token, shape))
+                    .unwrap();
                 cloud_client.token_cache().clear();
                 let error = cloud_client.get("info").await.unwrap_err();
                 show_error(e, &format!("token echo {shape:?}"), &error);
