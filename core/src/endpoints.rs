@@ -16,6 +16,8 @@ pub struct Endpoints {
     api_base: Url,
     jwks_url: Url,
     scx_base: Url,
+    /// `None`: `{api_base}graphql`, following the API base when it changes.
+    graphql_url: Option<Url>,
 }
 
 const PRODUCTION_TOKEN: &str = "https://auth.jtl-cloud.com/oauth2/token";
@@ -34,6 +36,7 @@ impl Endpoints {
             api_base: parse_fixed(api),
             jwks_url: parse_fixed(jwks),
             scx_base: parse_fixed(scx),
+            graphql_url: None,
         }
     }
 
@@ -101,6 +104,7 @@ impl Endpoints {
             api_base: parse_url("API base", &format!("{root}/erp/v2/"))?,
             jwks_url: parse_url("JWKS URL", &format!("{root}/account/.well-known/jwks.json"))?,
             scx_base: parse_url("SCX base", &format!("{root}/v1/"))?,
+            graphql_url: None,
         })
     }
 
@@ -146,6 +150,25 @@ impl Endpoints {
         self.scx_base = with_trailing_slash(parse_url("SCX base", url)?);
         self.name = "custom".into();
         Ok(self)
+    }
+
+    /// Replaces the GraphQL endpoint (default: `graphql` under the API base,
+    /// `https://api.jtl-cloud.com/erp/v2/graphql`).
+    pub fn with_graphql_url(mut self, url: &str) -> Result<Self> {
+        self.graphql_url = Some(parse_url("GraphQL URL", url)?);
+        self.name = "custom".into();
+        Ok(self)
+    }
+
+    /// The GraphQL endpoint: `{api_base}graphql` unless replaced.
+    pub fn graphql_url(&self) -> Url {
+        match &self.graphql_url {
+            Some(url) => url.clone(),
+            None => self
+                .api_base
+                .join("graphql")
+                .unwrap_or_else(|_| self.api_base.clone()),
+        }
     }
 
     /// `production`, `beta`, `dev`, `qa`, `sandbox`, `emulator` or `custom`.
@@ -294,5 +317,25 @@ mod tests {
             .unwrap();
         assert_eq!(custom.api_base().as_str(), "https://proxy.example/erp/v2/");
         assert_eq!(custom.name(), "custom");
+        assert_eq!(
+            custom.graphql_url().as_str(),
+            "https://proxy.example/erp/v2/graphql",
+            "the default follows the API base"
+        );
+        assert_eq!(
+            Endpoints::production().graphql_url().as_str(),
+            "https://api.jtl-cloud.com/erp/v2/graphql"
+        );
+        assert_eq!(
+            e.graphql_url().as_str(),
+            "http://127.0.0.1:9/erp/v2/graphql"
+        );
+        let moved = Endpoints::production()
+            .with_graphql_url("https://gql.example/graphql")
+            .unwrap();
+        assert_eq!(moved.graphql_url().as_str(), "https://gql.example/graphql");
+        assert!(Endpoints::production()
+            .with_graphql_url("http://10.0.0.1/graphql")
+            .is_err());
     }
 }
