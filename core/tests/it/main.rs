@@ -10,6 +10,7 @@
 mod support;
 
 mod cloud;
+mod graphql;
 mod leak;
 mod scx;
 mod session;
