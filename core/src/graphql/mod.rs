@@ -36,13 +36,10 @@ pub struct GraphqlError {
     /// What went wrong, as the server said it.
     pub message: String,
     /// Where in the query document (1-based line and column).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locations: Vec<GraphqlLocation>,
     /// Where in the answer: field names and list indexes (`["QueryItems", "nodes", 3, "name"]`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub path: Vec<Value>,
     /// Anything else the server added, e.g. `{"code": "NOT_FOUND"}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Value>,
 }
 
