@@ -44,6 +44,18 @@ pub struct Settings {
     pub wawi_auto_approve_ms: Option<u64>,
     /// `iss` of minted session tokens unless the mint request says otherwise.
     pub session_issuer: String,
+    /// Accept `Content-Type: application/json; charset=utf-8` on Cloud ERP bodies (REST and
+    /// GraphQL). JTL refuses it (facts §1.1 "Content-Type strictness"), so the default is
+    /// `false`: only bare `application/json` passes, anything else answers 415.
+    pub accept_json_charset: bool,
+    /// Largest `first`/`last` a GraphQL connection accepts (JTL states none; facts §1.3).
+    pub graphql_max_page_size: u64,
+    /// Page size of a GraphQL connection queried without `first` or `last`.
+    pub graphql_default_page_size: u64,
+    /// Deepest GraphQL selection accepted (introspection included).
+    pub graphql_max_depth: usize,
+    /// Most fields one GraphQL query may select (async-graphql's static complexity).
+    pub graphql_max_complexity: usize,
 }
 
 impl Default for Settings {
@@ -57,6 +69,11 @@ impl Default for Settings {
             key_grace_secs: 600,
             wawi_auto_approve_ms: None,
             session_issuer: DEFAULT_SESSION_ISSUER.to_owned(),
+            accept_json_charset: false,
+            graphql_max_page_size: 500,
+            graphql_default_page_size: 50,
+            graphql_max_depth: 15,
+            graphql_max_complexity: 1000,
         }
     }
 }

@@ -1,5 +1,7 @@
-//! The Cloud ERP API under `/erp/v2/`: Bearer token + `X-Tenant-ID`, scopes, the rate limit,
-//! `/info`, and the paginated catalogue with validation.
+//! The Cloud ERP REST API under `/erp/v2/` (facts §2): Bearer token + `X-Tenant-ID`, scopes,
+//! the rate limit, `/info`, and the paginated catalogue with kebab-case paths, UUID-like ids
+//! and v2 field names (`sKU`). The GraphQL endpoint (`/erp/v2/graphql`, [`crate::graphql`])
+//! passes the same gateway checks through [`authenticate`] and [`authorize`].
 
 use std::sync::Arc;
 
@@ -11,14 +13,14 @@ use axum::{
     routing::get,
     Json, Router,
 };
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::{
-    catalogue::{self, Refusal},
+    catalogue::{self, from_rest, rest_name, to_rest, Refusal, Row},
     pagination::{self, Casing},
     rate_limit::Quota,
     service::{error_response, error_with_details, Service},
-    state::{now, rfc3339, Shared},
+    state::{now, rfc3339, Inner, Shared},
 };
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
@@ -31,53 +33,83 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
 }
 
-/// An admitted caller: who, for which tenant, and where it stands in its rate window.
-struct Caller {
-    tenant: String,
+/// An admitted caller: for which tenant, and where it stands in its rate window.
+pub(crate) struct Caller {
+    pub(crate) tenant: String,
     quota: Quota,
 }
 
 impl Caller {
-    fn answer(&self, mut response: Response) -> Response {
+    /// Adds the `X-RateLimit-*` headers (facts §3.2: on every response).
+    pub(crate) fn answer(&self, mut response: Response) -> Response {
         self.quota.apply(response.headers_mut());
         response
     }
 }
 
-fn fail(status: StatusCode, code: &str, message: &str) -> Response {
+/// Who is calling: the token's client and scopes, and the tenant it names.
+pub(crate) struct Identity {
+    client_id: String,
+    granted: String,
+    tenant: String,
+}
+
+pub(crate) fn fail(status: StatusCode, code: &str, message: &str) -> Response {
     error_response(Service::Api, status, code, message)
 }
 
-/// The checks JTL's API gateway makes, in its order: token (401), tenant header (412),
-/// tenant access (403), scope (403), rate limit (429).
-fn admit(shared: &Shared, headers: &HeaderMap, scope: Option<&str>) -> Result<Caller, Response> {
+/// The first checks of JTL's gateway: a valid token (401), then the `X-Tenant-ID` header
+/// (400 `TenantIdMissing`, facts §1.1 "Missing tenant").
+pub(crate) fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Identity, Response> {
     let claims = shared
         .bearer_claims(headers, "access")
         .map_err(|m| fail(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", &m))?;
-    let client_id = claims
-        .get("sub")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let text = |name: &str| {
+        claims
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
     let tenant =
         match headers.get("x-tenant-id").map(HeaderValue::to_str) {
+            Some(Ok(t)) if !t.trim().is_empty() => t.trim().to_owned(),
             None => {
                 return Err(fail(
-                    StatusCode::PRECONDITION_FAILED,
-                    "MISSING_TENANT_ID",
+                    StatusCode::BAD_REQUEST,
+                    "TenantIdMissing",
                     "the required header X-Tenant-ID is missing; expected the tenant's id (a UUID)",
                 ))
             }
-            Some(Ok(t)) if !t.trim().is_empty() => t.trim().to_owned(),
             Some(_) => return Err(fail(
-                StatusCode::PRECONDITION_FAILED,
-                "MISSING_TENANT_ID",
+                StatusCode::BAD_REQUEST,
+                "TenantIdMissing",
                 "the header X-Tenant-ID is empty or not ASCII; expected the tenant's id (a UUID)",
             )),
         };
+    Ok(Identity {
+        client_id: text("sub"),
+        granted: text("scope"),
+        tenant,
+    })
+}
+
+/// The remaining checks: tenant access (403), every scope in `scopes` (403), the rate
+/// limit (429 with `X-RateLimit-*` and `Retry-After`).
+pub(crate) fn authorize(
+    shared: &Shared,
+    who: Identity,
+    scopes: &[String],
+) -> Result<Caller, Response> {
+    let Identity {
+        client_id,
+        granted,
+        tenant,
+    } = who;
     let mut inner = shared.lock();
     let permitted = inner
         .clients
-        .get(client_id)
+        .get(&client_id)
         .is_some_and(|c| c.tenants.iter().any(|t| t.eq_ignore_ascii_case(&tenant)));
     if !permitted {
         return Err(fail(
@@ -86,11 +118,7 @@ fn admit(shared: &Shared, headers: &HeaderMap, scope: Option<&str>) -> Result<Ca
             &format!("client {client_id:?} has no access to tenant {tenant:?}"),
         ));
     }
-    if let Some(scope) = scope {
-        let granted = claims
-            .get("scope")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+    for scope in scopes {
         if granted != "*" && !granted.split(' ').any(|s| s.eq_ignore_ascii_case(scope)) {
             return Err(fail(
                 StatusCode::FORBIDDEN,
@@ -103,7 +131,7 @@ fn admit(shared: &Shared, headers: &HeaderMap, scope: Option<&str>) -> Result<Ca
         inner.settings.rate_limit,
         inner.settings.rate_limit_interval_secs,
     );
-    match inner.rate.hit(client_id, &tenant, limit, interval, now()) {
+    match inner.rate.hit(&client_id, &tenant, limit, interval, now()) {
         Ok(quota) => Ok(Caller { tenant, quota }),
         Err(quota) => {
             let mut response = fail(
@@ -120,13 +148,15 @@ fn admit(shared: &Shared, headers: &HeaderMap, scope: Option<&str>) -> Result<Ca
     }
 }
 
-fn scope_for(resource: &str, method: &Method) -> String {
-    let access = if method == Method::GET {
-        "read"
-    } else {
-        "write"
-    };
-    format!("{}.{access}", resource.to_ascii_lowercase())
+fn admit(shared: &Shared, headers: &HeaderMap, scope: Option<String>) -> Result<Caller, Response> {
+    let who = authenticate(shared, headers)?;
+    authorize(shared, who, scope.as_slice())
+}
+
+/// The scope a call on `resource` needs: `items.read`, `salesorders.write`, ….
+pub(crate) fn scope_for(resource: &str, write: bool) -> String {
+    let access = if write { "write" } else { "read" };
+    format!("{}.{access}", resource.replace('-', ""))
 }
 
 /// The resource named in the path, and the admitted caller with the scope it needs.
@@ -137,25 +167,30 @@ fn open(
     method: Method,
 ) -> Result<(&'static str, Caller), Response> {
     let resource = known_resource(resource)?;
-    let caller = admit(shared, headers, Some(&scope_for(resource, &method)))?;
+    let caller = admit(
+        shared,
+        headers,
+        Some(scope_for(resource, method != Method::GET)),
+    )?;
     Ok((resource, caller))
 }
 
 fn known_resource(name: &str) -> Result<&'static str, Response> {
     catalogue::resource(name).ok_or_else(|| {
+        let hint = catalogue::RESOURCES
+            .iter()
+            .find(|r| r.replace('-', "").eq_ignore_ascii_case(name))
+            .map(|r| format!(" (v2 paths are kebab-case: {r})"))
+            .unwrap_or_default();
         fail(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
             &format!(
-                "no resource {name:?}; this emulator serves {}",
+                "no resource {name:?}{hint}; this emulator serves {}",
                 catalogue::RESOURCES.join(", ")
             ),
         )
     })
-}
-
-fn record_id(resource: &str, id: &str) -> Result<u64, Response> {
-    id.parse::<u64>().map_err(|_| not_found(resource, id))
 }
 
 fn not_found(resource: &str, id: &str) -> Response {
@@ -166,27 +201,61 @@ fn not_found(resource: &str, id: &str) -> Response {
     )
 }
 
-fn json_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, Response> {
-    if let Some(content_type) = headers
+/// Whether a `Content-Type` passes JTL's rule (facts §1.1): bare `application/json`, or
+/// `application/json; charset=utf-8` when the `accept_json_charset` setting says so.
+pub(crate) fn content_type_ok(content_type: &str, accept_charset: bool) -> bool {
+    let mut parts = content_type.split(';').map(str::trim);
+    let essence = parts.next().unwrap_or("");
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return false;
+    }
+    let params: Vec<&str> = parts.filter(|p| !p.is_empty()).collect();
+    match params.as_slice() {
+        [] => true,
+        [param] if accept_charset => param.replace(' ', "").eq_ignore_ascii_case("charset=utf-8"),
+        _ => false,
+    }
+}
+
+/// The 415 for a body whose `Content-Type` JTL refuses.
+pub(crate) fn check_content_type(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
+    let accept_charset = shared.lock().settings.accept_json_charset;
+    let found = headers
         .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    {
-        let essence = content_type.split(';').next().unwrap_or("").trim();
-        if !essence.eq_ignore_ascii_case("application/json") {
-            return Err(fail(
+        .map(|v| v.to_str().unwrap_or("(not ASCII)"));
+    match found {
+        Some(ct) if content_type_ok(ct, accept_charset) => Ok(()),
+        found => {
+            let allowed = if accept_charset {
+                "application/json (optionally with charset=utf-8)"
+            } else {
+                "bare application/json (JTL refuses parameters such as charset=utf-8)"
+            };
+            Err(fail(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "UNSUPPORTED_MEDIA_TYPE",
-                &format!("expected Content-Type application/json; found {content_type:?}"),
-            ));
+                &format!(
+                    "expected Content-Type {allowed}; found {}",
+                    found.map_or("none".to_owned(), |f| format!("{f:?}"))
+                ),
+            ))
         }
     }
-    serde_json::from_slice(body).map_err(|e| {
+}
+
+fn json_body(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Row, Response> {
+    check_content_type(shared, headers)?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
         fail(
             StatusCode::BAD_REQUEST,
             "INVALID_JSON",
             &format!("the request body is not valid JSON: {e}"),
         )
-    })
+    })?;
+    match from_rest(value) {
+        Value::Object(map) => Ok(map),
+        _ => Err(refused("", "", Refusal::NotAnObject)),
+    }
 }
 
 fn refused(resource: &str, id: &str, refusal: Refusal) -> Response {
@@ -201,11 +270,33 @@ fn refused(resource: &str, id: &str, refusal: Refusal) -> Response {
             StatusCode::UNPROCESSABLE_ENTITY,
             "VALIDATION_ERROR",
             "one or more fields are invalid; see validationErrors",
-            Value::Object(errors),
+            Value::Object(
+                errors
+                    .into_iter()
+                    .map(|(k, v)| (rest_name(&k), v))
+                    .collect(),
+            ),
         ),
         Refusal::Conflict(message) => fail(StatusCode::CONFLICT, "CONFLICT", &message),
         Refusal::NotFound => not_found(resource, id),
+        Refusal::ReadOnly => fail(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            &format!("{resource} cannot be written"),
+        ),
     }
+}
+
+/// Creates a record in `tenant`'s catalogue and counts it in the stats (REST and GraphQL).
+pub(crate) fn create_record(
+    inner: &mut Inner,
+    tenant: &str,
+    resource: &'static str,
+    fields: Row,
+) -> Result<Row, Refusal> {
+    let row = inner.catalogue(tenant).create(resource, fields)?;
+    inner.stats.count_created(resource);
+    Ok(row)
 }
 
 async fn info(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
@@ -213,18 +304,70 @@ async fn info(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response
         Ok(c) => c,
         Err(r) => return r,
     };
+    // The documented fields (facts §2 `GET /erp/v2/info`), then the emulator's own.
     caller.answer(
         Json(json!({
-            "version": "2.0.0",
-            "timestamp": rfc3339(now()),
+            "Version": "2.0.0.0",
+            "Timestamp": rfc3339(now()),
+            "Tenant": "eazybusiness",
+            "Type": "WAWI-Api",
             "tenantId": caller.tenant,
-            "tenant": "eazybusiness",
-            "type": "WAWI-Api",
             "runAs": headers.get("x-runas").and_then(|v| v.to_str().ok()),
             "emulated": true,
         }))
         .into_response(),
     )
+}
+
+fn sort_rows(rows: &mut [Row], sort_by: &[String], descending: bool) -> Result<(), Response> {
+    let Some(sample) = rows.first() else {
+        return Ok(());
+    };
+    let mut keys = Vec::new();
+    let mut errors = Map::new();
+    for field in sort_by {
+        match sample
+            .keys()
+            .find(|k| rest_name(k).eq_ignore_ascii_case(field))
+        {
+            Some(key) => keys.push(key.clone()),
+            None => {
+                errors.insert(
+                    "sortBy".into(),
+                    Value::String(format!(
+                        "no field {field:?} to sort by; expected one of {}",
+                        sample
+                            .keys()
+                            .map(|k| rest_name(k))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                );
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(error_with_details(
+            Service::Api,
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            "invalid sort parameters; see validationErrors",
+            Value::Object(errors),
+        ));
+    }
+    rows.sort_by(|a, b| {
+        let order = keys
+            .iter()
+            .map(|k| pagination::compare(a.get(k), b.get(k)))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal);
+        if descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+    Ok(())
 }
 
 async fn list(
@@ -237,7 +380,7 @@ async fn list(
         Ok(opened) => opened,
         Err(r) => return r,
     };
-    let page = match pagination::parse(query.as_deref()) {
+    let request = match pagination::parse_cloud(query.as_deref()) {
         Ok(p) => p,
         Err(errors) => {
             return caller.answer(error_with_details(
@@ -249,11 +392,20 @@ async fn list(
             ))
         }
     };
-    let (items, total) =
-        shared
-            .lock()
-            .catalogue(&caller.tenant)
-            .page(resource, page.number, page.size);
+    let mut rows = shared.lock().catalogue(&caller.tenant).rows(resource);
+    if let Err(r) = sort_rows(&mut rows, &request.sort_by, request.sort_descending) {
+        return caller.answer(r);
+    }
+    let page = request.page;
+    let total = rows.len() as u64;
+    let skip = usize::try_from(page.number.saturating_sub(1).saturating_mul(page.size))
+        .unwrap_or(usize::MAX);
+    let items = rows
+        .into_iter()
+        .skip(skip)
+        .take(usize::try_from(page.size).unwrap_or(usize::MAX))
+        .map(|row| to_rest(Value::Object(row)))
+        .collect();
     caller.answer(Json(pagination::envelope(items, total, page, Casing::Camel)).into_response())
 }
 
@@ -266,17 +418,14 @@ async fn read(
         Ok(opened) => opened,
         Err(r) => return r,
     };
-    let found = record_id(resource, &id).and_then(|n| {
-        shared
-            .lock()
-            .catalogue(&caller.tenant)
-            .get(resource, n)
-            .cloned()
-            .ok_or_else(|| not_found(resource, &id))
-    });
+    let found = shared
+        .lock()
+        .catalogue(&caller.tenant)
+        .get(resource, &id)
+        .cloned();
     caller.answer(match found {
-        Ok(row) => Json(row).into_response(),
-        Err(r) => r,
+        Some(row) => Json(to_rest(Value::Object(row))).into_response(),
+        None => not_found(resource, &id),
     })
 }
 
@@ -290,17 +439,16 @@ async fn create(
         Ok(opened) => opened,
         Err(r) => return r,
     };
-    let created = json_body(&headers, &body).and_then(|body| {
-        shared
-            .lock()
-            .catalogue(&caller.tenant)
-            .create(resource, body)
+    let created = json_body(&shared, &headers, &body).and_then(|fields| {
+        create_record(&mut shared.lock(), &caller.tenant, resource, fields)
             .map_err(|r| refused(resource, "", r))
     });
     caller.answer(match created {
         Ok(row) => {
-            let location = format!("/erp/v2/{resource}/{}", row["id"]);
-            let mut response = (StatusCode::CREATED, Json(row)).into_response();
+            let id = row.get("id").and_then(Value::as_str).unwrap_or_default();
+            let location = format!("/erp/v2/{resource}/{id}");
+            let mut response =
+                (StatusCode::CREATED, Json(to_rest(Value::Object(row)))).into_response();
             if let Ok(location) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(header::LOCATION, location);
             }
@@ -339,16 +487,15 @@ fn update(
         Ok(opened) => opened,
         Err(r) => return r,
     };
-    let updated = record_id(resource, &id).and_then(|n| {
-        let body = json_body(&headers, &body)?;
+    let updated = json_body(&shared, &headers, &body).and_then(|fields| {
         shared
             .lock()
             .catalogue(&caller.tenant)
-            .update(resource, n, body, merge)
+            .update(resource, &id, fields, merge)
             .map_err(|r| refused(resource, &id, r))
     });
     caller.answer(match updated {
-        Ok(row) => Json(row).into_response(),
+        Ok(row) => Json(to_rest(Value::Object(row))).into_response(),
         Err(r) => r,
     })
 }
@@ -362,11 +509,13 @@ async fn remove(
         Ok(opened) => opened,
         Err(r) => return r,
     };
-    let deleted = record_id(resource, &id)
-        .map(|n| shared.lock().catalogue(&caller.tenant).delete(resource, n));
-    caller.answer(match deleted {
-        Ok(true) => StatusCode::NO_CONTENT.into_response(),
-        Ok(false) => not_found(resource, &id),
-        Err(r) => r,
+    let deleted = shared
+        .lock()
+        .catalogue(&caller.tenant)
+        .delete(resource, &id);
+    caller.answer(if deleted {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        not_found(resource, &id)
     })
 }

@@ -7,6 +7,7 @@
 //! |---|---|
 //! | `POST /oauth2/token` | identity provider, client-credentials grant (Basic auth) |
 //! | `/erp/v2/...` | Cloud ERP API (`Bearer` + `X-Tenant-ID`), paginated catalogue |
+//! | `POST /erp/v2/graphql` | Cloud ERP GraphQL (`QueryItems`, `CreateItem`, …) over the same catalogue |
 //! | `GET /account/.well-known/jwks.json` | Ed25519 keys for App Shell session tokens |
 //! | `POST /v1/auth`, `/v1/channel/...`, `/v1/seller/...` | SCX Channel API |
 //! | `/api/eazybusiness/v1/...` | JTL-Wawi OnPremise API and app registration |
@@ -33,6 +34,7 @@ mod erp;
 mod error;
 mod faults;
 mod gateway;
+mod graphql;
 mod jwks;
 mod jwt;
 mod keys;
@@ -76,6 +78,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/oauth2/token", post(oauth::token))
         .route("/account/.well-known/jwks.json", get(jwks::jwks))
         .merge(erp::routes())
+        .merge(graphql::routes())
         .merge(scx::routes())
         .merge(wawi::routes())
         .merge(admin::routes())
@@ -295,4 +298,9 @@ impl Drop for Emulator {
         // Works without a runtime: the accept loop sees the change and closes everything.
         let _ = self.shutdown.send(true);
     }
+}
+
+/// The GraphQL schema of `/erp/v2/graphql` in SDL (what `jtl-emulator --print-schema` prints).
+pub fn graphql_sdl() -> Result<String, Error> {
+    graphql::sdl().map_err(Error::InvalidInput)
 }

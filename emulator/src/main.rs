@@ -7,6 +7,9 @@ use jtl_emulator::{cli::EmulatorArgs, Emulator};
 #[derive(Parser, Debug)]
 #[command(name = "jtl-emulator", version)]
 struct Cli {
+    /// Print the GraphQL schema of /erp/v2/graphql (SDL) and exit.
+    #[arg(long)]
+    print_schema: bool,
     #[command(flatten)]
     args: EmulatorArgs,
 }
@@ -14,6 +17,16 @@ struct Cli {
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
+    if cli.print_schema {
+        match jtl_emulator::graphql_sdl() {
+            Ok(sdl) => print!("{sdl}"),
+            Err(e) => {
+                eprintln!("jtl-emulator: {e}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     let emulator = match Emulator::start_with(cli.args.config()).await {
         Ok(e) => e,
         Err(e) => {

@@ -101,3 +101,90 @@ fn upper_first(key: &str) -> String {
         None => String::new(),
     }
 }
+
+/// Page size of Cloud REST v2 lists when the request names none (facts §2: 100).
+pub(crate) const CLOUD_DEFAULT_PAGE_SIZE: u64 = 100;
+/// Largest Cloud REST v2 page size accepted (JTL states none; facts §2 "max pageSize").
+pub(crate) const CLOUD_MAX_PAGE_SIZE: u64 = 1000;
+
+/// A Cloud REST v2 list request: page, then `sortBy` (comma list, OrderBy then ThenBy) and
+/// `sortDescending` (facts §2 "list params").
+#[derive(Clone, Debug)]
+pub(crate) struct CloudListRequest {
+    pub(crate) page: PageRequest,
+    pub(crate) sort_by: Vec<String>,
+    pub(crate) sort_descending: bool,
+}
+
+/// Reads `pageNumber` (from 1, default 1), `pageSize` (default 100), `sortBy` and
+/// `sortDescending` (any letter case). The error maps each bad parameter to what was expected.
+pub(crate) fn parse_cloud(query: Option<&str>) -> Result<CloudListRequest, Map<String, Value>> {
+    let mut request = CloudListRequest {
+        page: PageRequest {
+            number: 1,
+            size: CLOUD_DEFAULT_PAGE_SIZE,
+        },
+        sort_by: Vec::new(),
+        sort_descending: false,
+    };
+    let mut errors = Map::new();
+    for (name, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        let bad = |range: &str| Value::String(format!("expected {range}; found {value:?}"));
+        if name.eq_ignore_ascii_case("pageNumber") {
+            match value.parse::<u64>() {
+                Ok(n) if n >= 1 => request.page.number = n,
+                _ => {
+                    errors.insert("pageNumber".into(), bad("an integer of at least 1"));
+                }
+            }
+        } else if name.eq_ignore_ascii_case("pageSize") {
+            match value.parse::<u64>() {
+                Ok(n) if (1..=CLOUD_MAX_PAGE_SIZE).contains(&n) => request.page.size = n,
+                _ => {
+                    let range = format!("an integer from 1 to {CLOUD_MAX_PAGE_SIZE}");
+                    errors.insert("pageSize".into(), bad(&range));
+                }
+            }
+        } else if name.eq_ignore_ascii_case("sortBy") {
+            request.sort_by = value
+                .split(',')
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .map(str::to_owned)
+                .collect();
+        } else if name.eq_ignore_ascii_case("sortDescending") {
+            match value.to_ascii_lowercase().as_str() {
+                "true" => request.sort_descending = true,
+                "false" => request.sort_descending = false,
+                _ => {
+                    errors.insert("sortDescending".into(), bad("true or false"));
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(request)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Orders two field values the way list sorting does: absent/null first, then numbers by
+/// value, strings by text (ISO dates sort by time), booleans false before true.
+pub(crate) fn compare(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let a = a.filter(|v| !v.is_null());
+    let b = b.filter(|v| !v.is_null());
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(Value::Number(x)), Some(Value::Number(y))) => x
+            .as_f64()
+            .unwrap_or(0.0)
+            .total_cmp(&y.as_f64().unwrap_or(0.0)),
+        (Some(Value::String(x)), Some(Value::String(y))) => x.cmp(y),
+        (Some(Value::Bool(x)), Some(Value::Bool(y))) => x.cmp(y),
+        (Some(x), Some(y)) => x.to_string().cmp(&y.to_string()),
+    }
+}

@@ -15,6 +15,11 @@ pub struct Stats {
     services: BTreeMap<&'static str, u64>,
     routes: BTreeMap<String, u64>,
     faults_served: u64,
+    /// Records created per resource (REST POST and GraphQL `Create…` mutations), so a test
+    /// can prove that a retried or replayed mutation created nothing twice.
+    created: BTreeMap<String, u64>,
+    /// Mutations answered from the `Idempotency-Key` store instead of being run again.
+    idempotent_replays: u64,
 }
 
 impl Stats {
@@ -47,5 +52,24 @@ impl Stats {
     /// How many injected faults have been served.
     pub fn faults_served(&self) -> u64 {
         self.faults_served
+    }
+
+    pub(crate) fn count_created(&mut self, resource: &str) {
+        *self.created.entry(resource.to_owned()).or_default() += 1;
+    }
+
+    pub(crate) fn count_replay(&mut self) {
+        self.idempotent_replays += 1;
+    }
+
+    /// Records created in `resource` (`"items"`, `"customers"`, `"sales-orders"`,
+    /// `"categories"`, …) through REST or GraphQL.
+    pub fn created(&self, resource: &str) -> u64 {
+        self.created.get(resource).copied().unwrap_or(0)
+    }
+
+    /// Mutations answered by replaying the first answer for their `Idempotency-Key`.
+    pub fn idempotent_replays(&self) -> u64 {
+        self.idempotent_replays
     }
 }

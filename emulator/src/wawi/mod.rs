@@ -92,17 +92,13 @@ fn admit(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
 }
 
 fn known_resource(name: &str) -> Result<&'static str, Response> {
-    catalogue::RESOURCES
-        .iter()
-        .copied()
-        .find(|r| r.eq_ignore_ascii_case(name))
-        .ok_or_else(|| {
-            fail(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                &format!("no resource {name:?}"),
-            )
-        })
+    catalogue::wawi_resource(name).ok_or_else(|| {
+        fail(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            &format!("no resource {name:?}"),
+        )
+    })
 }
 
 async fn list(
@@ -131,7 +127,7 @@ async fn list(
         shared
             .lock()
             .catalogue(WAWI_DATABASE)
-            .page(resource, page.number, page.size);
+            .wawi_page(resource, page.number, page.size);
     Json(pagination::envelope(items, total, page, Casing::Pascal)).into_response()
 }
 
@@ -144,13 +140,10 @@ async fn read(
         Ok(r) => r,
         Err(r) => return r,
     };
-    let row = id.parse::<u64>().ok().and_then(|n| {
-        shared
-            .lock()
-            .catalogue(WAWI_DATABASE)
-            .get(resource, n)
-            .cloned()
-    });
+    let row = id
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| shared.lock().catalogue(WAWI_DATABASE).wawi_get(resource, n));
     match row {
         Some(row) => Json(pascal_case(row)).into_response(),
         None => fail(

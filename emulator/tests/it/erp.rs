@@ -18,9 +18,9 @@ async fn info_needs_bearer_and_tenant() {
     }
     let (_, body) = status_json(response).await;
     assert_eq!(body["tenantId"], TENANT);
-    assert!(body["version"].is_string());
+    assert!(body["Version"].is_string());
 
-    // No tenant header: 412 with the ERP error body.
+    // No tenant header: 400 TenantIdMissing with the ERP error body (facts §1.1).
     let response = http()
         .get(format!("{}/info", emu.api_base()))
         .bearer_auth(&token)
@@ -28,8 +28,8 @@ async fn info_needs_bearer_and_tenant() {
         .await
         .unwrap();
     let (status, body) = status_json(response).await;
-    assert_eq!(status, 412);
-    assert_erp_error(&body, "MISSING_TENANT_ID");
+    assert_eq!(status, 400);
+    assert_erp_error(&body, "TenantIdMissing");
 
     // A tenant the client may not use: 403.
     let response = http()
@@ -155,7 +155,7 @@ async fn pagination_walks_the_documented_envelope() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|i| i["id"].as_u64().unwrap()),
+                .map(|i| i["id"].as_str().unwrap().to_owned()),
         );
         if body["hasNextPage"] == false {
             assert_eq!(body["nextPageNumber"], Value::Null);
@@ -174,8 +174,8 @@ async fn pagination_walks_the_documented_envelope() {
 
     let (_, body) = status_json(erp_get(&emu, &token, "/customers").await).await;
     assert_eq!(body["pageNumber"], 1);
-    assert_eq!(body["pageSize"], 20, "default page size");
-    let (_, body) = status_json(erp_get(&emu, &token, "/salesOrders?pageNumber=99").await).await;
+    assert_eq!(body["pageSize"], 100, "default page size (facts §2)");
+    let (_, body) = status_json(erp_get(&emu, &token, "/sales-orders?pageNumber=99").await).await;
     assert_eq!(body["items"], json!([]), "past the end: empty page");
 }
 
@@ -185,7 +185,7 @@ async fn bad_pagination_parameters_are_validation_errors() {
     let token = access_token(&emu).await;
     for query in [
         "pageNumber=0",
-        "pageSize=1000",
+        "pageSize=1001",
         "pageNumber=abc",
         "pageSize=-1",
     ] {
@@ -205,11 +205,21 @@ async fn bad_pagination_parameters_are_validation_errors() {
 async fn get_by_id_and_404() {
     let emu = start().await;
     let token = access_token(&emu).await;
-    let (status, body) = status_json(erp_get(&emu, &token, "/items/7").await).await;
+    let id = nth_id(&emu, &token, "items", 6).await;
+    let (status, body) = status_json(erp_get(&emu, &token, &format!("/items/{id}")).await).await;
     assert_eq!(status, 200);
-    assert_eq!(body["id"], 7);
-    assert_eq!(body["sku"], "EMU-0007");
-    for path in ["/items/9999", "/items/abc", "/nope", "/nope/1"] {
+    assert_eq!(body["id"], id.as_str());
+    assert_eq!(body["sKU"], "EMU-0007");
+    let customer = nth_id(&emu, &token, "customers", 0).await;
+    for path in [
+        "/items/9999".to_owned(),
+        "/items/abc".to_owned(),
+        format!("/items/{customer}"),
+        "/nope".to_owned(),
+        "/nope/1".to_owned(),
+        "/salesOrders".to_owned(),
+    ] {
+        let path = path.as_str();
         let (status, body) = status_json(erp_get(&emu, &token, path).await).await;
         assert_eq!(status, 404, "{path}");
         assert_erp_error(&body, "NOT_FOUND");
@@ -254,13 +264,13 @@ async fn create_validates_and_then_serves_the_new_record() {
         &token,
         reqwest::Method::POST,
         "/items",
-        json!({ "name": "", "price": -1 }),
+        json!({ "sku": "plain-sku-is-not-v2", "name": "", "salesPriceNet": -1 }),
     )
     .await;
     assert_eq!(status, 422);
     assert_erp_error(&body, "VALIDATION_ERROR");
     let errors = body["validationErrors"].as_object().unwrap();
-    for field in ["sku", "name", "price"] {
+    for field in ["sKU", "name", "salesPriceNet"] {
         assert!(errors.contains_key(field), "{field} not reported: {body}");
     }
 
@@ -269,21 +279,22 @@ async fn create_validates_and_then_serves_the_new_record() {
         &token,
         reqwest::Method::POST,
         "/items",
-        json!({ "sku": "NEW-1", "name": "New", "price": 1.5 }),
+        json!({ "sKU": "NEW-1", "name": "New", "salesPriceNet": 1.5 }),
     )
     .await;
     assert_eq!(status, 201, "{created}");
-    let id = created["id"].as_u64().unwrap();
+    let id = created["id"].as_str().unwrap();
     assert_eq!(headers[header::LOCATION], format!("/erp/v2/items/{id}"));
     let (_, fetched) = status_json(erp_get(&emu, &token, &format!("/items/{id}")).await).await;
-    assert_eq!(fetched["sku"], "NEW-1");
+    assert_eq!(fetched["sKU"], "NEW-1");
+    assert_eq!(emu.stats().created("items"), 1);
 
     let (status, body, _) = erp_send(
         &emu,
         &token,
         reqwest::Method::POST,
         "/items",
-        json!({ "sku": "NEW-1", "name": "Again", "price": 2 }),
+        json!({ "sKU": "NEW-1", "name": "Again", "salesPriceNet": 2 }),
     )
     .await;
     assert_eq!(status, 409);
@@ -293,14 +304,14 @@ async fn create_validates_and_then_serves_the_new_record() {
         &emu,
         &token,
         reqwest::Method::POST,
-        "/salesOrders",
-        json!({ "customerId": 9999, "lines": [] }),
+        "/sales-orders",
+        json!({ "customerId": "9999", "lineItems": [] }),
     )
     .await;
     assert_eq!(status, 422);
     let errors = body["validationErrors"].as_object().unwrap();
     assert!(
-        errors.contains_key("customerId") && errors.contains_key("lines"),
+        errors.contains_key("customerId") && errors.contains_key("lineItems"),
         "{body}"
     );
 
@@ -309,11 +320,14 @@ async fn create_validates_and_then_serves_the_new_record() {
         &token,
         reqwest::Method::POST,
         "/customers",
-        json!({ "name": "Neu GmbH", "email": "no-at-sign" }),
+        json!({ "companyName": "Neu GmbH", "emailAddress": "no-at-sign" }),
     )
     .await;
     assert_eq!(status, 422);
-    assert!(body["validationErrors"]["email"].is_string(), "{body}");
+    assert!(
+        body["validationErrors"]["emailAddress"].is_string(),
+        "{body}"
+    );
 
     let (status, _, _) =
         erp_send(&emu, &token, reqwest::Method::POST, "/items", json!([1, 2])).await;
@@ -324,56 +338,41 @@ async fn create_validates_and_then_serves_the_new_record() {
 async fn put_patch_delete() {
     let emu = start().await;
     let token = access_token(&emu).await;
+    let path = format!("/items/{}", nth_id(&emu, &token, "items", 2).await);
+    let path = path.as_str();
     let (status, body, _) = erp_send(
         &emu,
         &token,
         reqwest::Method::PATCH,
-        "/items/3",
+        path,
         json!({ "name": "Renamed" }),
     )
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["name"], "Renamed");
-    assert_eq!(body["sku"], "EMU-0003", "PATCH keeps other fields");
+    assert_eq!(body["sKU"], "EMU-0003", "PATCH keeps other fields");
     let (status, body, _) = erp_send(
         &emu,
         &token,
         reqwest::Method::PUT,
-        "/items/3",
+        path,
         json!({ "name": "Only name" }),
     )
     .await;
-    assert_eq!(
-        status, 422,
-        "PUT replaces: sku and price are missing now: {body}"
-    );
+    assert_eq!(status, 422, "PUT replaces: sKU is missing now: {body}");
     let (status, _, _) = erp_send(
         &emu,
         &token,
         reqwest::Method::PUT,
-        "/items/3",
-        json!({ "sku": "R-3", "name": "Replaced", "price": 3 }),
+        path,
+        json!({ "sKU": "R-3", "name": "Replaced", "salesPriceNet": 3 }),
     )
     .await;
     assert_eq!(status, 200);
-    let (status, _, _) = erp_send(
-        &emu,
-        &token,
-        reqwest::Method::DELETE,
-        "/items/3",
-        Value::Null,
-    )
-    .await;
+    let (status, _, _) = erp_send(&emu, &token, reqwest::Method::DELETE, path, Value::Null).await;
     assert_eq!(status, 204);
-    assert_eq!(erp_get(&emu, &token, "/items/3").await.status(), 404);
-    let (status, _, _) = erp_send(
-        &emu,
-        &token,
-        reqwest::Method::DELETE,
-        "/items/3",
-        Value::Null,
-    )
-    .await;
+    assert_eq!(erp_get(&emu, &token, path).await.status(), 404);
+    let (status, _, _) = erp_send(&emu, &token, reqwest::Method::DELETE, path, Value::Null).await;
     assert_eq!(status, 404);
 }
 
@@ -381,17 +380,18 @@ async fn put_patch_delete() {
 async fn tenants_have_separate_data() {
     let emu = start().await;
     let token = access_token(&emu).await;
+    let first = nth_id(&emu, &token, "items", 0).await;
     let (status, _, _) = erp_send(
         &emu,
         &token,
         reqwest::Method::DELETE,
-        "/items/1",
+        &format!("/items/{first}"),
         Value::Null,
     )
     .await;
     assert_eq!(status, 204);
     let other = http()
-        .get(format!("{}/items/1", emu.api_base()))
+        .get(format!("{}/items/{first}", emu.api_base()))
         .bearer_auth(&token)
         .header("X-Tenant-ID", DEMO_SECOND_TENANT_ID)
         .send()

@@ -10,8 +10,10 @@
 mod support;
 
 mod admin;
+mod conformance_erp;
 mod erp;
 mod faults;
+mod graphql;
 mod oauth;
 mod scx;
 mod session;

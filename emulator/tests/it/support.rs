@@ -93,3 +93,10 @@ pub async fn admin(
         },
     )
 }
+
+/// The id of the `n`-th record (0-based) of a REST v2 listing, e.g. `nth_id(&emu, &token, "items", 0)`.
+pub async fn nth_id(emu: &Emulator, token: &str, resource: &str, n: usize) -> String {
+    let (status, page) = status_json(erp_get(emu, token, &format!("/{resource}")).await).await;
+    assert_eq!(status, 200, "{page}");
+    page["items"][n]["id"].as_str().unwrap().to_owned()
+}
