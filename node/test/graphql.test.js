@@ -14,7 +14,7 @@ const ALL_ITEMS = `query Items($first: Int, $after: String) {
     totalCount
   }
 }`
-const CREATE = `mutation Create($request: CreateItemCommandRequestInput!) {
+const CREATE = `mutation($request: CreateItemCommandRequestInput!) {
   CreateItem(request: $request) { itemId }
 }`
 const GET = 'query($id: ID!) { GetItemById(id: $id) { id identifiers { sku } } }'
@@ -76,7 +76,7 @@ test('GraphQL against the emulator', async (t) => {
 
   await t.test('a mutation, then GetItemById', async () => {
     const before = await total()
-    const created = await client.graphql(CREATE, { request: { sku: 'NODE-GQL-1', name: 'Node GraphQL item' } }, 'Create')
+    const created = await client.graphql(CREATE, { request: { sku: 'NODE-GQL-1', name: 'Node GraphQL item' } }, {})
     const id = created.CreateItem.itemId
     const item = (await client.graphql(GET, { id })).GetItemById
     assert.equal(item.id, id)

@@ -26,7 +26,7 @@ query Items($first: Int, $after: String) {
 """
 
 CREATE = """
-mutation Create($request: CreateItemCommandRequestInput!) {
+mutation($request: CreateItemCommandRequestInput!) {
   CreateItem(request: $request) { itemId }
 }
 """
@@ -88,7 +88,7 @@ def test_errors_come_with_partial_data(client: CloudClient) -> None:
 def test_a_mutation_then_get_item_by_id(client: CloudClient) -> None:
     before = total(client)
     created = client.graphql(
-        CREATE, {"request": {"sku": "PY-GQL-1", "name": "Python GraphQL item"}}, "Create"
+        CREATE, {"request": {"sku": "PY-GQL-1", "name": "Python GraphQL item"}}
     )
     item_id = created["CreateItem"]["itemId"]
     item = client.graphql(GET, {"id": item_id})["GetItemById"]

@@ -30,7 +30,7 @@ class GraphqlTest {
         }
     """.trimIndent()
     private val create = """
-        mutation Create(${'$'}request: CreateItemCommandRequestInput!) {
+        mutation(${'$'}request: CreateItemCommandRequestInput!) {
           CreateItem(request: ${'$'}request) { itemId }
         }
     """.trimIndent()
@@ -89,7 +89,7 @@ class GraphqlTest {
     @Test
     fun `a mutation then GetItemById`() {
         val sku = "KT-GQL-${System.nanoTime()}"
-        val created = client.graphql(create, """{"request":{"sku":"$sku","name":"Kotlin GraphQL item"}}""", "Create")
+        val created = client.graphql(create, """{"request":{"sku":"$sku","name":"Kotlin GraphQL item"}}""")
         val id = TestEmulator.jsonString(created, "itemId") ?: Regex("\"itemId\"\\s*:\\s*(\\d+)").find(created)!!.groupValues[1]
         val item = runBlocking {
             client.graphqlAsync("query(${'$'}id: ID!) { GetItemById(id: ${'$'}id) { id identifiers { sku } } }", """{"id":"$id"}""")
