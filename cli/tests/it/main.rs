@@ -15,6 +15,7 @@ mod accounts;
 mod decode_verify;
 mod emulator;
 mod general;
+mod graphql;
 mod paginate;
 mod request;
 mod token;
