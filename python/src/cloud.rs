@@ -202,7 +202,15 @@ cloud_methods!(sync_client, CloudClient, SessionVerifier, {
         headers: Option<&Bound<'_, PyAny>>,
         timeout: Option<f64>,
     ) -> PyResult<Json> {
-        let request = graphql::build(py, query, variables, operation_name, idempotency_key, headers, timeout)?;
+        let request = graphql::build(
+            py,
+            query,
+            variables,
+            operation_name,
+            idempotency_key,
+            headers,
+            timeout,
+        )?;
         let client = self.inner.clone();
         block(py, async move {
             client.graphql_request(request).await.map(|r| Json(r.data))
@@ -246,7 +254,14 @@ cloud_methods!(async_client, AsyncCloudClient, AsyncSessionVerifier, {
         headers: Option<Py<PyAny>>,
         timeout: Option<f64>,
     ) -> PyResult<Json> {
-        let request = graphql::build_owned(&query, variables, operation_name.as_deref(), idempotency_key, headers, timeout)?;
+        let request = graphql::build_owned(
+            &query,
+            variables,
+            operation_name.as_deref(),
+            idempotency_key,
+            headers,
+            timeout,
+        )?;
         let client = self.inner.clone();
         spawn(async move { client.graphql_request(request).await.map(|r| Json(r.data)) }).await
     }

@@ -78,7 +78,9 @@ pub(crate) fn build_owned(
 }
 
 /// The variables of `paginate_graphql()`, as JSON.
-pub(crate) fn variables(variables: Option<&Bound<'_, PyAny>>) -> PyResult<Option<serde_json::Value>> {
+pub(crate) fn variables(
+    variables: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<serde_json::Value>> {
     variables
         .filter(|v| !v.is_none())
         .map(|v| convert::from_python(v, "variables"))

@@ -11,7 +11,7 @@ use jtl_connect::AccountClient;
 use serde_json::{json, Map, Value};
 
 use crate::{
-    args::{GraphqlArgs, Global},
+    args::{Global, GraphqlArgs},
     commands::paginate::{create, write_error},
     context::client,
     error::{CliError, CliResult},
@@ -119,9 +119,9 @@ fn document(arg: &str) -> CliResult<String> {
     };
     if file == "-" {
         let mut text = String::new();
-        io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| CliError::input(format!("QUERY: cannot read the document from stdin: {e}")))?;
+        io::stdin().read_to_string(&mut text).map_err(|e| {
+            CliError::input(format!("QUERY: cannot read the document from stdin: {e}"))
+        })?;
         return Ok(text);
     }
     std::fs::read_to_string(Path::new(file))
@@ -170,9 +170,12 @@ mod tests {
 
     #[test]
     fn variables_from_json_and_vars() {
-        let v = variables(Some(r#"{"a": 1}"#), &["b=2".into(), "$c=text".into(), "d={\"x\":true}".into()])
-            .unwrap()
-            .unwrap();
+        let v = variables(
+            Some(r#"{"a": 1}"#),
+            &["b=2".into(), "$c=text".into(), "d={\"x\":true}".into()],
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(v, json!({"a": 1, "b": 2, "c": "text", "d": {"x": true}}));
         assert_eq!(variables(None, &[]).unwrap(), None);
         assert!(variables(Some("[1]"), &[]).is_err());

@@ -79,12 +79,20 @@ fn paginate_writes_one_line_per_item() {
         "{}",
         done.stdout
     );
-    assert!(done.stderr.is_empty(), "no progress bar without a terminal: {}", done.stderr);
+    assert!(
+        done.stderr.is_empty(),
+        "no progress bar without a terminal: {}",
+        done.stderr
+    );
     let ids: BTreeSet<String> = lines(&out)
         .iter()
         .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].to_string())
         .collect();
-    assert_eq!(ids.len() as u64, total, "count = totalCount, no record twice");
+    assert_eq!(
+        ids.len() as u64,
+        total,
+        "count = totalCount, no record twice"
+    );
 }
 
 #[test]
@@ -96,14 +104,30 @@ fn errors_and_bad_input() {
         "{ QueryItems(first: 1) { totalCount } missing: GetItemById(id: \"00000000-0000-4000-8000-00000000dead\") { id } }",
     ]))
     .expect(exit::API);
-    assert_eq!(failed.error_json()["error"]["code"], "graphql", "{}", failed.stderr);
+    assert_eq!(
+        failed.error_json()["error"]["code"],
+        "graphql",
+        "{}",
+        failed.stderr
+    );
     assert!(failed.stderr.contains("partial data"), "{}", failed.stderr);
 
     for (args, expected) in [
         (vec!["graphql", "{ a", "--var", "x"], "NAME=VALUE"),
-        (vec!["graphql", "{ a }", "--variables", "[1]"], "JSON object"),
+        (
+            vec!["graphql", "{ a }", "--variables", "[1]"],
+            "JSON object",
+        ),
         (vec!["graphql", "@/nonexistent/q.graphql"], "cannot read"),
-        (vec!["graphql", "{ QueryItems { nodes { id } } }", "--paginate", "QueryItems"], "$first"),
+        (
+            vec![
+                "graphql",
+                "{ QueryItems { nodes { id } } }",
+                "--paginate",
+                "QueryItems",
+            ],
+            "$first",
+        ),
     ] {
         let done = run(h.cloud(&args)).expect(exit::INPUT);
         assert!(done.stderr.contains(expected), "{args:?}: {}", done.stderr);

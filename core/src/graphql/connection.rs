@@ -240,7 +240,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (read.items.len(), read.has_next, read.end_cursor.as_deref(), read.total_count),
+            (
+                read.items.len(),
+                read.has_next,
+                read.end_cursor.as_deref(),
+                read.total_count
+            ),
             (2, true, Some("c2"), Some(9))
         );
         let read = read_connection(

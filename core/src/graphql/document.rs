@@ -300,22 +300,34 @@ mod tests {
 
     #[test]
     fn operation_kinds() {
-        assert_eq!(kind("{ QueryItems { totalCount } }", None), OperationKind::Query);
+        assert_eq!(
+            kind("{ QueryItems { totalCount } }", None),
+            OperationKind::Query
+        );
         assert_eq!(kind("query { a }", None), OperationKind::Query);
         assert_eq!(
             kind("mutation M($r: CreateItemCommandRequestInput!) { CreateItem(request: $r) { itemId } }", None),
             OperationKind::Mutation
         );
         assert_eq!(
-            kind("  # mutation in a comment\n query Q { a(s: \"mutation\") }", None),
+            kind(
+                "  # mutation in a comment\n query Q { a(s: \"mutation\") }",
+                None
+            ),
             OperationKind::Query
         );
         assert_eq!(
-            kind("query Q { a(s: \"\"\"\n mutation { x } \\\"\"\" \"\"\") }", None),
+            kind(
+                "query Q { a(s: \"\"\"\n mutation { x } \\\"\"\" \"\"\") }",
+                None
+            ),
             OperationKind::Query
         );
         assert_eq!(
-            kind("\u{feff}mutation{CreateItem(request:{sku:\"a\",name:\"b\"}){itemId}}", None),
+            kind(
+                "\u{feff}mutation{CreateItem(request:{sku:\"a\",name:\"b\"}){itemId}}",
+                None
+            ),
             OperationKind::Mutation
         );
     }
@@ -348,7 +360,13 @@ mod tests {
         let doc = parse("query($first: Int, $after: String) { QueryItems(first: $first, after: $after) { nodes { id } } }").unwrap();
         assert!(doc.uses_variable("first") && doc.uses_variable("after"));
         assert!(!doc.uses_variable("last"));
-        for bad in ["{ a", "a } }", "query { a(s: \"x) }", "", "  # only a comment"] {
+        for bad in [
+            "{ a",
+            "a } }",
+            "query { a(s: \"x) }",
+            "",
+            "  # only a comment",
+        ] {
             let result = parse(bad).and_then(|d| d.select(None));
             assert!(result.is_err(), "{bad:?}");
         }

@@ -380,8 +380,10 @@ mod tests {
 
     #[test]
     fn errors_are_read_leniently() {
-        let e = GraphqlError::read(&json!({"message": "No item", "locations": [{"line": 1, "column": 3}, {"line": "x"}],
-            "path": ["GetItemById", 0], "extensions": {"code": "NOT_FOUND"}}));
+        let e = GraphqlError::read(
+            &json!({"message": "No item", "locations": [{"line": 1, "column": 3}, {"line": "x"}],
+            "path": ["GetItemById", 0], "extensions": {"code": "NOT_FOUND"}}),
+        );
         assert_eq!(e.message, "No item");
         assert_eq!(e.locations, vec![GraphqlLocation { line: 1, column: 3 }]);
         assert_eq!(e.path_text(), "GetItemById.0");
@@ -391,7 +393,10 @@ mod tests {
         let err = graphql_error("POST /g", vec![e.clone(); 5], Some(json!({"a": 1})));
         assert_eq!(err.code(), "graphql");
         let text = err.to_string();
-        assert!(text.contains("5 errors") && text.contains("and 2 more"), "{text}");
+        assert!(
+            text.contains("5 errors") && text.contains("and 2 more"),
+            "{text}"
+        );
         assert!(text.contains("at GetItemById.0, code NOT_FOUND"), "{text}");
         assert!(text.contains("partial data"), "{text}");
         assert_eq!(err.graphql_errors().len(), 5);

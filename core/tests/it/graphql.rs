@@ -61,7 +61,11 @@ async fn a_thousand_cold_graphql_calls_share_one_token_request() {
     }
     assert_eq!(totals.len(), 1, "every caller read the same catalogue");
     assert!(totals.iter().all(|t| t.is_some_and(|n| n > 0)));
-    assert_eq!(emu.stats().get(Service::Token), 1, "exactly one token request");
+    assert_eq!(
+        emu.stats().get(Service::Token),
+        1,
+        "exactly one token request"
+    );
 }
 
 #[tokio::test]
@@ -129,7 +133,11 @@ async fn a_query_is_retried_through_503s() {
     emu.inject_fault(Fault::status(Service::Api, 503).times(2))
         .unwrap();
     assert!(total(&client).await > 0);
-    assert_eq!(emu.stats().get(Service::Api), 3, "two 503s, then the answer");
+    assert_eq!(
+        emu.stats().get(Service::Api),
+        3,
+        "two 503s, then the answer"
+    );
 }
 
 #[tokio::test]
@@ -148,7 +156,10 @@ async fn a_mutation_is_retried_only_with_its_idempotency_key_and_never_creates_t
         .unwrap();
     let key = response.idempotency_key.clone().expect("a key was sent");
     assert_eq!(key.len(), 36, "a UUID: {key}");
-    assert!(response.was_replayed(), "the retry was answered from the first run");
+    assert!(
+        response.was_replayed(),
+        "the retry was answered from the first run"
+    );
     let id = response.data["CreateItem"]["itemId"].clone();
     assert!(!id.is_null(), "{:?}", response.data);
     assert_eq!(api_calls(&emu) - calls, 2, "one retry");
@@ -185,7 +196,11 @@ async fn a_mutation_is_retried_only_with_its_idempotency_key_and_never_creates_t
     assert_eq!(api_calls(&emu) - calls, 1);
     emu.inject_fault(Fault::status(Service::Api, 503)).unwrap();
     client
-        .graphql(CREATE_NAMED, Some(create_variables("GQL-503")), Some("Create"))
+        .graphql(
+            CREATE_NAMED,
+            Some(create_variables("GQL-503")),
+            Some("Create"),
+        )
         .await
         .unwrap();
     assert_eq!(total(&client).await, before + 3);
@@ -208,7 +223,11 @@ async fn a_mutation_then_get_item_by_id() {
     let emu = emulator().await;
     let client = cloud(&emu);
     let created = client
-        .graphql(CREATE_NAMED, Some(create_variables("GQL-NEW-1")), Some("Create"))
+        .graphql(
+            CREATE_NAMED,
+            Some(create_variables("GQL-NEW-1")),
+            Some("Create"),
+        )
         .await
         .unwrap();
     let id = created["CreateItem"]["itemId"].clone();
@@ -240,7 +259,11 @@ async fn errors_come_with_partial_data() {
     let errors = err.graphql_errors();
     assert!(!errors.is_empty());
     assert!(!errors[0].message.is_empty());
-    assert_eq!(errors[0].path.first(), Some(&json!("missing")), "{errors:?}");
+    assert_eq!(
+        errors[0].path.first(),
+        Some(&json!("missing")),
+        "{errors:?}"
+    );
     let data = err.graphql_data().expect("partial data");
     assert!(data["QueryItems"]["totalCount"].as_u64().unwrap() > 0);
     assert!(data["missing"].is_null());
@@ -321,7 +344,7 @@ async fn paginate_graphql_walks_every_item_lazily() {
         blocking
             .paginate_graphql(ALL_ITEMS, None, "QueryItems", None)
             .unwrap()
-            .map(|item| item.unwrap())
+            .inspect(|item| assert!(item.is_ok(), "{item:?}"))
             .count()
     })
     .join()
