@@ -60,6 +60,7 @@ impl Emulator {
             String::new(),
             format!("  token endpoint  {}", self.token_url()),
             format!("  ERP API         {}/", self.api_base()),
+            format!("  ERP GraphQL     {}/graphql", self.api_base()),
             format!("  JWKS            {}", self.jwks_url()),
             format!("  SCX             {}/", self.scx_base()),
             format!("  JTL-Wawi        {}/", self.wawi_base()),

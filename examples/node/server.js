@@ -87,7 +87,7 @@ function createApp({ client, tenants }) {
     })
     // 3. Call the ERP API for it (the token is shared by every tenant of the app).
     const info = (await client.forTenant(tenant.tenantId).get('info')).json()
-    sendJson(res, 200, { connected: true, tenant, erp: { version: info.version, tenant: info.tenant } })
+    sendJson(res, 200, { connected: true, tenant, erp: { version: info.Version, tenant: info.Tenant } })
   }
 
   async function items(req, res) {

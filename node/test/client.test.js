@@ -43,7 +43,7 @@ test('CloudClient against the emulator', async (t) => {
     for await (const page of client.paginate('customers', { pageSize: 7 }).pages()) sizes.push(page.items.length)
     assert.deepEqual(sizes, [7, 7, 7, 7, 2], '30 customers in pages of 7')
 
-    const orders = await client.paginate('salesOrders', { params: { pageSize: 10 }, pageSize: 10 }).toArray()
+    const orders = await client.paginate('sales-orders', { params: { pageSize: 10 }, pageSize: 10 }).toArray()
     assert.equal(orders.length, 25)
 
     const page = await client.page('items', { pageNumber: 2, pageSize: 25 })
@@ -60,12 +60,12 @@ test('CloudClient against the emulator', async (t) => {
     assert.deepEqual(a.json().items, b.json().items)
 
     const sku = `node-${process.pid}-${Date.now()}`
-    const created = await client.post('items', { sku, name: 'From Node', price: 9.5 })
+    const created = await client.post('items', { sKU: sku, name: 'From Node', price: 9.5 })
     assert.equal(created.status, 201)
     const item = created.json()
-    assert.equal(item.sku, sku)
+    assert.equal(item.sKU, sku)
     const id = item.id
-    const put = await client.put(`items/${id}`, { sku, name: 'Renamed', price: 10 })
+    const put = await client.put(`items/${id}`, { sKU: sku, name: 'Renamed', price: 10 })
     assert.equal(put.json().name, 'Renamed')
     const patched = await client.patch(`items/${id}`, { name: 'Patched' })
     assert.equal(patched.json().name, 'Patched')

@@ -34,7 +34,7 @@ def test_paginate_walks_every_page(client: CloudClient, emulator: Emulator) -> N
     pages = client.paginate("items", page_size=20)
     assert pages.total_items is None and pages.pages_fetched == 0
     first = next(pages)
-    assert first["sku"] == "EMU-0001"
+    assert first["sKU"] == "EMU-0001"
     assert pages.total_items == 60
     items = [first, *pages]
     assert len(items) == 60
@@ -48,7 +48,7 @@ def test_paginate_walks_every_page(client: CloudClient, emulator: Emulator) -> N
 def test_paginate_with_params_and_pages(client: CloudClient) -> None:
     customers = list(client.paginate("customers", params={"unused": "x"}, page_size=7))
     assert len(customers) == 30
-    pages = client.paginate("salesOrders", page_size=10)
+    pages = client.paginate("sales-orders", page_size=10)
     sizes = []
     while (page := pages.next_page()) is not None:
         sizes.append(len(page))
@@ -60,16 +60,16 @@ def test_paginate_with_params_and_pages(client: CloudClient) -> None:
 
 
 def test_crud_helpers(client: CloudClient) -> None:
-    created = client.post("items", json={"sku": "PY-1", "name": "Python", "price": 9.5})
+    created = client.post("items", json={"sKU": "PY-1", "name": "Python", "price": 9.5})
     assert created.status == 201
     assert created.header("location")
     item = created.json()
-    assert item["sku"] == "PY-1"
+    assert item["sKU"] == "PY-1"
     path = f"items/{item['id']}"
     assert client.get(path).json()["name"] == "Python"
     client.patch(path, json={"name": "Snake"})
     assert client.get(path).json()["name"] == "Snake"
-    client.put(path, json={"sku": "PY-1", "name": "Python 2", "price": 10})
+    client.put(path, json={"sKU": "PY-1", "name": "Python 2", "price": 10})
     assert client.request("GET", path).json()["price"] == 10
     assert client.delete(path).status in (200, 204)
     with pytest.raises(jtl_connect.NotFoundError):

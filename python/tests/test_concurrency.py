@@ -85,7 +85,7 @@ def test_aio_coroutines_and_cancellation(aio_client: aio.CloudClient, emulator: 
         assert len(items) == 60
         page = await aio_client.page("customers", page_number=3, page_size=10)
         assert page.next_page is None
-        created = await aio_client.post("items", json={"sku": "A-1", "name": "a", "price": 1})
+        created = await aio_client.post("items", json={"sKU": "A-1", "name": "a", "price": 1})
         assert created.status == 201
 
     asyncio.run(main())
@@ -150,7 +150,7 @@ def test_clients_work_in_a_forked_child(client: CloudClient, emulator: Emulator)
         fresh = CloudClient(
             emulator.client_id, emulator.client_secret, emulator.tenant_id, emulator.endpoints
         )
-        fresh_ok = len(list(fresh.paginate("salesOrders"))) == 25
+        fresh_ok = len(list(fresh.paginate("sales-orders"))) == 25
         # The parent's client too: its pooled connection died with the parent's runtime
         # threads, so its first attempt runs into the timeout and the retry succeeds.
         inherited_ok = client.get("info", timeout=1).status == 200

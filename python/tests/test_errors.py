@@ -73,7 +73,7 @@ def test_not_found(client: CloudClient) -> None:
 
 def test_conflict(client: CloudClient) -> None:
     with pytest.raises(jtl_connect.ConflictError) as caught:
-        client.post("items", json={"sku": "EMU-0001", "name": "twin", "price": 1})
+        client.post("items", json={"sKU": "EMU-0001", "name": "twin", "price": 1})
     assert (caught.value.code, caught.value.status) == ("conflict", 409)
 
 
@@ -90,10 +90,10 @@ def test_api_with_validation_errors(client: CloudClient, emulator: Emulator) -> 
         client.post("items", json={"name": "no sku"})
     error = caught.value
     assert (error.code, error.status) == ("api", 422)
-    assert error.validation_errors["sku"] == "is required"
+    assert error.validation_errors["sKU"] == "is required"
     emulator.inject_fault("api", status=500)
     with pytest.raises(jtl_connect.ApiError) as caught:
-        client.post("items", json={"sku": "X", "name": "x", "price": 1})
+        client.post("items", json={"sKU": "X", "name": "x", "price": 1})
     assert caught.value.status == 500
     emulator.inject_fault("api", "malformed_json")
     response = client.get("info")

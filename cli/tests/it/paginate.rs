@@ -31,12 +31,13 @@ fn writes_one_line_per_item() {
     );
     let lines = lines(&out);
     assert_eq!(lines.len(), 60);
-    let ids: BTreeSet<i64> = lines
+    let ids: BTreeSet<String> = lines
         .iter()
         .map(|l| {
             serde_json::from_str::<Value>(l).unwrap()["id"]
-                .as_i64()
+                .as_str()
                 .unwrap()
+                .to_owned()
         })
         .collect();
     assert_eq!(ids.len(), 60, "every item once");
@@ -59,8 +60,15 @@ fn writes_one_line_per_item() {
     );
 
     // `--out -` streams to stdout; the summary goes to stderr.
-    let streamed = run(h.cloud(&["paginate", "salesOrders", "--out", "-", "--page-size", "10"]))
-        .expect(exit::OK);
+    let streamed = run(h.cloud(&[
+        "paginate",
+        "sales-orders",
+        "--out",
+        "-",
+        "--page-size",
+        "10",
+    ]))
+    .expect(exit::OK);
     assert_eq!(streamed.stdout.lines().count(), 25);
     assert!(
         streamed.stderr.contains("wrote 25 records from 3 pages"),

@@ -40,13 +40,13 @@ fn prints_pretty_json() {
 #[test]
 fn json_mode_gives_status_and_body() {
     let h = Harness::new();
-    let body = json!({"sku": "CLI-1", "name": "From the CLI", "price": 9.5}).to_string();
+    let body = json!({"sKU": "CLI-1", "name": "From the CLI", "price": 9.5}).to_string();
     let created =
         run(h.cloud(&["--json", "request", "POST", "items", "--data", &body])).expect(exit::OK);
     let created = created.json();
     assert_eq!(created["status"], 201);
-    assert_eq!(created["body"]["sku"], "CLI-1");
-    let id = created["body"]["id"].as_i64().unwrap();
+    assert_eq!(created["body"]["sKU"], "CLI-1");
+    let id = created["body"]["id"].as_str().unwrap().to_owned();
     assert!(created["location"]
         .as_str()
         .unwrap()
@@ -62,7 +62,7 @@ fn json_mode_gives_status_and_body() {
     let file = h.dir.join("body.json");
     std::fs::write(
         &file,
-        json!({"sku": "CLI-1", "name": "Twin", "price": 1}).to_string(),
+        json!({"sKU": "CLI-1", "name": "Twin", "price": 1}).to_string(),
     )
     .unwrap();
     let duplicate = run(h.cloud(&[
@@ -121,7 +121,7 @@ fn bad_input_is_an_input_error() {
     let error = validation.error_json();
     assert_eq!(error["error"]["code"], "api");
     assert_eq!(error["error"]["status"], 422);
-    assert_eq!(error["error"]["validation_errors"]["sku"], "is required");
+    assert_eq!(error["error"]["validation_errors"]["sKU"], "is required");
 }
 
 #[test]

@@ -10,6 +10,7 @@
 mod support;
 
 mod cloud;
+mod content_type;
 mod graphql;
 mod leak;
 mod scx;

@@ -691,3 +691,15 @@ async fn faults_and_stats_apply_to_the_graphql_route() {
     );
     assert_eq!(emu.stats().created("items"), 1);
 }
+
+#[test]
+fn print_schema_flag_prints_the_sdl() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jtl-emulator"))
+        .arg("--print-schema")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let sdl = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(sdl, jtl_emulator::graphql_sdl().unwrap());
+    assert!(sdl.contains("type QueryItemsConnection"), "{sdl}");
+}

@@ -29,9 +29,9 @@ async function main(): Promise<void> {
   const expires: Date = token.expiresAt
   const value: string = token.expose()
   const info: unknown = (await client.get('info')).json()
-  const status: number = (await client.request({ method: 'POST', path: 'items', json: { sku: 'x' } })).status
+  const status: number = (await client.request({ method: 'POST', path: 'items', json: { sKU: 'x' } })).status
   await client.request('GET', 'items', { params: { pageSize: 10, tag: ['a', 'b'] } })
-  await client.post('items', { sku: 'a' }, { idempotent: true, headers: { 'Idempotency-Key': 'k' } })
+  await client.post('items', { sKU: 'a' }, { idempotent: true, headers: { 'Idempotency-Key': 'k' } })
   for await (const item of client.paginate('items', { pageSize: 50 })) {
     console.log(item.id)
   }

@@ -643,11 +643,11 @@ async fn invoke(call: Call, prepared: Prepared) -> Result<String, Error> {
             let body: Value = client
                 .post(
                     "items",
-                    json!({ "sku": sku, "name": "fault matrix", "price": 1 }),
+                    json!({ "sKU": sku, "name": "fault matrix", "price": 1 }),
                 )
                 .await?
                 .json()?;
-            Ok(format!("created {}", body["sku"].as_str().unwrap_or("?")))
+            Ok(format!("created {}", body["sKU"].as_str().unwrap_or("?")))
         }
         (Call::Jwks | Call::JwksStale, Prepared::Verify(verifier, token, _clock)) => {
             let claims = verifier.verify(&token).await?;

@@ -65,13 +65,13 @@ class CloudClientTest {
     @Test
     fun `request and the write helpers`() {
         val listed = client.request("GET", "items", query = mapOf("pageSize" to "2", "pageNumber" to "1"))
-        assertEquals(2, TestEmulator.count(listed.json(), "sku"))
+        assertEquals(2, TestEmulator.count(listed.json(), "sKU"))
 
         val sku = "kotlin-${ProcessHandle.current().pid()}-${System.nanoTime()}"
-        val created = client.post("items", """{"sku":"$sku","name":"From Kotlin","price":9.5}""")
+        val created = client.post("items", """{"sKU":"$sku","name":"From Kotlin","price":9.5}""")
         assertEquals(201, created.status())
         val id = Regex("\"id\"\\s*:\\s*\"?([^\",}]+)").find(created.json())!!.groupValues[1]
-        assertTrue(client.put("items/$id", """{"sku":"$sku","name":"Renamed","price":10}""").json().contains("Renamed"))
+        assertTrue(client.put("items/$id", """{"sKU":"$sku","name":"Renamed","price":10}""").json().contains("Renamed"))
         assertTrue(client.patch("items/$id", """{"name":"Patched"}""").json().contains("Patched"))
         assertTrue(client.delete("items/$id").status() in listOf(200, 204))
         val gone = assertThrows<JtlException.NotFound> { client.get("items/$id") }
