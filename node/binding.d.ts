@@ -161,6 +161,21 @@ export declare class CloudClient {
    * `for await (const item of client.paginate("items", { pageSize: 50 }))`.
    */
   paginate(path: string, options?: PageOptions | undefined | null): Paginator
+  /**
+   * Runs a GraphQL operation (`endpoints.graphqlUrl`) and resolves with its `data`.
+   * `errors` in the answer reject with a `JtlError` `graphql` carrying `errors` and the
+   * partial `data`. Queries are retried like idempotent requests; a mutation carries a
+   * fresh `Idempotency-Key`, so its retries cannot run it twice. The third argument is
+   * the operation name or `{ operationName, idempotencyKey, headers, timeoutMs }`.
+   */
+  graphql(query: string, variables?: Record<string, any> | null, options?: string | GraphqlOptions): Promise<any>
+  /**
+   * Every record of a GraphQL connection, fetched page by page as it is consumed:
+   * `for await (const item of client.paginateGraphql(query, { connection: "QueryItems" }))`.
+   * The query declares `$first: Int` and `$after: String` and passes them to the
+   * connection; records come from `nodes` or `edges[].node`. A repeated cursor rejects.
+   */
+  paginateGraphql(query: string, options: GraphqlPageOptions): Paginator
 }
 
 /**
@@ -278,6 +293,8 @@ export declare class Endpoints {
   get jwksUrl(): string
   /** The SCX Channel API base, ending in `/`. */
   get scxBase(): string
+  /** The GraphQL endpoint (`graphql` under the API base). */
+  get graphqlUrl(): string
   /** `{ name, tokenUrl, apiBase, jwksUrl, scxBase }`. */
   toJSON(): EndpointsInfo
   /** `Endpoints(<name>)`. */
@@ -704,6 +721,31 @@ export interface FaultOptions {
   expiresIn?: number
   /** The dialect of an `echo` fault's body (default: the service's own). */
   shape?: 'erp' | 'wawi' | 'oauth' | 'scx' | 'problem' | 'text' | 'cut'
+}
+
+/** Options of `graphql(query, variables, options)`. */
+export interface GraphqlOptions {
+  /** Which operation of the document to run (needed when it defines several). */
+  operationName?: string
+  /**
+   * `Idempotency-Key` of a mutation: unset or `true` a fresh random key (the default),
+   * a string that key, `false` none (the mutation is then never retried).
+   */
+  idempotencyKey?: string | boolean
+  /** Extra headers (they replace the client's defaults of the same name). */
+  headers?: Record<string, string | number | boolean>
+  /** Timeout of each attempt in milliseconds, instead of the client's. */
+  timeoutMs?: number
+}
+
+/** Options of `paginateGraphql(query, options)`. */
+export interface GraphqlPageOptions {
+  /** Where the connection is in `data`: a dotted path of response keys, e.g. `"QueryItems"`. */
+  connection: string
+  /** Variables besides `first` and `after` (the paginator sets those). */
+  variables?: Record<string, any>
+  /** Records per page (`first`; default 100). */
+  pageSize?: number
 }
 
 /**

@@ -50,6 +50,8 @@ export type {
   EndpointsInfo,
   EndpointsOptions,
   FaultOptions,
+  GraphqlOptions,
+  GraphqlPageOptions,
   HttpOptions,
   KeyRotation,
   MintedSessionToken,
@@ -121,6 +123,7 @@ export type ErrorCode =
   | 'token_invalid'
   | 'store'
   | 'registration_rejected'
+  | 'graphql'
 
 /** Why a session token was refused (`JtlError.reason` of `token_invalid`). */
 export type TokenInvalidReason =
@@ -136,6 +139,18 @@ export type TokenInvalidReason =
   | 'missing_claim'
   | 'lifetime_too_long'
 
+/** One entry of a GraphQL answer's `errors` (`JtlError.errors` of `graphql`). */
+export interface GraphqlErrorEntry {
+  /** What went wrong, as the server said it. */
+  message: string
+  /** Where in the query document (1-based). */
+  locations: Array<{ line: number; column: number }>
+  /** Where in the answer: field names and list indexes, e.g. `["QueryItems", "nodes", 0]`. */
+  path: Array<string | number>
+  /** What else the server added, e.g. `{ code: "NOT_FOUND" }`, or `null`. */
+  extensions: Record<string, any> | null
+}
+
 /** The fields a `JtlError` carries besides its message. */
 export interface JtlErrorFields {
   /** One of the stable codes. */
@@ -150,6 +165,10 @@ export interface JtlErrorFields {
   retryAfter?: number
   /** For `token_invalid`: why the token was refused. */
   reason?: TokenInvalidReason
+  /** For `graphql`: every entry of the answer's `errors`. */
+  errors?: GraphqlErrorEntry[]
+  /** For `graphql`: the partial `data` that came with the errors, or `null`. */
+  data?: any
 }
 
 /**
@@ -171,6 +190,10 @@ export declare class JtlError extends Error {
   retryAfter?: number
   /** For `token_invalid`: why the token was refused. */
   reason?: TokenInvalidReason
+  /** For `graphql`: every entry of the answer's `errors`. */
+  errors?: GraphqlErrorEntry[]
+  /** For `graphql`: the partial `data` that came with the errors, or `null`. */
+  data?: any
   /** `{ name, code, message, ...fields }`. */
   toJSON(): { name: 'JtlError'; code: ErrorCode; message: string } & JtlErrorFields
 }

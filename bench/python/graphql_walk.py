@@ -19,10 +19,9 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import jtl_connect
 from gql import Client, gql
 from gql.transport.httpx import HTTPXTransport
-
-import jtl_connect
 from jtl_connect.testing import Emulator
 
 QUERY = """query($first: Int, $after: String) {
@@ -49,9 +48,15 @@ def token(emulator: Emulator) -> str:
 def walkers(emulator: Emulator, page_size: int) -> dict[str, Callable[[], int]]:
     url = emulator.endpoints.graphql_url
     client = jtl_connect.CloudClient(
-        emulator.client_id, emulator.client_secret, emulator.tenant_id, emulator.endpoints
+        emulator.client_id,
+        emulator.client_secret,
+        emulator.tenant_id,
+        emulator.endpoints,
     )
-    headers = {"Authorization": f"Bearer {token(emulator)}", "X-Tenant-ID": emulator.tenant_id}
+    headers = {
+        "Authorization": f"Bearer {token(emulator)}",
+        "X-Tenant-ID": emulator.tenant_id,
+    }
     hx = httpx.Client(headers=headers)
     transport = HTTPXTransport(url=url, headers=headers)
     peer = Client(transport=transport, fetch_schema_from_transport=False)
@@ -59,7 +64,12 @@ def walkers(emulator: Emulator, page_size: int) -> dict[str, Callable[[], int]]:
     document = gql(QUERY)
 
     def with_jtl() -> int:
-        return sum(1 for _ in client.paginate_graphql(QUERY, connection="QueryItems", page_size=page_size))
+        return sum(
+            1
+            for _ in client.paginate_graphql(
+                QUERY, connection="QueryItems", page_size=page_size
+            )
+        )
 
     def with_httpx() -> int:
         count, after = 0, None
@@ -91,7 +101,9 @@ def walkers(emulator: Emulator, page_size: int) -> dict[str, Callable[[], int]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--walks", type=int, default=20)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--page-size", type=int, default=25)

@@ -57,6 +57,9 @@ pub(crate) enum Command {
     Request(RequestArgs),
     /// Fetch every page of a list endpoint into a JSON Lines file.
     Paginate(PaginateArgs),
+    /// Run a GraphQL query or mutation on the Cloud ERP API and print its data as JSON
+    /// (`--paginate CONNECTION` walks a connection into JSON Lines).
+    Graphql(GraphqlArgs),
     /// Verify an App Shell session token against JTL's keys: its claims, or why it fails.
     Verify(VerifyArgs),
     /// Show a token's header and claims WITHOUT verifying it.
@@ -315,4 +318,36 @@ mod tests {
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+/// `graphql`
+#[derive(Debug, Args)]
+pub(crate) struct GraphqlArgs {
+    /// The GraphQL document, or `@FILE.graphql` to read it from a file (`@-`: stdin).
+    pub(crate) query: String,
+    /// A variable NAME=VALUE (repeatable); VALUE is read as JSON if it is JSON (`5`,
+    /// `true`, `{"sku":"A"}`), else as a string.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub(crate) var: Vec<String>,
+    /// Every variable as one JSON object (`--var` entries are added to it).
+    #[arg(long, value_name = "JSON")]
+    pub(crate) variables: Option<String>,
+    /// Which operation of the document to run.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) operation_name: Option<String>,
+    /// Walk this connection (a path in data, e.g. `QueryItems`) page by page by
+    /// `pageInfo.endCursor`; the query declares `$first: Int` and `$after: String`.
+    #[arg(long, value_name = "CONNECTION")]
+    pub(crate) paginate: Option<String>,
+    /// Where to write: the data as JSON, or with --paginate one record per line
+    /// (default: stdout).
+    #[arg(long, short, value_name = "FILE.jsonl")]
+    pub(crate) out: Option<PathBuf>,
+    /// Records per page with --paginate.
+    #[arg(long, value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) page_size: u32,
+    /// Tenant (X-Tenant-ID) (default $JTL_TENANT_ID or the account's tenant_id).
+    #[arg(long, value_name = "ID")]
+    pub(crate) tenant: Option<String>,
 }

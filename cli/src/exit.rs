@@ -13,7 +13,7 @@ pub(crate) const INPUT: u8 = 3;
 /// Authentication: `invalid_credentials`, `unauthorized`, `forbidden`,
 /// `registration_rejected`.
 pub(crate) const AUTH: u8 = 4;
-/// API: `api`, `not_found`, `conflict`, `rate_limited`, `network`, `timeout`.
+/// API: `api`, `not_found`, `conflict`, `rate_limited`, `network`, `timeout`, `graphql`.
 pub(crate) const API: u8 = 5;
 /// Verification: `token_invalid` (the reason is printed with it).
 pub(crate) const VERIFY: u8 = 6;
@@ -32,7 +32,7 @@ Exit codes:
          account, missing field, no credentials)
     4    authentication: invalid_credentials, unauthorized, forbidden,
          registration_rejected
-    5    API: api, not_found, conflict, rate_limited, network, timeout
+    5    API: api, not_found, conflict, rate_limited, network, timeout, graphql
     6    verification: token_invalid (with its reason)
     7    account store: store (database, master key)
   130    interrupted (Ctrl-C)
@@ -46,7 +46,9 @@ pub(crate) fn for_code(code: &str) -> u8 {
     match code {
         "invalid_input" | "config" => INPUT,
         "invalid_credentials" | "unauthorized" | "forbidden" | "registration_rejected" => AUTH,
-        "api" | "not_found" | "conflict" | "rate_limited" | "network" | "timeout" => API,
+        "api" | "not_found" | "conflict" | "rate_limited" | "network" | "timeout" | "graphql" => {
+            API
+        }
         "token_invalid" => VERIFY,
         "store" => STORE,
         _ => FAILURE,
@@ -89,6 +91,7 @@ mod tests {
             "token_invalid",
             "store",
             "registration_rejected",
+            "graphql",
         ] {
             assert_ne!(for_code(code), FAILURE, "{code}");
             assert!(HELP.contains(code), "{code} missing in HELP");

@@ -113,6 +113,51 @@ impl CloudClient {
     }
 }
 
+impl CloudClient {
+    /// See [`crate::CloudClient::graphql`].
+    pub fn graphql(
+        &self,
+        query: &str,
+        variables: Option<Value>,
+        operation_name: Option<&str>,
+    ) -> Result<Value> {
+        block_on(self.inner.graphql(query, variables, operation_name))?
+    }
+
+    /// See [`crate::CloudClient::graphql_as`].
+    pub fn graphql_as<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &str,
+        variables: Option<Value>,
+        operation_name: Option<&str>,
+    ) -> Result<T> {
+        block_on(self.inner.graphql_as(query, variables, operation_name))?
+    }
+
+    /// See [`crate::CloudClient::graphql_request`].
+    pub fn graphql_request(
+        &self,
+        request: crate::GraphqlRequest,
+    ) -> Result<crate::GraphqlResponse> {
+        block_on(self.inner.graphql_request(request))?
+    }
+
+    /// See [`crate::CloudClient::paginate_graphql`]: an iterator of records.
+    pub fn paginate_graphql(
+        &self,
+        query: &str,
+        variables: Option<Value>,
+        connection: &str,
+        page_size: Option<u32>,
+    ) -> Result<Paginator> {
+        Ok(Paginator {
+            inner: self
+                .inner
+                .paginate_graphql(query, variables, connection, page_size)?,
+        })
+    }
+}
+
 impl ScxClient {
     /// See [`crate::ScxClient::access_token`].
     pub fn access_token(&self) -> Result<Arc<AccessToken>> {

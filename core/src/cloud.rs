@@ -253,6 +253,13 @@ impl CloudClient {
 
     /// Sends a request to the ERP API; the path is relative to the API base (`"items/7"`).
     pub async fn request(&self, request: Request) -> Result<Response> {
+        self.send_to(self.shared.endpoints.api_base(), request)
+            .await
+    }
+
+    /// Sends `request` with its path relative to `base`: tenant, run-as and language
+    /// headers, the bearer token, retries. REST and GraphQL calls both come through here.
+    pub(crate) async fn send_to(&self, base: &reqwest::Url, request: Request) -> Result<Response> {
         let mut defaults: Vec<(&str, String)> = Vec::with_capacity(3);
         if let Some(tenant) = &self.tenant_id {
             defaults.push(("X-Tenant-ID", tenant.clone()));
@@ -273,7 +280,7 @@ impl CloudClient {
                 "no tenant: the ERP API needs X-Tenant-ID; create the client with a tenant_id or use for_tenant(id)",
             ));
         }
-        let call = request.into_call(self.shared.endpoints.api_base(), &defaults, Flavor::Api)?;
+        let call = request.into_call(base, &defaults, Flavor::Api)?;
         self.shared
             .transport
             .send(call, &Auth::Bearer(self.shared.cache.clone()))
@@ -282,3 +289,84 @@ impl CloudClient {
 }
 
 crate::http::helpers::request_helpers!(CloudClient);
+
+/// GraphQL (facts §1): JTL's main path for ERP data. See [`crate::graphql`].
+impl CloudClient {
+    /// Runs a GraphQL operation at [`Endpoints::graphql_url`] and returns its `data` object.
+    ///
+    /// `variables` is a JSON object (or `None`); `operation_name` picks one operation of a
+    /// document that defines several. `errors[]` in the answer become a `graphql` error
+    /// with the errors and any partial data. Queries are retried like idempotent
+    /// requests; a mutation carries a fresh `Idempotency-Key`, so its retries cannot run it
+    /// twice (use [`CloudClient::graphql_request`] to choose the key or send none).
+    pub async fn graphql(
+        &self,
+        query: &str,
+        variables: Option<serde_json::Value>,
+        operation_name: Option<&str>,
+    ) -> Result<serde_json::Value> {
+        let mut request = crate::GraphqlRequest::new(query);
+        if let Some(variables) = variables {
+            request = request.variables(variables);
+        }
+        if let Some(name) = operation_name {
+            request = request.operation_name(name);
+        }
+        Ok(self.graphql_request(request).await?.data)
+    }
+
+    /// [`CloudClient::graphql`], with `data` deserialized into `T`.
+    pub async fn graphql_as<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &str,
+        variables: Option<serde_json::Value>,
+        operation_name: Option<&str>,
+    ) -> Result<T> {
+        let data = self.graphql(query, variables, operation_name).await?;
+        serde_json::from_value(data).map_err(|e| Error::Api {
+            message: format!(
+                "POST {}: the GraphQL data does not have the expected shape: {e}",
+                self.endpoints().graphql_url().path()
+            ),
+            detail: crate::ApiDetail {
+                status: 200,
+                ..crate::ApiDetail::default()
+            },
+        })
+    }
+
+    /// Runs a [`crate::GraphqlRequest`] (own headers, idempotency key, timeout) and returns
+    /// the whole answer: data, extensions (e.g. whether a mutation was replayed), the key sent.
+    pub async fn graphql_request(
+        &self,
+        request: crate::GraphqlRequest,
+    ) -> Result<crate::GraphqlResponse> {
+        crate::graphql::execute(self, request).await
+    }
+
+    /// Every record of the connection at `connection` (a dotted path into `data`, e.g.
+    /// `"QueryItems"`), walked by `pageInfo.endCursor`: the query declares `$first: Int`
+    /// and `$after: String` and passes them to the connection; records come from `nodes`
+    /// or `edges[].node`. Pages (`page_size` records, default
+    /// [`crate::pagination::DEFAULT_PAGE_SIZE`]) are fetched as the records are consumed;
+    /// `total_items` is the connection's `totalCount`. A repeated cursor stops the walk
+    /// with an error.
+    pub fn paginate_graphql(
+        &self,
+        query: &str,
+        variables: Option<serde_json::Value>,
+        connection: &str,
+        page_size: Option<u32>,
+    ) -> Result<crate::Paginator> {
+        let mut request = crate::GraphqlRequest::new(query);
+        if let Some(variables) = variables {
+            request = request.variables(variables);
+        }
+        crate::graphql::paginator(
+            self.clone(),
+            request,
+            connection,
+            page_size.unwrap_or(crate::pagination::DEFAULT_PAGE_SIZE),
+        )
+    }
+}

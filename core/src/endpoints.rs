@@ -17,6 +17,8 @@ pub struct Endpoints {
     jwks_url: Url,
     scx_base: Url,
     app_issuer: Url,
+    /// `None`: `{api_base}graphql`, following the API base when it changes.
+    graphql_url: Option<Url>,
 }
 
 const PRODUCTION_TOKEN: &str = "https://auth.jtl-cloud.com/oauth2/token";
@@ -38,6 +40,7 @@ impl Endpoints {
             jwks_url: parse_fixed(jwks),
             scx_base: parse_fixed(scx),
             app_issuer: parse_fixed(PRODUCTION_APP_ISSUER),
+            graphql_url: None,
         }
     }
 
@@ -107,6 +110,7 @@ impl Endpoints {
             scx_base: parse_url("SCX base", &format!("{root}/v1/"))?,
             // The emulator is its own app-token issuer: `{root}/oauth/v2/keys`.
             app_issuer: parse_url("app-token issuer", root)?,
+            graphql_url: None,
         })
     }
 
@@ -161,10 +165,29 @@ impl Endpoints {
         Ok(self)
     }
 
+    /// Replaces the GraphQL endpoint (default: `graphql` under the API base,
+    /// `https://api.jtl-cloud.com/erp/v2/graphql`).
+    pub fn with_graphql_url(mut self, url: &str) -> Result<Self> {
+        self.graphql_url = Some(parse_url("GraphQL URL", url)?);
+        self.name = "custom".into();
+        Ok(self)
+    }
+
     /// The issuer of JTL app tokens (`JTL_ISSUER`): `https://id.jtl-cloud.com` for every named
     /// environment (no other is documented), the emulator's URL for [`Endpoints::emulator`].
     pub fn app_issuer(&self) -> &Url {
         &self.app_issuer
+    }
+
+    /// The GraphQL endpoint: `{api_base}graphql` unless replaced.
+    pub fn graphql_url(&self) -> Url {
+        match &self.graphql_url {
+            Some(url) => url.clone(),
+            None => self
+                .api_base
+                .join("graphql")
+                .unwrap_or_else(|_| self.api_base.clone()),
+        }
     }
 
     /// `production`, `beta`, `dev`, `qa`, `sandbox`, `emulator` or `custom`.
@@ -347,6 +370,26 @@ mod tests {
             .unwrap();
         assert_eq!(custom.api_base().as_str(), "https://proxy.example/erp/v2/");
         assert_eq!(custom.name(), "custom");
+        assert_eq!(
+            custom.graphql_url().as_str(),
+            "https://proxy.example/erp/v2/graphql",
+            "the default follows the API base"
+        );
+        assert_eq!(
+            Endpoints::production().graphql_url().as_str(),
+            "https://api.jtl-cloud.com/erp/v2/graphql"
+        );
+        assert_eq!(
+            e.graphql_url().as_str(),
+            "http://127.0.0.1:9/erp/v2/graphql"
+        );
+        let moved = Endpoints::production()
+            .with_graphql_url("https://gql.example/graphql")
+            .unwrap();
+        assert_eq!(moved.graphql_url().as_str(), "https://gql.example/graphql");
+        assert!(Endpoints::production()
+            .with_graphql_url("http://10.0.0.1/graphql")
+            .is_err());
     }
 
     #[test]

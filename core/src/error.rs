@@ -172,12 +172,23 @@ pub enum Error {
         /// What happened.
         message: String,
     },
+    /// A GraphQL answer carried `errors[]` (`graphql`; HTTP 200, facts §1.7): the errors and
+    /// any partial `data`.
+    #[error("{message}")]
+    Graphql {
+        /// The first errors, and where.
+        message: String,
+        /// Every entry of `errors`.
+        errors: Vec<crate::graphql::GraphqlError>,
+        /// The partial `data`, if the server sent any besides the errors.
+        data: Option<serde_json::Value>,
+    },
 }
 
 impl Error {
     /// The stable code: `invalid_input`, `config`, `invalid_credentials`, `unauthorized`,
     /// `forbidden`, `not_found`, `conflict`, `rate_limited`, `api`, `network`, `timeout`,
-    /// `token_invalid`, `store`, `registration_rejected`.
+    /// `token_invalid`, `store`, `registration_rejected`, `graphql`.
     pub fn code(&self) -> &'static str {
         match self {
             Self::InvalidInput { .. } => "invalid_input",
@@ -194,6 +205,7 @@ impl Error {
             Self::TokenInvalid { .. } => "token_invalid",
             Self::Store { .. } => "store",
             Self::RegistrationRejected { .. } => "registration_rejected",
+            Self::Graphql { .. } => "graphql",
         }
     }
 
@@ -232,6 +244,22 @@ impl Error {
         }
     }
 
+    /// The GraphQL errors, for `graphql` (empty otherwise).
+    pub fn graphql_errors(&self) -> &[crate::graphql::GraphqlError] {
+        match self {
+            Self::Graphql { errors, .. } => errors,
+            _ => &[],
+        }
+    }
+
+    /// The partial data that came with GraphQL errors, for `graphql`.
+    pub fn graphql_data(&self) -> Option<&serde_json::Value> {
+        match self {
+            Self::Graphql { data, .. } => data.as_ref(),
+            _ => None,
+        }
+    }
+
     /// The same error with every occurrence of `secrets` in its message replaced by `***`.
     pub(crate) fn redact(mut self, secrets: &[&str]) -> Self {
         let message = match &mut self {
@@ -248,7 +276,8 @@ impl Error {
             | Self::Timeout { message }
             | Self::TokenInvalid { message, .. }
             | Self::Store { message }
-            | Self::RegistrationRejected { message } => message,
+            | Self::RegistrationRejected { message }
+            | Self::Graphql { message, .. } => message,
         };
         for secret in secrets.iter().filter(|s| s.len() >= 4) {
             if message.contains(secret) {

@@ -313,6 +313,38 @@ impl Redactor {
             Error::RegistrationRejected { message } => Error::RegistrationRejected {
                 message: t(message),
             },
+            Error::Graphql {
+                message,
+                errors,
+                data,
+            } => Error::Graphql {
+                message: t(message),
+                errors: errors
+                    .into_iter()
+                    .map(|e| crate::graphql::GraphqlError {
+                        message: t(e.message),
+                        locations: e.locations,
+                        path: e.path.into_iter().map(|p| self.value(p)).collect(),
+                        extensions: e.extensions.map(|x| self.value(x)),
+                    })
+                    .collect(),
+                data: data.map(|d| self.value(d)),
+            },
+        }
+    }
+
+    /// `value` with every string in it (keys too) cleaned: GraphQL paths, extensions and data.
+    fn value(&self, value: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => Value::String(self.text(&s)),
+            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.value(v)).collect()),
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| (self.text(&k), self.value(v)))
+                    .collect(),
+            ),
+            other => other,
         }
     }
 }

@@ -95,8 +95,12 @@ function createApp({ client, tenants }) {
     if (!tenants.get(tenantId)) {
       return sendJson(res, 409, { error: 'not_connected', message: 'run the setup first' })
     }
-    const page = await client.forTenant(tenantId).page('items', { pageSize: 5 })
-    sendJson(res, 200, { tenantId, totalItems: page.totalItems, items: page.items.map((i) => ({ id: i.id, sku: i.sKU, name: i.name })) })
+    // ERP data goes through GraphQL (JTL's main path for it); REST works too.
+    const data = await client.forTenant(tenantId).graphql(
+      'query($first: Int) { QueryItems(first: $first) { nodes { id sku name } totalCount } }',
+      { first: 5 },
+    )
+    sendJson(res, 200, { tenantId, totalItems: data.QueryItems.totalCount, items: data.QueryItems.nodes })
   }
 
   return async function handle(req, res) {

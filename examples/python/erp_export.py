@@ -1,5 +1,8 @@
 """Export every record of an ERP resource (default: items) to CSV, with a progress bar.
 
+The records are read through GraphQL (`QueryItems`, `QueryCustomers`, `QuerySalesOrders`:
+JTL's main path for ERP data), walked page by page by cursor with `paginate_graphql`.
+
 With credentials in the environment it talks to JTL (or to the emulator, if
 JTL_ENVIRONMENT is an emulator URL):
 
@@ -73,11 +76,42 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+# The GraphQL connection and the fields exported for each resource (facts §1.5, §1.6).
+CONNECTIONS: dict[str, tuple[str, str]] = {
+    "items": ("QueryItems", "id sku name salesPriceNet stockAvailable isActive createdDate"),
+    "customers": (
+        "QueryCustomers",
+        "id customerNumber firstName lastName companyName emailAddress city countryIso",
+    ),
+    "salesOrders": ("QuerySalesOrders", "id salesOrderNumber salesOrderDate"),
+}
+
+
+def query_for(connection: str, fields: str) -> str:
+    """A query that walks `connection` by cursor: `$first` and `$after` come from the paginator."""
+    return (
+        "query($first: Int, $after: String) {\n"
+        f"  {connection}(first: $first, after: $after) {{\n"
+        f"    nodes {{ {fields} }}\n"
+        "    pageInfo { hasNextPage endCursor }\n"
+        "    totalCount\n"
+        "  }\n"
+        "}"
+    )
+
+
 def export(
     client: jtl_connect.CloudClient, resource: str, out: TextIO, page_size: int = 100
 ) -> int:
     """Writes every record of `resource` to `out` as CSV; returns how many were written."""
-    records = client.paginate(resource, page_size=page_size)
+    if resource not in CONNECTIONS:
+        raise jtl_connect.InvalidInputError(
+            f"resource: expected one of {', '.join(CONNECTIONS)}; found {resource!r}"
+        )
+    connection, fields = CONNECTIONS[resource]
+    records = client.paginate_graphql(
+        query_for(connection, fields), connection=connection, page_size=page_size
+    )
     first = next(records, None)
     if first is None:
         return 0
@@ -104,7 +138,7 @@ def _chain(first: Any, rest: Iterable[Any]) -> Iterator[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("output", help="CSV file to write ('-' for stdout)")
-    parser.add_argument("--resource", default="items", help="items, customers, sales-orders, ...")
+    parser.add_argument("--resource", default="items", choices=sorted(CONNECTIONS))
     parser.add_argument("--page-size", type=int, default=100)
     args = parser.parse_args(argv)
 

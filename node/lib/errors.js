@@ -23,6 +23,7 @@ const ERROR_CODES = Object.freeze({
   token_invalid: ['a session token was not accepted', ['reason']],
   store: ['the account store failed', []],
   registration_rejected: ['a Wawi app registration was rejected', []],
+  graphql: ['a GraphQL answer carried errors (JTL sends them with HTTP 200)', ['errors', 'data']],
 })
 
 /** Why a session token was refused (`JtlError.reason` of `token_invalid`). */
@@ -40,23 +41,29 @@ const TOKEN_INVALID_REASONS = Object.freeze([
   'lifetime_too_long',
 ])
 
-const FIELDS = ['status', 'errorCode', 'validationErrors', 'retryAfter', 'reason']
+const FIELDS = ['status', 'errorCode', 'validationErrors', 'retryAfter', 'reason', 'errors', 'data']
 
 /**
  * The error of every jtl-connect call. `code` is one of `ERROR_CODES`; `status`,
  * `errorCode` (JTL's own code), `validationErrors` (field → message), `retryAfter` (seconds)
- * and `reason` are set where they apply. Messages never contain a secret.
+ * and `reason` are set where they apply; a `graphql` error carries `errors` (the answer's
+ * list: `message`, `locations`, `path`, `extensions`) and `data` (the partial data, or
+ * `null`). Messages never contain a secret.
  */
 class JtlError extends Error {
   /**
    * @param {string} message
-   * @param {{code?: string, status?: number, errorCode?: string, validationErrors?: Record<string, string>, retryAfter?: number, reason?: string}} [fields]
+   * @param {{code?: string, status?: number, errorCode?: string, validationErrors?: Record<string, string>, retryAfter?: number, reason?: string, errors?: object[], data?: object | null}} [fields]
    */
   constructor(message, fields = {}) {
     super(message)
     this.code = typeof fields.code === 'string' ? fields.code : 'api'
     for (const name of FIELDS) {
       if (fields[name] !== undefined && fields[name] !== null) this[name] = fields[name]
+    }
+    if (this.code === 'graphql') {
+      this.errors = Array.isArray(fields.errors) ? fields.errors : []
+      this.data = fields.data ?? null
     }
   }
 

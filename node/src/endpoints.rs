@@ -149,6 +149,12 @@ impl Endpoints {
         self.inner.scx_base().to_string()
     }
 
+    /// The GraphQL endpoint (`graphql` under the API base).
+    #[napi(getter)]
+    pub fn graphql_url(&self) -> String {
+        self.inner.graphql_url().to_string()
+    }
+
     /// `{ name, tokenUrl, apiBase, jwksUrl, scxBase }`.
     #[napi(js_name = "toJSON")]
     pub fn to_json(&self) -> EndpointsInfo {

@@ -2,7 +2,7 @@
 //!
 //! The one place where a [`jtl_connect::Error`] becomes JavaScript: its stable `code` plus the
 //! fields that apply (`status`, `errorCode`, `validationErrors`, `retryAfter` in seconds,
-//! `reason`). The class itself is JavaScript (`lib/errors.js`), registered once at load time
+//! `reason`; `errors` and `data` for `graphql`). The class itself is JavaScript (`lib/errors.js`), registered once at load time
 //! through [`set_error_class`], so a rejection is `instanceof JtlError` whether it comes from a
 //! constructor, a synchronous call or a Promise.
 
@@ -51,6 +51,14 @@ fn fields(error: &CoreError) -> Map<String, Value> {
     }
     if let Some(reason) = error.reason() {
         fields.insert("reason".into(), reason.as_str().into());
+    }
+    if error.code() == "graphql" {
+        let errors = serde_json::to_value(error.graphql_errors()).unwrap_or_default();
+        fields.insert("errors".into(), errors);
+        fields.insert(
+            "data".into(),
+            error.graphql_data().cloned().unwrap_or_default(),
+        );
     }
     fields
 }

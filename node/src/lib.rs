@@ -12,6 +12,7 @@ pub mod convert;
 pub mod emulator;
 pub mod endpoints;
 pub mod errors;
+pub mod graphql;
 pub mod http;
 pub mod paginator;
 pub mod request;

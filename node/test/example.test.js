@@ -73,6 +73,7 @@ test('examples/node: setup handshake against the emulator', async (t) => {
   const body = await items.json()
   assert.equal(body.items.length, 5)
   assert.equal(body.totalItems, 60)
+  assert.ok(emulator.stats().routes['POST /erp/v2/graphql'] >= 1, 'read through GraphQL')
 
   // Refusals.
   assert.equal((await fetch(`${url}/api/items`)).status, 401)

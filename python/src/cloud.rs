@@ -3,11 +3,12 @@
 use pyo3::prelude::*;
 
 use crate::{
-    convert::{repr_opt, repr_str},
+    convert::{repr_opt, repr_str, Json},
     endpoints::Endpoints,
-    errors,
+    errors, graphql,
     methods::{async_client, sync_client},
     options::http_options,
+    paginator::{AsyncPaginator, Paginator},
     runtime::{block, spawn},
     secret::secret_arg,
     session::{
@@ -216,6 +217,56 @@ cloud_methods!(sync_client, CloudClient, SessionVerifier, {
             client.access_token().await.map(AccessToken::from)
         })
     }
+    /// Runs a GraphQL operation at `endpoints.graphql_url` and returns its `data` (a dict).
+    /// `errors` in the answer raise `GraphQLError` (with `errors` and partial `data`).
+    /// Queries are retried like idempotent requests; a mutation gets a fresh
+    /// `Idempotency-Key` (`idempotency_key="..."` sets one, `False` sends none and then
+    /// it is never retried).
+    #[pyo3(signature = (query, variables=None, operation_name=None, *, idempotency_key=None, headers=None, timeout=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn graphql(
+        &self,
+        py: Python<'_>,
+        query: &str,
+        variables: Option<&Bound<'_, PyAny>>,
+        operation_name: Option<&str>,
+        idempotency_key: Option<&Bound<'_, PyAny>>,
+        headers: Option<&Bound<'_, PyAny>>,
+        timeout: Option<f64>,
+    ) -> PyResult<Json> {
+        let request = graphql::build(
+            py,
+            query,
+            variables,
+            operation_name,
+            idempotency_key,
+            headers,
+            timeout,
+        )?;
+        let client = self.inner.clone();
+        block(py, async move {
+            client.graphql_request(request).await.map(|r| Json(r.data))
+        })
+    }
+
+    /// Every record of the connection `connection` (a dotted path into `data`, e.g.
+    /// `"QueryItems"`), walked by `pageInfo.endCursor`; the query declares `$first: Int`
+    /// and `$after: String`. An iterator that fetches a page as it goes; `total_items` is
+    /// the connection's `totalCount`.
+    #[pyo3(signature = (query, variables=None, *, connection, page_size=None))]
+    fn paginate_graphql(
+        &self,
+        py: Python<'_>,
+        query: &str,
+        variables: Option<&Bound<'_, PyAny>>,
+        connection: &str,
+        page_size: Option<u32>,
+    ) -> PyResult<Paginator> {
+        self.inner
+            .paginate_graphql(query, graphql::variables(variables)?, connection, page_size)
+            .map(Paginator::from)
+            .map_err(|e| errors::to_py(py, &e))
+    }
 });
 
 cloud_methods!(async_client, AsyncCloudClient, AsyncSessionVerifier, {
@@ -223,5 +274,44 @@ cloud_methods!(async_client, AsyncCloudClient, AsyncSessionVerifier, {
     async fn access_token(&self) -> PyResult<AccessToken> {
         let client = self.inner.clone();
         spawn(async move { client.access_token().await.map(AccessToken::from) }).await
+    }
+    /// Runs a GraphQL operation and returns its `data` (see `CloudClient.graphql`).
+    #[pyo3(signature = (query, variables=None, operation_name=None, *, idempotency_key=None, headers=None, timeout=None))]
+    async fn graphql(
+        &self,
+        query: String,
+        variables: Option<Py<PyAny>>,
+        operation_name: Option<String>,
+        idempotency_key: Option<Py<PyAny>>,
+        headers: Option<Py<PyAny>>,
+        timeout: Option<f64>,
+    ) -> PyResult<Json> {
+        let request = graphql::build_owned(
+            &query,
+            variables,
+            operation_name.as_deref(),
+            idempotency_key,
+            headers,
+            timeout,
+        )?;
+        let client = self.inner.clone();
+        spawn(async move { client.graphql_request(request).await.map(|r| Json(r.data)) }).await
+    }
+
+    /// Every record of a GraphQL connection, as an async iterator (`async for`; see
+    /// `CloudClient.paginate_graphql`).
+    #[pyo3(signature = (query, variables=None, *, connection, page_size=None))]
+    fn paginate_graphql(
+        &self,
+        py: Python<'_>,
+        query: &str,
+        variables: Option<&Bound<'_, PyAny>>,
+        connection: &str,
+        page_size: Option<u32>,
+    ) -> PyResult<AsyncPaginator> {
+        self.inner
+            .paginate_graphql(query, graphql::variables(variables)?, connection, page_size)
+            .map(AsyncPaginator::from)
+            .map_err(|e| errors::to_py(py, &e))
     }
 });

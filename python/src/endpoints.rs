@@ -172,6 +172,12 @@ impl Endpoints {
         self.inner.scx_base().as_str()
     }
 
+    /// The GraphQL endpoint (`graphql` under the API base).
+    #[getter]
+    fn graphql_url(&self) -> String {
+        self.inner.graphql_url().to_string()
+    }
+
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other
             .cast::<Endpoints>()

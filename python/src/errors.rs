@@ -3,7 +3,7 @@
 //! The exception classes live in `jtl_connect/errors.py` (so that `InvalidInputError` can
 //! subclass `ValueError` and `TimeoutError` the builtin `TimeoutError`); this module picks
 //! the class for an error's stable `code` and fills in `status`, `error_code`,
-//! `validation_errors`, `retry_after` and `reason`.
+//! `validation_errors`, `retry_after`, `reason`, and for `graphql` the `errors` and `data`.
 
 use pyo3::{prelude::*, sync::PyOnceLock, types::PyDict};
 
@@ -25,6 +25,7 @@ fn class_name(code: &str) -> &'static str {
         "token_invalid" => "TokenVerificationError",
         "store" => "StoreError",
         "registration_rejected" => "RegistrationRejectedError",
+        "graphql" => "GraphQLError",
         _ => "JtlError",
     }
 }
@@ -42,6 +43,12 @@ pub(crate) fn to_py(py: Python<'_>, error: &jtl_connect::Error) -> PyErr {
         }
         if let Some(reason) = error.reason() {
             kwargs.set_item("reason", reason.as_str())?;
+        }
+        if error.code() == "graphql" {
+            let errors = serde_json::to_value(error.graphql_errors()).unwrap_or_default();
+            kwargs.set_item("errors", crate::convert::to_python(py, &errors)?)?;
+            let data = error.graphql_data().cloned().unwrap_or_default();
+            kwargs.set_item("data", crate::convert::to_python(py, &data)?)?;
         }
         Ok(())
     })

@@ -11,6 +11,7 @@ mod convert;
 mod emulator;
 mod endpoints;
 mod errors;
+mod graphql;
 mod logging;
 mod methods;
 mod options;

@@ -49,8 +49,8 @@ def test_erp_export_against_an_emulator_url(emulator: Emulator, tmp_path: Path) 
     with output.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 60
-    assert rows[0]["sKU"] == "EMU-0001"
-    assert emulator.stats()["routes"]["GET /erp/v2/{resource}"] == 3
+    assert rows[0]["sku"] == "EMU-0001"
+    assert emulator.stats()["routes"]["POST /erp/v2/graphql"] == 3, "three pages through GraphQL"
 
 
 def test_erp_export_starts_its_own_emulator(

@@ -118,4 +118,9 @@ impl Endpoints {
     pub fn scx_base(&self) -> String {
         self.inner.scx_base().to_string()
     }
+
+    /// The GraphQL endpoint (`graphql` under the API base).
+    pub fn graphql_url(&self) -> String {
+        self.inner.graphql_url().to_string()
+    }
 }

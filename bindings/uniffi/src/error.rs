@@ -1,7 +1,7 @@
 //! Core errors as one exception hierarchy: Kotlin `JtlException` (a sealed class with one
 //! subclass per stable code), Swift `JtlError` (an enum). Every case carries the same fields:
 //! `code`, `description`, and, where they apply, `status`, `errorCode`, `reason`,
-//! `retryAfterSeconds`, `validationErrors`.
+//! `retryAfterSeconds`, `validationErrors`, and for `graphql` the `errors` and partial `data`.
 
 use std::{collections::HashMap, fmt};
 
@@ -31,6 +31,10 @@ macro_rules! jtl_error {
                     retry_after_seconds: Option<f64>,
                     /// Field-level problems JTL reported, field → message.
                     validation_errors: HashMap<String, String>,
+                    /// For `graphql`: every entry of the answer's `errors` (empty otherwise).
+                    errors: Vec<GraphqlErrorEntry>,
+                    /// For `graphql`: the partial `data` as JSON text, if the server sent any.
+                    data: Option<String>,
                 },
             )*
         }
@@ -61,14 +65,16 @@ macro_rules! jtl_error {
                 let validation_errors = detail
                     .map(|d| d.validation_errors.clone().into_iter().collect())
                     .unwrap_or_default();
+                let errors = error.graphql_errors().iter().map(GraphqlErrorEntry::from).collect();
+                let data = error.graphql_data().map(|d| d.to_string());
                 match error.code() {
                     $($code => Self::$variant {
                         code, description, status, error_code, reason, retry_after_seconds,
-                        validation_errors,
+                        validation_errors, errors, data,
                     },)*
                     _ => Self::Other {
                         code, description, status, error_code, reason, retry_after_seconds,
-                        validation_errors,
+                        validation_errors, errors, data,
                     },
                 }
             }
@@ -83,6 +89,8 @@ macro_rules! jtl_error {
                     reason: None,
                     retry_after_seconds: None,
                     validation_errors: HashMap::new(),
+                    errors: Vec::new(),
+                    data: None,
                 }
             }
 
@@ -97,6 +105,8 @@ macro_rules! jtl_error {
                     reason: None,
                     retry_after_seconds: None,
                     validation_errors: HashMap::new(),
+                    errors: Vec::new(),
+                    data: None,
                 }
             }
         }
@@ -132,6 +142,8 @@ jtl_error! {
     Store => "store",
     /// A Wawi app registration was rejected or not approved in time (`registration_rejected`).
     RegistrationRejected => "registration_rejected",
+    /// A GraphQL answer carried `errors` (`graphql`): see `errors` and the partial `data`.
+    Graphql => "graphql",
     /// A code newer than this binding; see `code`.
     Other => "",
 }
@@ -147,5 +159,52 @@ impl std::error::Error for JtlError {}
 impl From<CoreError> for JtlError {
     fn from(error: CoreError) -> Self {
         Self::from_core(&error)
+    }
+}
+
+/// One entry of a GraphQL answer's `errors`.
+#[derive(Clone, Debug, uniffi::Record)]
+pub struct GraphqlErrorEntry {
+    /// What went wrong, as the server said it.
+    pub message: String,
+    /// Where in the query document.
+    pub locations: Vec<GraphqlLocation>,
+    /// Where in the answer: field names and list indexes as text (`["QueryItems", "nodes", "0"]`).
+    pub path: Vec<String>,
+    /// What else the server added (e.g. `{"code":"NOT_FOUND"}`) as JSON text.
+    pub extensions: Option<String>,
+}
+
+/// A place in a GraphQL document (1-based).
+#[derive(Clone, Copy, Debug, uniffi::Record)]
+pub struct GraphqlLocation {
+    /// Line.
+    pub line: u64,
+    /// Column.
+    pub column: u64,
+}
+
+impl From<&jtl_connect::GraphqlError> for GraphqlErrorEntry {
+    fn from(error: &jtl_connect::GraphqlError) -> Self {
+        Self {
+            message: error.message.clone(),
+            locations: error
+                .locations
+                .iter()
+                .map(|l| GraphqlLocation {
+                    line: l.line,
+                    column: l.column,
+                })
+                .collect(),
+            path: error
+                .path
+                .iter()
+                .map(|p| match p {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect(),
+            extensions: error.extensions.as_ref().map(ToString::to_string),
+        }
     }
 }

@@ -17,6 +17,7 @@ uniffi::setup_scaffolding!();
 mod cloud;
 mod endpoints;
 mod error;
+mod graphql;
 mod http;
 mod runtime;
 mod scx;

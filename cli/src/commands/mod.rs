@@ -3,6 +3,7 @@
 mod accounts;
 pub(crate) mod completions;
 mod emulator;
+mod graphql;
 mod paginate;
 mod request;
 mod token;
@@ -22,6 +23,7 @@ pub(crate) async fn run(cli: Cli) -> CliResult {
         Command::Token(args) => token::run(global, &args).await,
         Command::Request(args) => request::run(global, &args).await,
         Command::Paginate(args) => paginate::run(global, &args).await,
+        Command::Graphql(args) => graphql::run(global, &args).await,
         Command::Verify(args) => verify::verify(global, &args).await,
         Command::Decode(args) => verify::decode(global, &args),
         Command::Wawi(WawiCommand::Register(args)) => wawi::register(global, &args).await,

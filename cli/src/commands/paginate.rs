@@ -88,12 +88,12 @@ pub(crate) async fn run(global: &Global, args: &PaginateArgs) -> CliResult {
     }
 }
 
-fn create(path: &Path) -> CliResult<File> {
+pub(crate) fn create(path: &Path) -> CliResult<File> {
     File::create(path)
         .map_err(|e| CliError::input(format!("--out: cannot create {}: {e}", path.display())))
 }
 
-fn write_error(path: &Path, error: &io::Error) -> CliError {
+pub(crate) fn write_error(path: &Path, error: &io::Error) -> CliError {
     if path.as_os_str() == "-" {
         CliError::output(error)
     } else {

@@ -16,6 +16,7 @@ mod completions;
 mod decode_verify;
 mod emulator;
 mod general;
+mod graphql;
 mod paginate;
 mod request;
 mod token;

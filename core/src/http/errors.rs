@@ -94,6 +94,25 @@ fn read_object(map: &Map<String, Value>) -> Said {
             validation_errors: BTreeMap::new(),
         };
     }
+    // A GraphQL error list on a non-2xx answer (GraphQL over HTTP): its messages.
+    if let Some(Value::Array(list)) = get(map, &["errors"]) {
+        let entries: Vec<&Map<String, Value>> = list.iter().filter_map(Value::as_object).collect();
+        let messages: Vec<String> = entries
+            .iter()
+            .filter_map(|e| text(get(e, &["message"])))
+            .collect();
+        if !messages.is_empty() {
+            return Said {
+                code: text(get(map, &["errorCode", "code"])).or_else(|| {
+                    entries
+                        .iter()
+                        .find_map(|e| get(e, &["extensions"]).and_then(|x| text(x.get("code"))))
+                }),
+                message: Some(messages.join("; ")),
+                validation_errors: BTreeMap::new(),
+            };
+        }
+    }
     let validation = get(map, &["validationErrors"])
         .or_else(|| get(map, &["errors"]).filter(|_| get(map, &["title"]).is_some()))
         .and_then(Value::as_object)

@@ -179,6 +179,16 @@ impl Transport {
         redactor
     }
 
+    /// Removes this transport's secrets and `token` from `error`: for errors built from a
+    /// 2xx answer outside [`Transport::send`] (GraphQL `errors[]`).
+    pub(crate) fn redact(&self, error: Error, token: Option<&crate::AccessToken>) -> Error {
+        let mut redactor = Redactor::new(self.secrets.iter());
+        if let Some(token) = token {
+            redactor.add(token.expose());
+        }
+        redactor.error(error)
+    }
+
     /// The client of this process (rebuilt once in a forked child).
     fn client(&self) -> Result<reqwest::Client> {
         let mut slot = self.client.lock().unwrap_or_else(PoisonError::into_inner);

@@ -12,6 +12,7 @@ mod support;
 mod app_token;
 mod cloud;
 mod content_type;
+mod graphql;
 mod leak;
 mod redaction;
 mod scx;

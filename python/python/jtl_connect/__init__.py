@@ -3,8 +3,8 @@
     import jtl_connect
 
     client = jtl_connect.CloudClient.from_env()   # JTL_CLIENT_ID, JTL_CLIENT_SECRET, ...
-    info = client.get("info").json()
-    for item in client.paginate("items"):
+    items = client.graphql("{ QueryItems(first: 10) { nodes { id sku name } } }")
+    for item in client.paginate_graphql(QUERY, connection="QueryItems"):
         ...
 
 Every call releases the GIL and runs on one shared native runtime: clients are safe to
@@ -52,6 +52,7 @@ from jtl_connect.errors import (
     ConfigError,
     ConflictError,
     ForbiddenError,
+    GraphQLError,
     InvalidInputError,
     JtlError,
     NetworkError,
@@ -76,6 +77,7 @@ __all__ = [
     "ConnectionTest",
     "Endpoints",
     "ForbiddenError",
+    "GraphQLError",
     "InvalidInputError",
     "JtlError",
     "NetworkError",

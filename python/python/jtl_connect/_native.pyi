@@ -127,6 +127,8 @@ class Endpoints:
     def jwks_url(self) -> str: ...
     @property
     def scx_base(self) -> str: ...
+    @property
+    def graphql_url(self) -> str: ...
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -386,6 +388,24 @@ class CloudClient:
     def paginate(
         self, path: str, params: _Params = None, page_size: int | None = None
     ) -> Paginator: ...
+    def graphql(
+        self,
+        query: str,
+        variables: Mapping[str, _Json] | None = None,
+        operation_name: str | None = None,
+        *,
+        idempotency_key: str | bool | None = None,
+        headers: _Headers = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]: ...
+    def paginate_graphql(
+        self,
+        query: str,
+        variables: Mapping[str, _Json] | None = None,
+        *,
+        connection: str,
+        page_size: int | None = None,
+    ) -> Paginator: ...
 
 @final
 class AsyncCloudClient:
@@ -513,6 +533,24 @@ class AsyncCloudClient:
     ) -> Page: ...
     def paginate(
         self, path: str, params: _Params = None, page_size: int | None = None
+    ) -> AsyncPaginator: ...
+    async def graphql(
+        self,
+        query: str,
+        variables: Mapping[str, _Json] | None = None,
+        operation_name: str | None = None,
+        *,
+        idempotency_key: str | bool | None = None,
+        headers: _Headers = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]: ...
+    def paginate_graphql(
+        self,
+        query: str,
+        variables: Mapping[str, _Json] | None = None,
+        *,
+        connection: str,
+        page_size: int | None = None,
     ) -> AsyncPaginator: ...
 
 @final

@@ -18,6 +18,7 @@ or look at `code` (the same string in every language jtl-connect supports):
 | `token_invalid` | `TokenVerificationError` (with `reason`) |
 | `store` | `StoreError` |
 | `registration_rejected` | `RegistrationRejectedError` |
+| `graphql` | `GraphQLError` (with `errors` and partial `data`) |
 
 Messages say what was expected and what was found, and never contain a secret.
 """
@@ -33,6 +34,7 @@ __all__ = [
     "ConfigError",
     "ConflictError",
     "ForbiddenError",
+    "GraphQLError",
     "InvalidInputError",
     "JtlError",
     "NetworkError",
@@ -182,3 +184,31 @@ class RegistrationRejectedError(JtlError):
     """A Wawi app registration was rejected in JTL-Wawi (``registration_rejected``)."""
 
     default_code = "registration_rejected"
+
+
+class GraphQLError(JtlError):
+    """A GraphQL answer carried ``errors`` (``graphql``; JTL answers them with HTTP 200).
+
+    Attributes:
+        errors: Every entry of the answer's ``errors`` list, each a dict with ``message``,
+            ``locations`` (``[{"line": 1, "column": 3}]``), ``path``
+            (``["QueryItems", "nodes", 0, "name"]``) and ``extensions`` (a dict or ``None``).
+        data: The partial ``data`` the server sent with the errors, or ``None``.
+    """
+
+    default_code = "graphql"
+
+    errors: list[dict[str, Any]]
+    data: dict[str, Any] | None
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        data: dict[str, Any] | None = None,
+        **details: Any,
+    ) -> None:
+        super().__init__(message, **details)
+        self.errors = list(errors or [])
+        self.data = data

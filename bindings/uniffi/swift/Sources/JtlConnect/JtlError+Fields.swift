@@ -4,21 +4,22 @@ import Foundation
 extension JtlError {
     private var fields: (code: String, message: String, status: Int32?, errorCode: String?, reason: String?, retryAfterSeconds: Double?) {
         switch self {
-        case let .InvalidInput(code, description, status, errorCode, reason, retry, _),
-             let .Config(code, description, status, errorCode, reason, retry, _),
-             let .InvalidCredentials(code, description, status, errorCode, reason, retry, _),
-             let .Unauthorized(code, description, status, errorCode, reason, retry, _),
-             let .Forbidden(code, description, status, errorCode, reason, retry, _),
-             let .NotFound(code, description, status, errorCode, reason, retry, _),
-             let .Conflict(code, description, status, errorCode, reason, retry, _),
-             let .RateLimited(code, description, status, errorCode, reason, retry, _),
-             let .Api(code, description, status, errorCode, reason, retry, _),
-             let .Network(code, description, status, errorCode, reason, retry, _),
-             let .Timeout(code, description, status, errorCode, reason, retry, _),
-             let .TokenInvalid(code, description, status, errorCode, reason, retry, _),
-             let .Store(code, description, status, errorCode, reason, retry, _),
-             let .RegistrationRejected(code, description, status, errorCode, reason, retry, _),
-             let .Other(code, description, status, errorCode, reason, retry, _):
+        case let .InvalidInput(code, description, status, errorCode, reason, retry, _, _, _),
+             let .Config(code, description, status, errorCode, reason, retry, _, _, _),
+             let .InvalidCredentials(code, description, status, errorCode, reason, retry, _, _, _),
+             let .Unauthorized(code, description, status, errorCode, reason, retry, _, _, _),
+             let .Forbidden(code, description, status, errorCode, reason, retry, _, _, _),
+             let .NotFound(code, description, status, errorCode, reason, retry, _, _, _),
+             let .Conflict(code, description, status, errorCode, reason, retry, _, _, _),
+             let .RateLimited(code, description, status, errorCode, reason, retry, _, _, _),
+             let .Api(code, description, status, errorCode, reason, retry, _, _, _),
+             let .Network(code, description, status, errorCode, reason, retry, _, _, _),
+             let .Timeout(code, description, status, errorCode, reason, retry, _, _, _),
+             let .TokenInvalid(code, description, status, errorCode, reason, retry, _, _, _),
+             let .Store(code, description, status, errorCode, reason, retry, _, _, _),
+             let .RegistrationRejected(code, description, status, errorCode, reason, retry, _, _, _),
+             let .Graphql(code, description, status, errorCode, reason, retry, _, _, _),
+             let .Other(code, description, status, errorCode, reason, retry, _, _, _):
             return (code, description, status, errorCode, reason, retry)
         }
     }
@@ -35,4 +36,14 @@ extension JtlError {
     public var reason: String? { fields.reason }
     /// How long JTL asked to wait, in seconds, for `rate_limited`.
     public var retryAfterSeconds: Double? { fields.retryAfterSeconds }
+    /// For `graphql`: every entry of the answer's `errors` (empty for other codes).
+    public var graphqlErrors: [GraphqlErrorEntry] {
+        if case let .Graphql(_, _, _, _, _, _, _, errors, _) = self { return errors }
+        return []
+    }
+    /// For `graphql`: the partial `data` (JSON text) that came with the errors, if any.
+    public var graphqlData: String? {
+        if case let .Graphql(_, _, _, _, _, _, _, _, data) = self { return data }
+        return nil
+    }
 }

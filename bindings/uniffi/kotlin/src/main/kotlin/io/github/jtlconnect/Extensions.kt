@@ -29,6 +29,14 @@ val JtlException.retryAfterSeconds: Double?
 val JtlException.validationErrors: Map<String, String>
     get() = fields().validationErrors
 
+/** For `graphql`: every entry of the answer's `errors` (empty for other codes). */
+val JtlException.graphqlErrors: List<GraphqlErrorEntry>
+    get() = fields().errors
+
+/** For `graphql`: the partial `data` (JSON text) that came with the errors, if any. */
+val JtlException.graphqlData: String?
+    get() = fields().data
+
 private class Fields(
     val code: String,
     val description: String,
@@ -37,24 +45,27 @@ private class Fields(
     val reason: String?,
     val retryAfterSeconds: Double?,
     val validationErrors: Map<String, String>,
+    val errors: List<GraphqlErrorEntry>,
+    val data: String?,
 )
 
 private fun JtlException.fields(): Fields = when (this) {
-    is JtlException.InvalidInput -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.Config -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.InvalidCredentials -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.Unauthorized -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.Forbidden -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.NotFound -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.Conflict -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.RateLimited -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.Api -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.Network -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.Timeout -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.TokenInvalid -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.Store -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.RegistrationRejected -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
-    is JtlException.Other -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors)
+    is JtlException.InvalidInput -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.Config -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.InvalidCredentials -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.Unauthorized -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.Forbidden -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.NotFound -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.Conflict -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.RateLimited -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.Api -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.Network -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.Timeout -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.TokenInvalid -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.Store -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.RegistrationRejected -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.Graphql -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.Other -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
 }
 
 /** Every remaining record (JSON text), fetched page by page as the sequence is consumed. */
