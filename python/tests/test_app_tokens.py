@@ -62,13 +62,14 @@ def test_app_tokens_verify_and_each_failure_names_its_check(
         emulator.app_id,
     )
     assert claims.customer_id is None
-    for spec, expected, check in [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"audience": ["someone-else"]}, "wrong_audience", "audience"),
         ({"iss": "https://id.evil.example"}, "wrong_issuer", "issuer"),
         ({"ttl_seconds": -600}, "expired", "expiry"),
         ({"key": "foreign"}, "bad_signature", "signature"),
         ({"key": "unpublished"}, "unknown_key", "signature"),
-    ]:
+    ]
+    for spec, expected, check in cases:
         why, message = reason(verifier, emulator.mint_app_token(**spec).token)
         assert why == expected, message
         assert f"the {check} check failed" in message, message
