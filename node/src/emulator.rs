@@ -581,7 +581,10 @@ impl Emulator {
     /// Issues a new SCX refresh token of a seller (Seller API).
     #[napi]
     pub fn issue_scx_seller_refresh_token(&self, env: &Env) -> napi::Result<String> {
-        self.with(env, |emulator| Ok(emulator.issue_scx_seller_refresh_token()))
+        self.with(
+            env,
+            |emulator| Ok(emulator.issue_scx_seller_refresh_token()),
+        )
     }
 
     /// Queues an SCX event (`type`, e.g. `Seller:Order.Accepted`, and its payload); returns

@@ -270,7 +270,12 @@ scx_methods!(sync_client, ScxClient, {
     /// A sign-up link for a new seller of `channel` (`^\w{5,15}$`). A Seller API call: the
     /// client needs a seller's refresh token; `user_agent` names the seller's JTL-Wawi
     /// (e.g. `Wawi/1.11.0.3`).
-    fn seller_sign_up(&self, py: Python<'_>, channel: &str, user_agent: &str) -> PyResult<SellerSignUp> {
+    fn seller_sign_up(
+        &self,
+        py: Python<'_>,
+        channel: &str,
+        user_agent: &str,
+    ) -> PyResult<SellerSignUp> {
         let client = self.inner.clone();
         let (channel, user_agent) = (channel.to_owned(), user_agent.to_owned());
         block(py, async move {

@@ -180,9 +180,10 @@ impl ScxClient {
         &self,
         handler: Arc<dyn ScxEventHandler>,
     ) -> Result<ProcessedEvents, JtlError> {
-        let outcome = block(self.inner.process_events(|event| {
-            std::future::ready(handler.handle(ScxEvent::from(event)))
-        }))?;
+        let outcome =
+            block(self.inner.process_events(|event| {
+                std::future::ready(handler.handle(ScxEvent::from(event)))
+            }))?;
         Ok(ProcessedEvents::from(outcome))
     }
 

@@ -274,8 +274,9 @@ pub fn start_wawi_registration(
 ) -> Result<Arc<WawiPendingRegistration>, JtlError> {
     let app = jtl_connect::WawiApp::from(app);
     let options = options(tenant_id, registration_path, challenge_code, None, None)?;
-    let inner = block(async move {
-        jtl_connect::PendingRegistration::start(&base_url, &app, &options).await
-    })?;
+    let inner =
+        block(
+            async move { jtl_connect::PendingRegistration::start(&base_url, &app, &options).await },
+        )?;
     Ok(Arc::new(WawiPendingRegistration { inner }))
 }

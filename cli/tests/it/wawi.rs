@@ -210,7 +210,12 @@ fn bad_registration_input() {
         "n",
     ]))
     .expect(exit::INPUT);
-    for field in ["description", "provider_name", "provider_website", "mandatory_scopes"] {
+    for field in [
+        "description",
+        "provider_name",
+        "provider_website",
+        "mandatory_scopes",
+    ] {
         assert!(bare.stderr.contains(field), "{field}: {}", bare.stderr);
     }
     run(register(&h, &["--registration-path", "v9"])).expect(exit::INPUT);
