@@ -31,6 +31,10 @@ fn completions_refuse_an_unknown_shell_with_the_known_ones() {
     let out = run(h.cmd(&["completions", "tcsh"])).expect(exit::USAGE);
     assert!(out.stderr.contains("tcsh"), "{}", out.stderr);
     for shell in ["bash", "zsh", "fish"] {
-        assert!(out.stderr.contains(shell), "{shell} missing in {}", out.stderr);
+        assert!(
+            out.stderr.contains(shell),
+            "{shell} missing in {}",
+            out.stderr
+        );
     }
 }
