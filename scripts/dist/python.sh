@@ -10,7 +10,7 @@ rm -rf "$out" && mkdir -p "$out"
 # auditwheel check refuse any symbol newer than glibc 2.17.
 "${nice_build[@]}" maturin build --quiet --release --target "$target" --compatibility manylinux2014 \
     -m "$root/python/Cargo.toml" --out "$out"
-maturin sdist --quiet -m "$root/python/Cargo.toml" --out "$out"
+maturin sdist -m "$root/python/Cargo.toml" --out "$out"
 wheel="$(ls "$out"/*.whl)"
 case "$wheel" in
     *-cp39-abi3-manylinux_2_17_x86_64*.whl | *-cp39-abi3-manylinux2014_x86_64*.whl) ;;

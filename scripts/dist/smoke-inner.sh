@@ -64,7 +64,7 @@ start_emulator() {
 python() {
     local wheel
     wheel="$(ls dist/python/*.whl)"
-    case "$wheel" in *-cp39-abi3-manylinux_2_17_x86_64*) ;; *) echo "tag: $wheel"; return 1 ;; esac
+    case "$wheel" in *-cp39-abi3-manylinux_2_17_x86_64* | *-cp39-abi3-manylinux2014_x86_64*) ;; *) echo "tag: $wheel"; return 1 ;; esac
     "$SMOKE_PYTHON" -m venv venv
     venv/bin/python -m pip install -q --disable-pip-version-check --no-index --only-binary=:all: \
         --find-links dist/python jtl-connect
