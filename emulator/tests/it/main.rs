@@ -10,11 +10,11 @@
 mod support;
 
 mod admin;
+mod admin_guard;
 mod conformance_erp;
+mod conformance_tokens;
 mod conformance_wawi_scx;
 mod echo;
-mod admin_guard;
-mod conformance_tokens;
 mod erp;
 mod faults;
 mod graphql;
