@@ -108,6 +108,11 @@ fn is_constraint(error: &rusqlite::Error) -> bool {
     matches!(error, rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::ConstraintViolation)
 }
 
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(error, rusqlite::Error::SqliteFailure(e, _)
+        if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
 fn generation(tx: &Transaction<'_>) -> Result<Option<i64>> {
     tx.query_row("SELECT value FROM meta WHERE key = 'generation'", [], |r| {
         r.get(0)
@@ -134,8 +139,22 @@ impl Sqlite {
             .map_err(|e| store_error(&format!("cannot open {}", path.display()), e))?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(|e| store_error("cannot set the busy timeout", e))?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
+        // Switching a new file to WAL takes an exclusive lock, and SQLite answers "locked"
+        // at once (without its busy handler) while another process opens the same new file:
+        // retry within the busy timeout.
+        let started = std::time::Instant::now();
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Err(e) if is_busy(&e) && started.elapsed() < Duration::from_secs(10) => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                result => {
+                    result.map_err(|e| store_error("cannot configure the database", e))?;
+                    break;
+                }
+            }
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(|e| store_error("cannot configure the database", e))?;
         Ok(Self {
             conn: Mutex::new(conn),
