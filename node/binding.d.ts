@@ -134,6 +134,13 @@ export declare class CloudClient {
    * Create it once and share it: it caches the keys.
    */
   sessionVerifier(options?: VerifierOptions | undefined | null): SessionVerifier
+  /**
+   * A verifier of JTL app tokens for `appId`: RS256, `iss` must be the issuer (default the
+   * endpoints' `https://id.jtl-cloud.com`), keys from `{issuer}/oauth/v2/keys`, `aud` must
+   * contain `appId`. Claims: `tenantId` (`urn:jtl:tenant_id`), `userId` (`sub`), `appId`.
+   * Each failure names the check (signature, issuer, audience, expiry).
+   */
+  appTokenVerifier(appId: string, options?: AppTokenVerifierOptions | undefined | null): SessionVerifier
   /** `{ clientId, tenantId, endpoints }`: no secret. */
   toJSON(): CloudClientInfo
   /** `CloudClient(<client id>, tenant <tenant id>)`. */
@@ -205,6 +212,14 @@ export declare class Emulator {
   get scxRefreshToken(): string
   /** Mints an App Shell session token, signed like JTL's. */
   mintSessionToken(options?: SessionTokenOptions): MintedSessionToken
+  /** The app-token issuer (`iss` of minted app tokens; keys at `<issuer>/oauth/v2/keys`). */
+  get appIssuer(): string
+  /** The demo app id (`urn:jtl:app_id` and `aud` of minted app tokens by default). */
+  get appId(): string
+  /** The customer id minted session tokens carry in their payload `kid`. */
+  get customerId(): string
+  /** Mints a JTL app token (RS256), signed like JTL's platform IdP. */
+  mintAppToken(options?: AppTokenOptions): MintedAppToken
   /**
    * Request counters since start or `reset()`: `stats().token` is the number of token
    * requests.
@@ -549,6 +564,56 @@ export interface AccountSystem {
  * build a form: `[{ system: 'jtl-cloud', fields: ['clientId', ...], secretField: 'clientSecret' }, ...]`.
  */
 export declare function accountSystems(): Array<AccountSystem>
+/** What `mintAppToken` takes; every field is optional. */
+export interface AppTokenOptions {
+  /** `urn:jtl:tenant_id` (default: the demo tenant). */
+  tenantId?: string
+  /** `sub` (default: a fresh UUID). */
+  userId?: string
+  /** `urn:jtl:app_id` (default: the emulator's `appId`; `null`: none). */
+  appId?: string | null
+  /** `aud` (default `[appId]`). */
+  audience?: Array<string>
+  /** Lifetime in seconds from now; negative for an already expired token (default 3600). */
+  ttlSeconds?: number
+  /** `iss`: left out = the emulator's issuer URL, `null` = no `iss`. */
+  iss?: string | null
+  /**
+   * Which key signs: `current` (default), `unpublished` (unknown kid) or `foreign`
+   * (another key under the published kid).
+   */
+  key?: 'current' | 'unpublished' | 'foreign'
+  /** Extra claims, set last. */
+  claims?: Record<string, any>
+  /** Extra JOSE header fields, set last. */
+  header?: Record<string, any>
+}
+
+/**
+ * How `CloudClient.appTokenVerifier(appId, options)` checks JTL app tokens; each setting
+ * left out keeps the default.
+ */
+export interface AppTokenVerifierOptions {
+  /**
+   * The issuer (`JTL_ISSUER`); default the endpoints' (`https://id.jtl-cloud.com`, or the
+   * emulator's URL). Keys come from `{issuer}/oauth/v2/keys`.
+   */
+  issuer?: string
+  /** Tolerated clock difference for `exp`, `nbf` and `iat`, in seconds (default 60). */
+  leewaySecs?: number
+  /** Refuse tokens that live longer than this many seconds. Default: no limit. */
+  maxLifetimeSecs?: number
+  /** How long fetched keys are used before asking again, in seconds (default 600). */
+  jwksTtlSecs?: number
+  /** At most one key fetch per this many seconds for unknown `kid`s (default 30). */
+  unknownKidCooldownSecs?: number
+  /** How long the previous keys are still used while the key endpoint fails (default 3600). */
+  maxStaleSecs?: number
+  /** Tokens longer than this are refused before decoding (default 16384). */
+  maxTokenBytes?: number
+  /** Size of the cache of verified tokens (default 1024; 0 turns it off). */
+  verifiedCacheSize?: number
+}
 
 /** What `toJSON()` of a [`CloudClient`] shows: no secret. */
 export interface CloudClientInfo {
@@ -641,8 +706,15 @@ export interface EmulatorSettings {
    * (default) waits for `approveWawiRegistration`.
    */
   wawiAutoApproveMs?: number
-  /** `iss` of minted session tokens (default `https://api.jtl-cloud.com`). */
-  sessionIssuer?: string
+  /** `iss` of minted session tokens (default `null`: none, as JTL documents them). */
+  sessionIssuer?: string | null
+  /**
+   * Put the key id in session-token headers (default false: JTL's documented header has
+   * no `kid`).
+   */
+  sessionKidInHeader?: boolean
+  /** Publish the session keys without `kid` (default false). */
+  jwksWithoutKid?: boolean
 }
 
 /** Request counters per service (and per route) since start or `reset()`. */
@@ -776,6 +848,24 @@ export interface KeyRotation {
   resealed: number
   /** Accounts left as they were because they had been changed outside the store. */
   unreadable: number
+/** A minted JTL app token (RS256). */
+export interface MintedAppToken {
+  /** The compact JWT. */
+  token: string
+  /** The `kid` in its header. */
+  kid: string
+  /** `exp` as Unix seconds. */
+  expiresAt: number
+  /** `sub`. */
+  userId: string
+  /** `urn:jtl:tenant_id`. */
+  tenantId: string
+  /** `urn:jtl:app_id`, if any. */
+  appId?: string
+  /** `aud`. */
+  audience: Array<string>
+  /** `iss`, if any. */
+  issuer?: string
 }
 
 /** A minted session token. */
@@ -790,6 +880,8 @@ export interface MintedSessionToken {
   userId: string
   /** The `tenantId` claim. */
   tenantId: string
+  /** The customer id in the payload `kid`, if any. */
+  customerId?: string
 }
 
 /** One page of a paginated endpoint. */
@@ -908,12 +1000,16 @@ export interface ScxEvent {
   event: any
 }
 
-/** What a verified session token says. */
+/** What a verified session token (or app token) says. */
 export interface SessionClaims {
-  /** `tenantId`: the JTL tenant the user works in. */
+  /** The JTL tenant: `tenantId` (session token) or `urn:jtl:tenant_id` (app token). */
   tenantId: string
-  /** `userId`: the JTL user. */
+  /** The JTL user: `userId` (session token) or `sub` (app token). */
   userId: string
+  /** The customer id: a session token's payload `kid` (never a key id); null for app tokens. */
+  customerId?: string
+  /** `urn:jtl:app_id` of an app token; null for session tokens. */
+  appId?: string
   /** `tenantSlug`, if the token carries it. */
   tenantSlug?: string
   /** `exp`: when the token expires. */
@@ -934,7 +1030,12 @@ export interface SessionTokenOptions {
   ttlSeconds?: number
   /** `iss`: left out = the configured issuer, `null` = no `iss` claim. */
   iss?: string | null
-  /** Where the `kid` goes: `header` (default), `payload`, `both` or `none`. */
+  /** The payload `kid`: the customer id (default the emulator's `customerId`; `null`: none). */
+  customerId?: string | null
+  /**
+   * Where the key id goes: `header`, `payload` (replacing the customer id), `both` or
+   * `none`; default per the `sessionKidInHeader` setting (`none`).
+   */
   kid?: 'header' | 'payload' | 'both' | 'none'
   /** Which key signs: `current` (default), `previous` or `unpublished`. */
   key?: 'current' | 'previous' | 'unpublished'
@@ -975,8 +1076,19 @@ export interface VerifierOptions {
    * RSA algorithms (`RS256`, ...) need an `audience`; HMAC ones are refused.
    */
   algorithms?: Array<string>
-  /** The required `iss` (default `"https://api.jtl-cloud.com"`); `false` skips the check. */
+  /**
+   * The expected `iss` (default `"https://api.jtl-cloud.com"`): a present `iss` must be
+   * this one; `false` skips the check. A token without `iss` (JTL's documented shape) is
+   * accepted unless `requireIssuer` is set.
+   */
   issuer?: string | false
+  /** Refuse tokens without `iss` (`missing_claim`; default false). */
+  requireIssuer?: boolean
+  /**
+   * Refuse tokens that live longer than this many seconds (`lifetime_too_long`): `exp -
+   * iat`, or without `iat` `exp` minus now. Default: no limit.
+   */
+  maxLifetimeSecs?: number
   /** `aud` must contain one of these (required for RSA algorithms). */
   audience?: string | string[]
   /** Tolerated clock difference for `exp`, `nbf` and `iat`, in seconds (default 60). */
