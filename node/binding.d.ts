@@ -210,6 +210,8 @@ export declare class Emulator {
   get wawiBase(): string
   /** An SCX refresh token accepted from the start. */
   get scxRefreshToken(): string
+  /** A seller's SCX refresh token accepted from the start (Seller API: sign-up). */
+  get scxSellerRefreshToken(): string
   /** Mints an App Shell session token, signed like JTL's. */
   mintSessionToken(options?: SessionTokenOptions): MintedSessionToken
   /** The app-token issuer (`iss` of minted app tokens; keys at `<issuer>/oauth/v2/keys`). */
@@ -246,8 +248,10 @@ export declare class Emulator {
   registerClient(client: EmulatorClientOptions): void
   /** Issues a new SCX refresh token. */
   issueScxRefreshToken(): string
+  /** Issues a new SCX refresh token of a seller (Seller API). */
+  issueScxSellerRefreshToken(): string
   /**
-   * Queues an SCX event (`type`, e.g. `Seller:Order.Created`, and its payload); returns
+   * Queues an SCX event (`type`, e.g. `Seller:Order.Accepted`, and its payload); returns
    * it as the event list will show it.
    */
   pushScxEvent(kind: string, event?: any): { id: string; type: string; createdAt: string; event: any }
@@ -361,10 +365,17 @@ export declare class ScxClient {
   accessToken(): Promise<AccessToken>
   /** Unacknowledged events (`GET /v1/channel/event`, 100 at most). */
   events(): Promise<Array<ScxEvent>>
-  /** Acknowledges events so they are not delivered again (`DELETE /v1/channel/event`). */
+  /**
+   * Acknowledges events so they are not delivered again (`DELETE /v1/channel/event`),
+   * in batches of at most 100 ids (SCX takes 1–100 per call).
+   */
   acknowledge(eventIds: Array<string>): Promise<void>
-  /** A sign-up link for a new seller of `channel`: `{ signUpUrl, expiresAt }`. */
-  sellerSignUp(channel: string): Promise<{ signUpUrl: string; expiresAt: string }>
+  /**
+   * A sign-up link for a new seller of `channel` (`^\w{5,15}$`). A Seller API call: the
+   * client needs a seller's refresh token (auth scope `SELLER`), and `userAgent` names the
+   * seller's JTL-Wawi (e.g. `Wawi/1.11.0.3`).
+   */
+  sellerSignUp(channel: string, userAgent: string): Promise<SellerSignUp>
   /** `{}`: nothing to show without the token. */
   toJSON(): {}
   /** `ScxClient`. */
@@ -484,7 +495,8 @@ export declare class WawiPendingRegistration {
   get requestId(): string
   /**
    * Step 2, once: the registration if the user accepted it, `null` while pending.
-   * Rejects with `JtlError` `registration_rejected` if the user rejected it.
+   * Rejects with `JtlError` `registration_rejected` if the user rejected it, and with an
+   * `api` error of status 410 once the answer was delivered to an earlier poll.
    */
   poll(): Promise<WawiRegistration | null>
   /**
@@ -715,6 +727,18 @@ export interface EmulatorSettings {
   sessionKidInHeader?: boolean
   /** Publish the session keys without `kid` (default false). */
   jwksWithoutKid?: boolean
+  /** `iss` of minted session tokens (default `https://api.jtl-cloud.com`). */
+  sessionIssuer?: string
+  /** Whether the Wawi installation has an app licence (default true; false: 402). */
+  wawiLicensed?: boolean
+  /** Wawi paging: `null` at the ends (the docs) instead of the OAS numbers (default false). */
+  wawiPagingNullEnds?: boolean
+  /** Milliseconds before an unacknowledged SCX event is delivered again (default 60000). */
+  scxRedeliveryTimeoutMs?: number
+  /** `scope` of a channel's SCX token: `CHANNEL` (default) or `CHAN`. */
+  scxChannelScope?: string
+  /** Whether SCX per-route rate limits are enforced (default true). */
+  scxRateLimits?: boolean
 }
 
 /** Request counters per service (and per route) since start or `reset()`. */
@@ -928,6 +952,13 @@ export declare function registerWawiApp(baseUrl: string, app: WawiAppOptions, op
 
 /** How to run a registration. */
 export interface RegistrationSettings {
+  /**
+   * The tenant's id (a UUID), sent as `tenant-id`; JTL requires it (left out:
+   * `invalid_input` before any request).
+   */
+  tenantId?: string
+  /** Which registration path: `v1` (default, PascalCase), `v2` (camelCase) or `unversioned`. */
+  registrationPath?: 'v1' | 'v2' | 'unversioned'
   /** The challenge code (1–30 characters); random if left out. */
   challengeCode?: string
   /** Pause between polls in milliseconds (default 5000). */
@@ -992,7 +1023,7 @@ export interface ScxClientOptions {
 export interface ScxEvent {
   /** Event id, used to acknowledge it. */
   id: string
-  /** Event type, e.g. `Seller:Order.Created`. */
+  /** Event type, e.g. `Seller:Order.Accepted` or `Channel:Order.Return`. */
   type: string
   /** When it was created (ISO 8601), if given. */
   createdAt?: string
@@ -1001,6 +1032,15 @@ export interface ScxEvent {
 }
 
 /** What a verified session token (or app token) says. */
+/** A seller sign-up link (Seller API, `POST /v1/seller/channel/{channel}`). */
+export interface SellerSignUp {
+  /** Where the seller signs up with the channel. */
+  signUpUrl: string
+  /** When the link expires (SCX sends unix seconds). */
+  expiresAt: Date
+}
+
+/** What a verified session token says. */
 export interface SessionClaims {
   /** The JTL tenant: `tenantId` (session token) or `urn:jtl:tenant_id` (app token). */
   tenantId: string
@@ -1142,7 +1182,7 @@ export interface WawiAppOptions {
   mandatoryScopes?: Array<string>
   /** Scopes the user may grant or not. */
   optionalScopes?: Array<string>
-  /** App icon, base64 (PNG). */
+  /** App icon, base64 (PNG); without one a small default PNG is sent. */
   iconBase64?: string
 }
 
@@ -1155,9 +1195,12 @@ export interface WawiClientOptions {
   baseUrl: string
   /** The API key from the app registration. */
   apiKey: string
-  /** `X-AppID`: the registered app's id. */
+  /**
+   * `x-appid` (required by JTL on every data call): the app's id, e.g. `MyApp/1.0.0`.
+   * Left out, the constructor throws `invalid_input`.
+   */
   appId?: string
-  /** `X-AppVersion`. */
+  /** `x-appversion` (required): the app's version, e.g. `1.0.0`. */
   appVersion?: string
   /** `api-version` (default `1.0`). */
   apiVersion?: string

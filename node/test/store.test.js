@@ -58,7 +58,8 @@ test('AccountStore', async (t) => {
     assert.equal((await store.get(wawi.id)).name, 'Warehouse')
     assert.equal((await store.find('jtl-scx', 'Marketplace')).id, scx.id)
     assert.equal(await store.find('jtl-scx', 'nope'), null)
-    const renamed = await store.update(wawi.id, { name: 'Main warehouse', fields: { appId: 'com.example' } })
+    // JTL-Wawi requires x-appid and x-appversion on data calls (facts §5.2).
+    const renamed = await store.update(wawi.id, { name: 'Main warehouse', fields: { appId: 'com.example', appVersion: '1.0.0' } })
     assert.equal(renamed.name, 'Main warehouse')
     assert.equal(renamed.fields.appId, 'com.example')
 

@@ -41,15 +41,24 @@ fn register(h: &Harness, extra: &[&str]) -> std::process::Command {
 
 /// No API key (a UUID, facts §5.2) is printed: the only UUIDs allowed are the tenant's and
 /// the registration request ids.
-fn no_api_key(h: &Harness, run: &crate::support::Run) {
+fn no_api_key(h: &Harness, output: &crate::support::Run) {
     let allowed: Vec<String> = h
         .emu
         .wawi_registrations()
         .iter()
         .filter_map(|r| r["id"].as_str().map(str::to_owned))
         .chain([jtl_emulator::config::DEMO_TENANT_ID.to_owned()])
+        .chain(
+            run(h.cmd(&["--json", "accounts", "list"]))
+                .expect(exit::OK)
+                .json()
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a["id"].as_str().map(str::to_owned)),
+        )
         .collect();
-    for stream in [&run.stdout, &run.stderr] {
+    for stream in [&output.stdout, &output.stderr] {
         for word in stream.split(|c: char| !(c.is_ascii_hexdigit() || c == '-')) {
             let is_uuid = word.len() == 36
                 && word.char_indices().all(|(i, c)| match i {
@@ -188,6 +197,8 @@ fn bad_registration_input() {
         "register",
         "--base-url",
         "not a url",
+        "--tenant-id",
+        jtl_emulator::config::DEMO_TENANT_ID,
         "--app-id",
         "a",
         "--name",
