@@ -7,8 +7,8 @@ use crate::{
     credentials::{env_var, optional_env_var},
     http::{Auth, Flavor, HttpOptions, Request, Response, Transport},
     token::{
-        AccessToken, CacheOptions, ClientCredentialsSource, SharedChoice, SharedTokenCache, TokenCache,
-        TokenSource,
+        AccessToken, CacheOptions, ClientCredentialsSource, SharedChoice, SharedTokenCache,
+        TokenCache, TokenSource,
     },
     ClientCredentials, Endpoints, Error, Result, Secret, SessionVerifier, VerifierConfig,
 };

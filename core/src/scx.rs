@@ -8,7 +8,10 @@ use serde_json::{json, Value};
 
 use crate::{
     http::{Auth, Flavor, HttpOptions, Request, Response, Transport},
-    token::{AccessToken, CacheOptions, ScxRefreshSource, SharedChoice, SharedTokenCache, TokenCache, TokenSource},
+    token::{
+        AccessToken, CacheOptions, ScxRefreshSource, SharedChoice, SharedTokenCache, TokenCache,
+        TokenSource,
+    },
     Endpoints, Error, Result, Secret,
 };
 

@@ -248,7 +248,9 @@ fn tls_config(what: &str, rootcert: Option<&str>) -> Result<ClientConfig> {
             Ok(builder
                 .with_platform_verifier()
                 .map_err(|e| {
-                    Error::config(format!("{what}: cannot load the system's CA certificates: {e}"))
+                    Error::config(format!(
+                        "{what}: cannot load the system's CA certificates: {e}"
+                    ))
                 })?
                 .with_no_client_auth())
         }
@@ -315,7 +317,8 @@ mod tests {
 
     #[test]
     fn bad_parameters_are_named_without_the_password() {
-        let error = Target::parse("t", "postgresql://u:hunter2@h/db?sslmode=sometimes").unwrap_err();
+        let error =
+            Target::parse("t", "postgresql://u:hunter2@h/db?sslmode=sometimes").unwrap_err();
         assert_eq!(error.code(), "invalid_input");
         assert!(error.to_string().contains("sslmode"), "{error}");
         assert!(!error.to_string().contains("hunter2"), "{error}");

@@ -136,11 +136,16 @@ impl SharedTokenCache {
     }
 
     fn with_target(target: Target, key: &[u8; 32]) -> Result<Self> {
-        let registry_key = (target.location().to_owned() + "\n" + &format!("{target:?}"), {
-            let mut id = [0u8; 32];
-            id.copy_from_slice(&Sha256::digest([b"jtl-connect key id".as_slice(), key].concat()));
-            id
-        });
+        let registry_key = (
+            target.location().to_owned() + "\n" + &format!("{target:?}"),
+            {
+                let mut id = [0u8; 32];
+                id.copy_from_slice(&Sha256::digest(
+                    [b"jtl-connect key id".as_slice(), key].concat(),
+                ));
+                id
+            },
+        );
         let mut open = OPEN.lock().unwrap_or_else(PoisonError::into_inner);
         open.retain(|_, store| store.strong_count() > 0);
         if let Some(store) = open.get(&registry_key).and_then(Weak::upgrade) {
@@ -232,7 +237,11 @@ impl Store {
 
     async fn create_schema(&self, client: &deadpool_postgres::Object) -> Result<()> {
         let fail = |e: tokio_postgres::Error| {
-            super::postgres::store_error(self.target.location(), "cannot create the token table", &e)
+            super::postgres::store_error(
+                self.target.location(),
+                "cannot create the token table",
+                &e,
+            )
         };
         // One statement per round trip keeps the lock and the DDL in one transaction.
         client
@@ -374,7 +383,10 @@ impl SourceInner {
                 .execute(DELETE_IF, &[&self.key, &digest.as_slice()])
                 .await
                 .map_err(store.error("cannot remove a rejected token"))?;
-            debug!(removed, "rejected token removed from the shared cache if it was still there");
+            debug!(
+                removed,
+                "rejected token removed from the shared cache if it was still there"
+            );
             let mut rejected = self.rejected.lock().unwrap_or_else(PoisonError::into_inner);
             if rejected.digest == Some(digest) {
                 rejected.pending_delete = false;

@@ -13,5 +13,6 @@ mod cloud;
 mod leak;
 mod scx;
 mod session;
+mod shared_token;
 mod store;
 mod wawi;
