@@ -64,8 +64,10 @@ const DELETE_IF: &str = "DELETE FROM jtl_connect_token_cache WHERE cache_key = $
 const LOCK: &str = "SELECT pg_advisory_xact_lock($1, hashtext($2))";
 
 /// One pool per database and master key in a process, shared by every client that uses it.
-static OPEN: LazyLock<Mutex<HashMap<(String, [u8; 32]), Weak<Store>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// (location and settings, a digest of the master key) → the store.
+type Registry = HashMap<(String, [u8; 32]), Weak<Store>>;
+
+static OPEN: LazyLock<Mutex<Registry>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// What a client builder was given: a URL (kept as a [`Secret`]: it may carry the database
 /// password) or an opened cache.
