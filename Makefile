@@ -23,18 +23,20 @@ emulator: rust-toolchain
 
 test: test-rust test-python test-node test-kotlin test-browser test-dist
 
+# The suites that use PostgreSQL (shared token cache) run inside a private cluster that
+# scripts/postgres.sh starts and stops (JTL_CONNECT_TEST_PG); those tests fail without it.
 test-rust: rust-toolchain lint
-	cargo test
+	bash scripts/postgres.sh cargo test
 	cargo run -q -p jtl-connect-example --bin quickstart
 
 # Python: a venv in python/.venv, the package built from ./python (dev profile, sharing
 # this target directory), ruff, stubtest, mypy --strict, pytest.
 test-python: rust-toolchain
-	bash python/scripts/test.sh
+	bash scripts/postgres.sh bash python/scripts/test.sh
 
 # Node: npm ci (locked napi-rs CLI), the addon built in debug, node --test.
 test-node: rust-toolchain
-	bash node/scripts/test.sh
+	bash scripts/postgres.sh bash node/scripts/test.sh
 
 # Kotlin (JUnit 5 through Maven) and the Swift sources: UniFFI bindings generated from the
 # cdylib in library mode (Swift tests need a Swift toolchain, which this machine lacks).

@@ -652,6 +652,11 @@ export interface CloudClientOptions {
   endpoints?: Endpoints | string
   /** `Accept-Language` for every request (JTL answers in German otherwise). */
   acceptLanguage?: string
+  /**
+   * `postgresql://user@host/db`: share access tokens with every process using that
+   * database (sealed with `JTL_CONNECT_MASTER_KEY`); any other scheme is `invalid_input`.
+   */
+  tokenCache?: string
   /** Timeouts and retries. */
   http?: HttpOptions
 }
@@ -1015,6 +1020,11 @@ export interface ScxClientOptions {
   endpoints?: Endpoints | string
   /** `Accept-Language` (SCX answers in German otherwise). */
   acceptLanguage?: string
+  /**
+   * `postgresql://user@host/db`: share access tokens with every process using that
+   * database (sealed with `JTL_CONNECT_MASTER_KEY`); any other scheme is `invalid_input`.
+   */
+  tokenCache?: string
   /** Timeouts and retries. */
   http?: HttpOptions
 }

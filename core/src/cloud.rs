@@ -6,7 +6,10 @@ use std::{fmt, sync::Arc};
 use crate::{
     credentials::{env_var, optional_env_var},
     http::{Auth, Flavor, HttpOptions, Request, Response, Transport},
-    token::{AccessToken, CacheOptions, ClientCredentialsSource, TokenCache},
+    token::{
+        AccessToken, CacheOptions, ClientCredentialsSource, SharedChoice, SharedTokenCache,
+        TokenCache, TokenSource,
+    },
     ClientCredentials, Endpoints, Error, Result, Secret, SessionVerifier, VerifierConfig,
 };
 
@@ -48,6 +51,7 @@ pub struct CloudClientBuilder {
     http: HttpOptions,
     cache: CacheOptions,
     accept_language: Option<String>,
+    token_cache: Option<SharedChoice>,
 }
 
 impl CloudClientBuilder {
@@ -84,18 +88,30 @@ impl CloudClientBuilder {
     /// Builds the client. No request is made yet.
     pub fn build(self) -> Result<CloudClient> {
         let tenant_id = self.tenant_id.map(|t| check_tenant(&t)).transpose()?;
+        let deadline = self.http.deadline;
         let client_id = self.credentials.client_id().to_owned();
         let transport =
             Transport::new(self.http)?.with_secrets(vec![crate::redact::Known::Basic {
                 user: client_id.clone(),
                 password: self.credentials.client_secret().clone(),
             }]);
-        let source = ClientCredentialsSource::new(
+        let source: Arc<dyn TokenSource> = Arc::new(ClientCredentialsSource::new(
             transport.clone(),
             self.endpoints.token_url().clone(),
             self.credentials,
-        );
-        let cache = TokenCache::new(Arc::new(source), self.cache);
+        ));
+        let source = match &self.token_cache {
+            Some(url) => Arc::new(url.open()?.source(
+                source,
+                &["cloud", self.endpoints.token_url().as_str(), &client_id],
+                None,
+                self.cache.refresh_margin,
+                self.cache.clock.clone(),
+                deadline,
+            )),
+            None => source,
+        };
+        let cache = TokenCache::new(source, self.cache);
         Ok(CloudClient {
             shared: Arc::new(Shared {
                 transport,
@@ -107,6 +123,24 @@ impl CloudClientBuilder {
             tenant_id,
             run_as: None,
         })
+    }
+}
+
+impl CloudClientBuilder {
+    /// Shares access tokens with every process that uses the same PostgreSQL database
+    /// (`postgresql://user@host/db`, see [`SharedTokenCache`]): a cold cache sends one token
+    /// request for all of them. Tokens are sealed with `JTL_CONNECT_MASTER_KEY`. Any other
+    /// URL scheme is `invalid_input` at [`CloudClientBuilder::build`].
+    pub fn token_cache(mut self, url: impl Into<String>) -> Self {
+        self.token_cache = Some(SharedChoice::Url(Secret::new(url.into())));
+        self
+    }
+
+    /// Shares access tokens through an opened [`SharedTokenCache`] (for a master key given
+    /// by the program: [`SharedTokenCache::open_with_master_key`]).
+    pub fn shared_token_cache(mut self, cache: SharedTokenCache) -> Self {
+        self.token_cache = Some(SharedChoice::Open(cache));
+        self
     }
 }
 
@@ -139,6 +173,7 @@ impl CloudClient {
             http: HttpOptions::default(),
             cache: CacheOptions::default(),
             accept_language: None,
+            token_cache: None,
         }
     }
 

@@ -65,7 +65,7 @@ pub use session::{
     VerifierStats,
 };
 pub use store::{Account, AccountClient, AccountStore, ConnectionTest, System};
-pub use token::{AccessToken, CacheOptions, TokenCache};
+pub use token::{AccessToken, CacheOptions, SharedTokenCache, TokenCache};
 pub use wawi::{
     registration::{
         register_wawi_app, PendingRegistration, RegistrationOptions, RegistrationPath,

@@ -25,7 +25,10 @@ use serde_json::{json, Value};
 
 use crate::{
     http::{Auth, Flavor, HttpOptions, Request, Response, Transport},
-    token::{AccessToken, CacheOptions, ScxRefreshSource, TokenCache},
+    token::{
+        AccessToken, CacheOptions, ScxRefreshSource, SharedChoice, SharedTokenCache, TokenCache,
+        TokenSource,
+    },
     Endpoints, Error, Result, Secret,
 };
 
@@ -116,6 +119,7 @@ pub struct ScxClientBuilder {
     http: HttpOptions,
     cache: CacheOptions,
     accept_language: Option<String>,
+    token_cache: Option<SharedChoice>,
 }
 
 impl ScxClientBuilder {
@@ -150,23 +154,59 @@ impl ScxClientBuilder {
                 "refresh_token: expected the SCX refresh token; found an empty string",
             ));
         }
+        let deadline = self.http.deadline;
         let transport = Transport::new(self.http)?.with_secrets(vec![crate::redact::Known::Plain(
             self.refresh_token.clone(),
         )]);
-        let source = ScxRefreshSource::new(
+        let shared_cache = self
+            .token_cache
+            .as_ref()
+            .map(|url| url.open())
+            .transpose()?;
+        let refresh_token = self.refresh_token.clone();
+        let source: Arc<dyn TokenSource> = Arc::new(ScxRefreshSource::new(
             transport.clone(),
             self.endpoints.scx_base(),
             self.refresh_token,
             self.accept_language.as_deref(),
-        )?;
+        )?);
+        let source = match shared_cache {
+            // The refresh token identifies the seller; it goes into the key only as a digest.
+            Some(shared) => Arc::new(shared.source(
+                source,
+                &["scx", self.endpoints.scx_base().as_str()],
+                Some(&refresh_token),
+                self.cache.refresh_margin,
+                self.cache.clock.clone(),
+                deadline,
+            )),
+            None => source,
+        };
         Ok(ScxClient {
             shared: Arc::new(Shared {
                 transport,
-                cache: TokenCache::new(Arc::new(source), self.cache),
+                cache: TokenCache::new(source, self.cache),
                 endpoints: self.endpoints,
                 accept_language: self.accept_language,
             }),
         })
+    }
+}
+
+impl ScxClientBuilder {
+    /// Shares auth tokens with every process that uses the same PostgreSQL database
+    /// (`postgresql://user@host/db`, see [`SharedTokenCache`]), as
+    /// [`crate::CloudClientBuilder::token_cache`] does.
+    pub fn token_cache(mut self, url: impl Into<String>) -> Self {
+        self.token_cache = Some(SharedChoice::Url(Secret::new(url.into())));
+        self
+    }
+
+    /// Shares access tokens through an opened [`SharedTokenCache`] (for a master key given
+    /// by the program: [`SharedTokenCache::open_with_master_key`]).
+    pub fn shared_token_cache(mut self, cache: SharedTokenCache) -> Self {
+        self.token_cache = Some(SharedChoice::Open(cache));
+        self
     }
 }
 
@@ -184,6 +224,7 @@ impl ScxClient {
             http: HttpOptions::default(),
             cache: CacheOptions::default(),
             accept_language: None,
+            token_cache: None,
         }
     }
 

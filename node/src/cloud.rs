@@ -32,6 +32,9 @@ pub struct CloudClientOptions {
     pub endpoints: Option<Either<String, &'static Endpoints>>,
     /// `Accept-Language` for every request (JTL answers in German otherwise).
     pub accept_language: Option<String>,
+    /// `postgresql://user@host/db`: share access tokens with every process using that
+    /// database (sealed with `JTL_CONNECT_MASTER_KEY`); any other scheme is `invalid_input`.
+    pub token_cache: Option<String>,
     /// Timeouts and retries.
     pub http: Option<HttpOptions>,
 }
@@ -76,6 +79,9 @@ impl CloudClient {
             }
             if let Some(language) = options.accept_language {
                 builder = builder.accept_language(language);
+            }
+            if let Some(url) = options.token_cache {
+                builder = builder.token_cache(url);
             }
             builder.build()
         })();

@@ -162,6 +162,9 @@ impl TokenCache {
         {
             debug!(token = %rejected.fingerprint(), "dropping a rejected token");
             state.current = None;
+            drop(state);
+            // A shared source must not serve it again (nor leave it for other processes).
+            self.inner.source.rejected(rejected);
         }
     }
 

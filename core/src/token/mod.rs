@@ -2,7 +2,9 @@
 //! refresh-token exchange, and the [`TokenCache`] that keeps one valid token for all callers.
 
 mod cache;
+mod postgres;
 pub(crate) mod response;
+mod shared;
 mod source;
 
 use std::{
@@ -13,6 +15,8 @@ use std::{
 };
 
 pub use cache::{CacheOptions, TokenCache};
+pub(crate) use shared::SharedChoice;
+pub use shared::SharedTokenCache;
 pub(crate) use source::{ClientCredentialsSource, ScxRefreshSource};
 
 use crate::{Result, Secret};
@@ -110,4 +114,8 @@ pub type TokenFuture = Pin<Box<dyn Future<Output = Result<IssuedToken>> + Send>>
 pub trait TokenSource: Send + Sync + fmt::Debug + 'static {
     /// Requests a new token.
     fn fetch(&self) -> TokenFuture;
+
+    /// Told when a token it gave was refused (a 401), so that a source that shares tokens
+    /// does not hand it out again. Most sources keep nothing and ignore it.
+    fn rejected(&self, _token: &AccessToken) {}
 }

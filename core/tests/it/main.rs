@@ -17,5 +17,6 @@ mod leak;
 mod redaction;
 mod scx;
 mod session;
+mod shared_token;
 mod store;
 mod wawi;
