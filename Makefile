@@ -21,7 +21,7 @@ emulator: rust-toolchain
 	cargo build -q -p jtl-emulator
 	$(CARGO_TARGET_DIR)/debug/jtl-emulator --port $(DEMO_PORT)
 
-test: test-rust test-python test-node test-kotlin test-browser test-dist
+test: test-rust test-python test-node test-kotlin test-browser
 
 # The suites that use PostgreSQL (shared token cache) run inside a private cluster that
 # scripts/postgres.sh starts and stops (JTL_CONNECT_TEST_PG); those tests fail without it.

@@ -70,8 +70,8 @@ const PRESENTATION = {
     fields: {
       base_url: { label: 'Base URL', required: true, kind: 'url', destination: true },
       api_key: { label: 'API Key', required: true, kind: 'text' },
-      app_id: { label: 'App ID', required: false, kind: 'text' },
-      app_version: { label: 'App version', required: false, kind: 'text' },
+      app_id: { label: 'App ID', required: true, kind: 'text' },
+      app_version: { label: 'App version', required: true, kind: 'text' },
     },
   },
   'jtl-scx': {

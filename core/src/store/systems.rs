@@ -71,8 +71,8 @@ const CLOUD: [Field; 4] = [
 const WAWI: [Field; 4] = [
     destination("base_url", true, Kind::Url),
     field("api_key", true, true, Kind::Text),
-    field("app_id", false, false, Kind::Text),
-    field("app_version", false, false, Kind::Text),
+    field("app_id", true, false, Kind::Text),
+    field("app_version", true, false, Kind::Text),
 ];
 const SCX: [Field; 3] = [
     field("refresh_token", true, true, Kind::Text),

@@ -176,7 +176,7 @@ test('moving a secret without the secret is 422 on the secret field, and nothing
     assert.equal(stored.fields.environment.replace(/\/$/, ''), emulator.url.replace(/\/$/, ''));
     assert.equal((await api('POST', `/api/accounts/${cloud.id}/test`)).json.result.ok, true);
 
-    const wawi = await api('POST', '/api/accounts', { system: 'jtl-wawi', name: 'Wawi', test: false, fields: { base_url: 'http://127.0.0.1:5883/api/eazybusiness', api_key: 'k' } });
+    const wawi = await api('POST', '/api/accounts', { system: 'jtl-wawi', name: 'Wawi', test: false, fields: { base_url: 'http://127.0.0.1:5883/api/eazybusiness', api_key: 'k', app_id: 'MyApp/1.0.0', app_version: '1.0.0' } });
     assert.equal(wawi.status, 201, wawi.text);
     const wawiMove = await api('PUT', `/api/accounts/${wawi.json.account.id}`, { fields: { base_url: `${attacker.url}/api/x` }, test: false });
     assert.equal(wawiMove.status, 422);
@@ -234,7 +234,7 @@ test('Test answers a code and the page\'s sentence, never the target\'s body', a
     assert.ok(!listed.text.includes('TARGET-BODY'));
 
     const wawiTarget = await startRecorder(500, `<html>${marker}</html>`);
-    const wawi = await api('POST', '/api/accounts', { system: 'jtl-wawi', name: 'Hostile Wawi', test: false, fields: { base_url: `${wawiTarget.url}/api/eazybusiness`, api_key: 'k' } });
+    const wawi = await api('POST', '/api/accounts', { system: 'jtl-wawi', name: 'Hostile Wawi', test: false, fields: { base_url: `${wawiTarget.url}/api/eazybusiness`, api_key: 'k', app_id: 'MyApp/1.0.0', app_version: '1.0.0' } });
     const wawiTest = await api('POST', `/api/accounts/${wawi.json.account.id}/test`);
     wawiTarget.close();
     assert.equal(wawiTest.json.result.ok, false);
@@ -255,7 +255,7 @@ test('link-local and metadata destinations are refused before anything is saved'
     ['jtl-wawi', 'base_url', 'http://metadata/computeMetadata/v1'],
     ['jtl-scx', 'environment', 'https://[FEBF::2]/'],
   ];
-  const secrets = { 'jtl-cloud': { client_id: 'c', client_secret: 's' }, 'jtl-wawi': { api_key: 'k' }, 'jtl-scx': { refresh_token: 't' } };
+  const secrets = { 'jtl-cloud': { client_id: 'c', client_secret: 's' }, 'jtl-wawi': { api_key: 'k', app_id: 'MyApp/1.0.0', app_version: '1.0.0' }, 'jtl-scx': { refresh_token: 't' } };
   for (const [system, field, value] of cases) {
     const response = await api('POST', '/api/accounts', { system, name: `LL ${value}`, fields: { ...secrets[system], [field]: value } });
     assert.equal(response.status, 422, `${value}: ${response.text}`);
