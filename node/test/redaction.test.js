@@ -121,7 +121,7 @@ test('errors never carry an echoed secret', async (t) => {
 
   await t.test('Wawi: the API key, every shape', async () => {
     const key = emulator.issueWawiApiKey(['all.read'])
-    const client = new jtl.WawiClient({ baseUrl: emulator.wawiBase, apiKey: key })
+    const client = new jtl.WawiClient({ baseUrl: emulator.wawiBase, apiKey: key, appId: 'MyApp/1.0.0', appVersion: '1.0.0' })
     for (const shape of SHAPES) {
       emulator.injectFault({ service: 'wawi', kind: 'echo', shape })
       assertClean(`wawi ${shape}`, await rejection(client.get('v1/items')), [[key, undefined]])

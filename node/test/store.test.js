@@ -46,7 +46,7 @@ test('AccountStore', async (t) => {
     assert.equal(cloud.fields.clientId, emulator.clientId)
     assert.equal(cloud.fields.tenantId, emulator.tenantId)
     assert.ok(cloud.createdAt instanceof Date)
-    const wawi = await store.add('jtl-wawi', 'Warehouse', { baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey })
+    const wawi = await store.add('jtl-wawi', 'Warehouse', { baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey, appId: 'MyApp/1.0.0', appVersion: '1.0.0' })
     const scx = await store.add('jtl-scx', 'Marketplace', { refreshToken: emulator.scxRefreshToken, environment: emulator.url })
 
     const listed = await store.list()
@@ -92,7 +92,7 @@ test('AccountStore', async (t) => {
   await t.test('a field edited in the file is a store error, and nothing is sent', async () => {
     const db = path.join(dir, 'edited.db')
     const edited = await jtl.AccountStore.open(db, { masterKey: key })
-    const wawi = await edited.add('jtl-wawi', 'Warehouse', { baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey })
+    const wawi = await edited.add('jtl-wawi', 'Warehouse', { baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey, appId: 'MyApp/1.0.0', appVersion: '1.0.0' })
     const cloud = await edited.add('jtl-cloud', 'Shop', { clientId: emulator.clientId, clientSecret: emulator.clientSecret, environment: emulator.url })
     editField(db, wawi.id, 'base_url', 'http://127.0.0.1:9/attacker')
     editField(db, cloud.id, 'environment', 'http://127.0.0.1:9')
@@ -109,7 +109,7 @@ test('AccountStore', async (t) => {
   })
 
   await t.test('moving a destination needs the secret again; link-local is refused', async () => {
-    const wawi = await store.add('jtl-wawi', 'Moved', { baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey })
+    const wawi = await store.add('jtl-wawi', 'Moved', { baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey, appId: 'MyApp/1.0.0', appVersion: '1.0.0' })
     const err = await rejection(store.update(wawi.id, { fields: { baseUrl: 'http://127.0.0.1:9/elsewhere' } }))
     assert.equal(err.code, 'invalid_input')
     assert.match(err.message, /^api_key: required again when base_url changes/)
@@ -117,14 +117,14 @@ test('AccountStore', async (t) => {
     const moved = await store.update(wawi.id, { fields: { baseUrl: 'http://192.168.0.5:5883/api', apiKey: 'new-key' } })
     assert.equal(moved.fields.baseUrl, 'http://192.168.0.5:5883/api')
     for (const url of ['http://169.254.169.254/latest/meta-data', 'http://[fe80::1]/', 'http://metadata.google.internal/']) {
-      const refused = await rejection(store.add('jtl-wawi', 'Metadata', { baseUrl: url, apiKey: 'k' }))
+      const refused = await rejection(store.add('jtl-wawi', 'Metadata', { baseUrl: url, apiKey: 'k', appId: 'MyApp/1.0.0', appVersion: '1.0.0' }))
       assert.equal(refused.code, 'invalid_input')
       assert.match(refused.message, /^base_url: link-local/)
     }
   })
 
   await t.test('testConnection reports status and code, never the body', async () => {
-    const wawi = await store.add('jtl-wawi', 'Wrong key', { baseUrl: emulator.wawiBase, apiKey: 'wrong' })
+    const wawi = await store.add('jtl-wawi', 'Wrong key', { baseUrl: emulator.wawiBase, apiKey: 'wrong', appId: 'MyApp/1.0.0', appVersion: '1.0.0' })
     const result = await store.testConnection(wawi.id)
     assert.equal(result.ok, false)
     assert.equal(result.status, 401)
@@ -135,7 +135,7 @@ test('AccountStore', async (t) => {
   await t.test('key rotation: old ciphertexts and the old key stop working', async () => {
     const db = path.join(dir, 'rotated.db')
     const rotated = await jtl.AccountStore.open(db, { masterKey: key })
-    const wawi = await rotated.add('jtl-wawi', 'Warehouse', { baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey })
+    const wawi = await rotated.add('jtl-wawi', 'Warehouse', { baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey, appId: 'MyApp/1.0.0', appVersion: '1.0.0' })
     const [[backup]] = sql(db, 'SELECT hex(secret) FROM accounts')
     assert.equal(rotated.keyGeneration, 1)
     const newKey = Buffer.alloc(32, 9)

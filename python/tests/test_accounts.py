@@ -71,6 +71,8 @@ def test_wawi_and_scx_accounts(store: AccountStore, emulator: Emulator) -> None:
         "Warehouse",
         base_url=emulator.wawi_url,
         api_key=emulator.wawi_api_key,
+        app_id="MyApp/1.0.0",
+        app_version="1.0.0",
         app_id="com.example.accounts/1.0.0",  # x-appid/x-appversion: required by JTL-Wawi
         app_version="1.0.0",
     )
@@ -92,9 +94,23 @@ def test_bad_input_and_a_wrong_key(store: AccountStore, tmp_path: Path) -> None:
         store.add("jtl-cloud", "no secret", client_id="id")
     with pytest.raises(jtl_connect.InvalidInputError):
         store.add("jtl-cloud", "bad field", client_id="id", client_secret="s", colour="red")
-    store.add("jtl-wawi", "Twice", base_url="http://127.0.0.1:1", api_key="key")
+    store.add(
+        "jtl-wawi",
+        "Twice",
+        base_url="http://127.0.0.1:1",
+        api_key="key",
+        app_id="MyApp/1.0.0",
+        app_version="1.0.0",
+    )
     with pytest.raises(jtl_connect.ConflictError):
-        store.add("jtl-wawi", "Twice", base_url="http://127.0.0.1:1", api_key="key")
+        store.add(
+            "jtl-wawi",
+            "Twice",
+            base_url="http://127.0.0.1:1",
+            api_key="key",
+            app_id="MyApp/1.0.0",
+            app_version="1.0.0",
+        )
     with pytest.raises(jtl_connect.InvalidInputError):
         AccountStore(tmp_path / "x.db", master_key=b"short")
     with pytest.raises(jtl_connect.ConfigError) as caught:
@@ -151,7 +167,12 @@ def test_a_field_edited_in_the_file_is_refused_and_nothing_is_sent(
     path = tmp_path / "accounts.db"
     store = AccountStore(path, master_key=KEY)
     wawi = store.add(
-        "jtl-wawi", "Warehouse", base_url=emulator.wawi_url, api_key=emulator.wawi_api_key
+        "jtl-wawi",
+        "Warehouse",
+        base_url=emulator.wawi_url,
+        api_key=emulator.wawi_api_key,
+        app_id="MyApp/1.0.0",
+        app_version="1.0.0",
     )
     cloud = store.add(
         "jtl-cloud",
@@ -180,7 +201,12 @@ def test_moving_a_destination_needs_the_secret_again(
     store: AccountStore, emulator: Emulator
 ) -> None:
     wawi = store.add(
-        "jtl-wawi", "Warehouse", base_url=emulator.wawi_url, api_key=emulator.wawi_api_key
+        "jtl-wawi",
+        "Warehouse",
+        base_url=emulator.wawi_url,
+        api_key=emulator.wawi_api_key,
+        app_id="MyApp/1.0.0",
+        app_version="1.0.0",
     )
     with pytest.raises(jtl_connect.InvalidInputError) as caught:
         store.update(wawi.id, base_url="http://127.0.0.1:9/elsewhere")
@@ -204,15 +230,36 @@ def test_link_local_destinations_are_refused(store: AccountStore) -> None:
         "http://metadata.google.internal/",
     ):
         with pytest.raises(jtl_connect.InvalidInputError) as caught:
-            store.add("jtl-wawi", "Metadata", base_url=url, api_key="k")
+            store.add(
+                "jtl-wawi",
+                "Metadata",
+                base_url=url,
+                api_key="k",
+                app_id="MyApp/1.0.0",
+                app_version="1.0.0",
+            )
         assert str(caught.value).startswith("base_url: link-local")
-    store.add("jtl-wawi", "LAN", base_url="http://192.168.0.5:5883/api/eazybusiness", api_key="k")
+    store.add(
+        "jtl-wawi",
+        "LAN",
+        base_url="http://192.168.0.5:5883/api/eazybusiness",
+        api_key="k",
+        app_id="MyApp/1.0.0",
+        app_version="1.0.0",
+    )
 
 
 def test_connection_test_reports_status_and_no_body(
     store: AccountStore, emulator: Emulator
 ) -> None:
-    wawi = store.add("jtl-wawi", "Warehouse", base_url=emulator.wawi_url, api_key="wrong")
+    wawi = store.add(
+        "jtl-wawi",
+        "Warehouse",
+        base_url=emulator.wawi_url,
+        api_key="wrong",
+        app_id="MyApp/1.0.0",
+        app_version="1.0.0",
+    )
     test = store.test_connection(wawi.id)
     assert not test.ok and test.code == "unauthorized" and test.status == 401
     assert "did not accept the API key" in test.message
@@ -223,7 +270,12 @@ def test_key_rotation(tmp_path: Path, emulator: Emulator) -> None:
     path = tmp_path / "accounts.db"
     store = AccountStore(path, master_key=KEY)
     wawi = store.add(
-        "jtl-wawi", "Warehouse", base_url=emulator.wawi_url, api_key=emulator.wawi_api_key
+        "jtl-wawi",
+        "Warehouse",
+        base_url=emulator.wawi_url,
+        api_key=emulator.wawi_api_key,
+        app_id="MyApp/1.0.0",
+        app_version="1.0.0",
     )
     [[backup]] = _sql(path, "SELECT hex(secret) FROM accounts")
     new_key = bytes(range(1, 33))

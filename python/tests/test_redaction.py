@@ -142,7 +142,9 @@ def test_api_body_echoing_the_client_secret(emulator: Emulator) -> None:
 @pytest.mark.parametrize("shape", SHAPES)
 def test_wawi_echo(emulator: Emulator, shape: Shape | None) -> None:
     key = emulator.issue_wawi_api_key(["all.read"])
-    client = jtl_connect.WawiClient(emulator.wawi_url, key)
+    client = jtl_connect.WawiClient(
+        emulator.wawi_url, key, app_id="MyApp/1.0.0", app_version="1.0.0"
+    )
     emulator.inject_fault("wawi", "echo", shape=shape)
     with pytest.raises(jtl_connect.JtlError) as caught:
         client.get("v1/items")

@@ -175,6 +175,8 @@ async fn wawi_echoes_leave_no_api_key_or_challenge_code() {
     let emu = emulator().await;
     let key = emu.issue_wawi_api_key(vec!["all.read".into()]);
     let client = WawiClient::builder(&emu.wawi_base(), key.clone())
+        .app_id("MyApp/1.0.0")
+        .app_version("1.0.0")
         .http_options(quick_http())
         .build()
         .unwrap();

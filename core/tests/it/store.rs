@@ -177,10 +177,24 @@ fn bad_input_names_the_field() {
         (
             System::Wawi,
             "W",
-            vec![("base_url", "not a url"), ("api_key", "k")],
+            vec![
+                ("base_url", "not a url"),
+                ("api_key", "k"),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
+            ],
             "base_url",
         ),
-        (System::Wawi, "W", vec![("api_key", "k")], "base_url"),
+        (
+            System::Wawi,
+            "W",
+            vec![
+                ("api_key", "k"),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
+            ],
+            "base_url",
+        ),
         (
             System::Scx,
             "S",
@@ -227,6 +241,8 @@ async fn secrets_are_encrypted_at_rest_and_never_returned() {
             &[
                 ("base_url", &emu.wawi_base()),
                 ("api_key", "wawi-api-key-plaintext"),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
         )
         .unwrap();
@@ -563,6 +579,8 @@ async fn a_field_edited_in_the_file_is_refused_and_nothing_is_sent() {
             &[
                 ("base_url", &emu.wawi_base()),
                 ("api_key", emu.wawi_api_key()),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
         )
         .unwrap();
@@ -663,6 +681,8 @@ async fn a_client_cached_before_an_edit_is_not_reused_for_the_edited_row() {
             &[
                 ("base_url", &emu.wawi_base()),
                 ("api_key", emu.wawi_api_key()),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
         )
         .unwrap();
@@ -691,6 +711,8 @@ async fn moving_a_destination_needs_the_secret_again() {
             &[
                 ("base_url", &emu.wawi_base()),
                 ("api_key", emu.wawi_api_key()),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
         )
         .unwrap();
@@ -759,12 +781,19 @@ fn link_local_and_metadata_destinations_are_refused() {
             vec![
                 ("base_url", "http://169.254.169.254/latest/meta-data"),
                 ("api_key", "k"),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
             "base_url",
         ),
         (
             System::Wawi,
-            vec![("base_url", "http://[fe80::1]:5883/api"), ("api_key", "k")],
+            vec![
+                ("base_url", "http://[fe80::1]:5883/api"),
+                ("api_key", "k"),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
+            ],
             "base_url",
         ),
         (
@@ -799,6 +828,8 @@ fn link_local_and_metadata_destinations_are_refused() {
             &[
                 ("base_url", "http://192.168.0.5:5883/api/eazybusiness"),
                 ("api_key", "k"),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
         )
         .unwrap();
@@ -812,7 +843,12 @@ async fn test_connection_never_returns_the_targets_body() {
         .add(
             System::Wawi,
             "Internal",
-            &[("base_url", &internal.url), ("api_key", "k")],
+            &[
+                ("base_url", &internal.url),
+                ("api_key", "k"),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
+            ],
         )
         .unwrap();
     let test = store.test_connection(&wawi.id, None).await.unwrap();
@@ -838,6 +874,8 @@ async fn key_rotation_reseals_every_row_and_old_ciphertexts_stop_opening() {
             &[
                 ("base_url", &emu.wawi_base()),
                 ("api_key", emu.wawi_api_key()),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
         )
         .unwrap();

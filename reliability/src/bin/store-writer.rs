@@ -48,6 +48,7 @@ fn run() -> Result<(), String> {
                 &[
                     ("base_url", "http://127.0.0.1:5883/api/eazybusiness"),
                     ("api_key", &api_key),
+                    ("app_id", "crash-test/1.0.0"),
                     ("app_version", "1"),
                 ],
             )

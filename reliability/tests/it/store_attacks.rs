@@ -167,6 +167,8 @@ async fn edited_fields(attacks: &mut Attacks) {
             &[
                 ("base_url", &emu.wawi_base()),
                 ("api_key", emu.wawi_api_key()),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
         )
         .unwrap();
@@ -251,6 +253,8 @@ async fn rolled_back_ciphertext(attacks: &mut Attacks) {
             &[
                 ("base_url", &emu.wawi_base()),
                 ("api_key", emu.wawi_api_key()),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
         )
         .unwrap();
@@ -453,6 +457,8 @@ async fn destination_change_without_secret(attacks: &mut Attacks) {
             &[
                 ("base_url", &emu.wawi_base()),
                 ("api_key", emu.wawi_api_key()),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
             ],
         )
         .unwrap();
@@ -545,6 +551,8 @@ fn link_local_destinations(attacks: &mut Attacks) {
         &[
             ("base_url", "http://192.168.0.5:5883/api/eazybusiness"),
             ("api_key", "k"),
+            ("app_id", "MyApp/1.0.0"),
+            ("app_version", "1.0.0"),
         ],
     );
     attacks.record(
@@ -558,8 +566,26 @@ fn link_local_destinations(attacks: &mut Attacks) {
     );
     let lan_id = lan.map(|a| a.id).unwrap_or_default();
     for url in urls {
-        let added = store.add(System::Wawi, url, &[("base_url", url), ("api_key", "k")]);
-        let moved = store.update(&lan_id, None, &[("base_url", url), ("api_key", "k")]);
+        let added = store.add(
+            System::Wawi,
+            url,
+            &[
+                ("base_url", url),
+                ("api_key", "k"),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
+            ],
+        );
+        let moved = store.update(
+            &lan_id,
+            None,
+            &[
+                ("base_url", url),
+                ("api_key", "k"),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
+            ],
+        );
         let cloud = store.add(
             System::Cloud,
             url,
@@ -569,7 +595,11 @@ fn link_local_destinations(attacks: &mut Attacks) {
                 ("environment", url),
             ],
         );
-        let direct = WawiClient::builder(url, "k").build().map(|_| ());
+        let direct = WawiClient::builder(url, "k")
+            .app_id("MyApp/1.0.0")
+            .app_version("1.0.0")
+            .build()
+            .map(|_| ());
         let endpoints = Endpoints::emulator(url).map(|_| ());
         let all = [
             added.map(|_| ()),
@@ -598,7 +628,12 @@ async fn test_reads_no_body(attacks: &mut Attacks) {
         .add(
             System::Wawi,
             "Internal",
-            &[("base_url", &internal.url), ("api_key", "k")],
+            &[
+                ("base_url", &internal.url),
+                ("api_key", "k"),
+                ("app_id", "MyApp/1.0.0"),
+                ("app_version", "1.0.0"),
+            ],
         )
         .unwrap();
     let test = store.test_connection(&account.id, None).await.unwrap();

@@ -34,7 +34,7 @@ class AccountsAndOtherSystemsTest {
             val wawi = store.add(
                 "jtl-wawi",
                 "Warehouse",
-                mapOf("base_url" to "${emulator.url}/api/eazybusiness", "api_key" to "wrong-key"),
+                mapOf("base_url" to "${emulator.url}/api/eazybusiness", "api_key" to "wrong-key", "app_id" to "acme/kotlin-test", "app_version" to "1.0.0"),
             )
             val test = store.testConnection(wawi.id)
             assertFalse(test.ok)
@@ -51,7 +51,7 @@ class AccountsAndOtherSystemsTest {
             // Link-local and metadata addresses.
             for (url in listOf("http://169.254.169.254/latest/meta-data", "http://[fe80::1]/", "http://metadata.google.internal/")) {
                 val refused = assertThrows<JtlException> {
-                    store.add("jtl-wawi", "Metadata", mapOf("base_url" to url, "api_key" to "k"))
+                    store.add("jtl-wawi", "Metadata", mapOf("base_url" to url, "api_key" to "k", "app_id" to "acme/kotlin-test", "app_version" to "1.0.0"))
                 }
                 assertEquals("invalid_input", refused.code)
                 assertTrue(refused.description.startsWith("base_url: link-local"), refused.description)

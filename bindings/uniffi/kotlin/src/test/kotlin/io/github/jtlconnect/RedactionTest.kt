@@ -123,7 +123,7 @@ class RedactionTest {
     @Test
     fun `Wawi echoes leave no API key`() {
         val key = TestEmulator.jsonString(emulator.admin("POST", "wawi/api-keys", """{"scopes":["all.read"]}"""), "api_key")!!
-        WawiClient("${emulator.url}/api/eazybusiness", key).use { client ->
+        WawiClient("${emulator.url}/api/eazybusiness", key, appId = "acme/kotlin-test", appVersion = "1.0.0").use { client ->
             for (shape in shapes) {
                 echo("wawi", shape)
                 val e = assertThrows<JtlException> { client.get("v1/items") }
