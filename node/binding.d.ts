@@ -576,6 +576,7 @@ export interface AccountSystem {
  * build a form: `[{ system: 'jtl-cloud', fields: ['clientId', ...], secretField: 'clientSecret' }, ...]`.
  */
 export declare function accountSystems(): Array<AccountSystem>
+
 /** What `mintAppToken` takes; every field is optional. */
 export interface AppTokenOptions {
   /** `urn:jtl:tenant_id` (default: the demo tenant). */
@@ -725,15 +726,6 @@ export interface EmulatorSettings {
   wawiAutoApproveMs?: number
   /** `iss` of minted session tokens (default `null`: none, as JTL documents them). */
   sessionIssuer?: string | null
-  /**
-   * Put the key id in session-token headers (default false: JTL's documented header has
-   * no `kid`).
-   */
-  sessionKidInHeader?: boolean
-  /** Publish the session keys without `kid` (default false). */
-  jwksWithoutKid?: boolean
-  /** `iss` of minted session tokens (default `https://api.jtl-cloud.com`). */
-  sessionIssuer?: string
   /** Whether the Wawi installation has an app licence (default true; false: 402). */
   wawiLicensed?: boolean
   /** Wawi paging: `null` at the ends (the docs) instead of the OAS numbers (default false). */
@@ -744,6 +736,13 @@ export interface EmulatorSettings {
   scxChannelScope?: string
   /** Whether SCX per-route rate limits are enforced (default true). */
   scxRateLimits?: boolean
+  /**
+   * Put the key id in session-token headers (default false: JTL's documented header has
+   * no `kid`).
+   */
+  sessionKidInHeader?: boolean
+  /** Publish the session keys without `kid` (default false). */
+  jwksWithoutKid?: boolean
 }
 
 /** Request counters per service (and per route) since start or `reset()`. */
@@ -877,6 +876,8 @@ export interface KeyRotation {
   resealed: number
   /** Accounts left as they were because they had been changed outside the store. */
   unreadable: number
+}
+
 /** A minted JTL app token (RS256). */
 export interface MintedAppToken {
   /** The compact JWT. */
@@ -1041,7 +1042,6 @@ export interface ScxEvent {
   event: any
 }
 
-/** What a verified session token (or app token) says. */
 /** A seller sign-up link (Seller API, `POST /v1/seller/channel/{channel}`). */
 export interface SellerSignUp {
   /** Where the seller signs up with the channel. */
@@ -1050,7 +1050,7 @@ export interface SellerSignUp {
   expiresAt: Date
 }
 
-/** What a verified session token says. */
+/** What a verified session token (or app token) says. */
 export interface SessionClaims {
   /** The JTL tenant: `tenantId` (session token) or `urn:jtl:tenant_id` (app token). */
   tenantId: string

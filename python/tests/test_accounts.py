@@ -71,8 +71,6 @@ def test_wawi_and_scx_accounts(store: AccountStore, emulator: Emulator) -> None:
         "Warehouse",
         base_url=emulator.wawi_url,
         api_key=emulator.wawi_api_key,
-        app_id="MyApp/1.0.0",
-        app_version="1.0.0",
         app_id="com.example.accounts/1.0.0",  # x-appid/x-appversion: required by JTL-Wawi
         app_version="1.0.0",
     )

@@ -19,9 +19,9 @@ const ALL_ITEMS: &str = "query Items($first: Int, $after: String) {
   }
 }";
 
-// Anonymous: the emulator (h-erp cd211a4) reads a single *named* operation without
-// operationName as "not a mutation" and ignores its Idempotency-Key; see CREATE_NAMED.
-const CREATE: &str = "mutation($request: CreateItemCommandRequestInput!) {
+// A single named operation sent without operationName: the server must still see a
+// mutation and honour its Idempotency-Key (GraphQL spec, GetOperation).
+const CREATE: &str = "mutation Create($request: CreateItemCommandRequestInput!) {
   CreateItem(request: $request) { itemId }
 }";
 

@@ -136,6 +136,9 @@ fn plan(doc: &ExecutableDocument, name: Option<&str>) -> (bool, Vec<String>, Vec
             .iter()
             .find(|(n, _)| n.as_str() == name)
             .map(|(_, op)| op),
+        // One named operation sent without `operationName` is still the one to run (GraphQL
+        // spec, GetOperation); async-graphql keeps named operations in `Multiple`.
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
         (DocumentOperations::Multiple(_), None) => None,
     };
     let Some(operation) = operation else {

@@ -33,7 +33,8 @@ class WawiScxTest {
                 val pending = startWawiRegistration(base, app("acme/accepted-$path"), tenantId = emulator.tenantId, registrationPath = path)
                 assertNull(pending.poll(), "Status 0: pending")
                 emulator.admin("POST", "wawi/registrations/${pending.requestId()}/approve")
-                val registration = assertNotNull(pending.poll())
+                val registration = pending.poll()
+                assertNotNull(registration, "Status 2: accepted")
                 assertEquals(listOf("all.read"), registration!!.grantedScopes())
                 val gone = assertThrows<JtlException> { pending.poll() }
                 assertEquals(410, gone.status)
