@@ -260,33 +260,6 @@ impl Error {
         }
     }
 
-    /// The same error with every occurrence of `secrets` in its message replaced by `***`.
-    pub(crate) fn redact(mut self, secrets: &[&str]) -> Self {
-        let message = match &mut self {
-            Self::InvalidInput { message }
-            | Self::Config { message }
-            | Self::InvalidCredentials { message, .. }
-            | Self::Unauthorized { message, .. }
-            | Self::Forbidden { message, .. }
-            | Self::NotFound { message, .. }
-            | Self::Conflict { message, .. }
-            | Self::RateLimited { message, .. }
-            | Self::Api { message, .. }
-            | Self::Network { message }
-            | Self::Timeout { message }
-            | Self::TokenInvalid { message, .. }
-            | Self::Store { message }
-            | Self::RegistrationRejected { message }
-            | Self::Graphql { message, .. } => message,
-        };
-        for secret in secrets.iter().filter(|s| s.len() >= 4) {
-            if message.contains(secret) {
-                *message = message.replace(secret, "***");
-            }
-        }
-        self
-    }
-
     pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
         Self::InvalidInput {
             message: message.into(),

@@ -145,7 +145,13 @@ impl TokenSource for ScxRefreshSource {
                 }
                 other => other,
             }
-            .map_err(|e| e.redact(&[refresh_token.expose()]))?;
+            // The transport of an `ScxClient` already knows the refresh token; a source built
+            // on another transport gets the same every-field cleaning here.
+            .map_err(|e| {
+                let mut redactor = crate::redact::Redactor::default();
+                redactor.add(refresh_token.expose());
+                redactor.error(e)
+            })?;
             let token = response::scx(&answer.json::<Value>()?, requested)?;
             debug!(token = %token.value.fingerprint(), lifetime_s = token.lifetime.as_secs(), "SCX auth token issued");
             Ok(token)
