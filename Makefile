@@ -1,6 +1,6 @@
 # jtl-connect: every target installs what it needs, so a fresh clone works.
 #   make demo   the Accounts Integration page on the emulator (the main job)
-#   make test   run every suite (what .ci/run calls)
+#   make test   run every suite, the offline smoke tests of make dist included (what .ci/run calls)
 #   make dist   what users install, into dist/ (make test-dist: offline smoke tests of it)
 
 SHELL := /bin/bash
@@ -21,7 +21,7 @@ emulator: rust-toolchain
 	cargo build -q -p jtl-emulator
 	$(CARGO_TARGET_DIR)/debug/jtl-emulator --port $(DEMO_PORT)
 
-test: test-rust test-python test-node test-kotlin test-browser
+test: test-rust test-python test-node test-kotlin test-browser test-dist
 
 # The suites that use PostgreSQL (shared token cache) run inside a private cluster that
 # scripts/postgres.sh starts and stops (JTL_CONNECT_TEST_PG); those tests fail without it.
