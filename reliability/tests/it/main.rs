@@ -15,4 +15,5 @@ mod fault_matrix;
 mod hostile_tokens;
 mod secret_leak;
 mod store_attacks;
+mod postgres;
 mod store_crash;
