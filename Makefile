@@ -68,7 +68,7 @@ chromium:
 bench: bench-rust bench-python bench-node
 
 bench-rust: rust-toolchain
-	cargo bench -p jtl-connect-bench
+	bash scripts/postgres.sh cargo bench -p jtl-connect-bench
 
 bench-python: rust-toolchain
 	bash bench/python/run.sh
