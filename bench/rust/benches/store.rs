@@ -13,14 +13,17 @@
 use std::{path::Path, process::Command, time::Duration};
 
 use criterion::Criterion;
-use jtl_connect::{AccountStore, ClientCredentials, CloudClient, Endpoints, SharedTokenCache, System};
+use jtl_connect::{
+    AccountStore, ClientCredentials, CloudClient, Endpoints, SharedTokenCache, System,
+};
 use jtl_emulator::{Emulator, Service};
 
 const KEY: [u8; 32] = [3; 32];
 
 fn fresh_database() -> String {
-    let server = std::env::var("JTL_CONNECT_TEST_PG")
-        .expect("JTL_CONNECT_TEST_PG is not set: run through scripts/postgres.sh (make bench-rust does)");
+    let server = std::env::var("JTL_CONNECT_TEST_PG").expect(
+        "JTL_CONNECT_TEST_PG is not set: run through scripts/postgres.sh (make bench-rust does)",
+    );
     let name = format!("jtl_bench_{}", std::process::id());
     let ok = Command::new("psql")
         .args([&server, "-qc", &format!("CREATE DATABASE {name}")])
@@ -37,7 +40,11 @@ fn filled(path: &Path) -> (AccountStore, String) {
     let mut id = String::new();
     for i in 0..20 {
         id = store
-            .add(System::Scx, &format!("channel {i}"), &[("refresh_token", "rt-bench-0123456789")])
+            .add(
+                System::Scx,
+                &format!("channel {i}"),
+                &[("refresh_token", "rt-bench-0123456789")],
+            )
             .unwrap()
             .id;
     }
@@ -59,7 +66,9 @@ fn main() {
     let mut group = c.benchmark_group("store");
     for (name, path) in [("sqlite", file.as_path()), ("postgres", Path::new(&db))] {
         let (store, id) = filled(path);
-        group.bench_function(format!("{name}_get"), |b| b.iter(|| store.get(&id).unwrap()));
+        group.bench_function(format!("{name}_get"), |b| {
+            b.iter(|| store.get(&id).unwrap())
+        });
         group.bench_function(format!("{name}_list"), |b| b.iter(|| store.list().unwrap()));
     }
     group.finish();
@@ -82,7 +91,11 @@ fn main() {
         b.iter(|| runtime.block_on(warm.access_token()).unwrap())
     });
     group.finish();
-    assert_eq!(emu.stats().get(Service::Token), 1, "every cold get read the shared row");
+    assert_eq!(
+        emu.stats().get(Service::Token),
+        1,
+        "every cold get read the shared row"
+    );
     c.final_summary();
     let _ = std::fs::remove_dir_all(&dir);
 }

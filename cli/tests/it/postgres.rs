@@ -8,9 +8,8 @@ use jtl_emulator::Service;
 use crate::support::{exit, run, run_with, Harness, CLIENT_ID, CLIENT_SECRET, TENANT};
 
 fn fresh_database() -> String {
-    let server = std::env::var("JTL_CONNECT_TEST_PG").expect(
-        "JTL_CONNECT_TEST_PG is not set: run through scripts/postgres.sh (make test does)",
-    );
+    let server = std::env::var("JTL_CONNECT_TEST_PG")
+        .expect("JTL_CONNECT_TEST_PG is not set: run through scripts/postgres.sh (make test does)");
     let name = format!("jtl_cli_{}_{}", std::process::id(), uuid_like());
     let status = Command::new("psql")
         .args([&server, "-qc", &format!("CREATE DATABASE {name}")])
@@ -34,8 +33,19 @@ fn accounts_and_tokens_on_postgresql() {
     let db = fresh_database();
     let url = h.emu.url().to_owned();
     let mut add = h.cmd(&[
-        "--db", &db, "accounts", "add", "jtl-cloud", "pg-shop", "--client-id", CLIENT_ID,
-        "--tenant-id", TENANT, "--environment", &url, "--secret-stdin",
+        "--db",
+        &db,
+        "accounts",
+        "add",
+        "jtl-cloud",
+        "pg-shop",
+        "--client-id",
+        CLIENT_ID,
+        "--tenant-id",
+        TENANT,
+        "--environment",
+        &url,
+        "--secret-stdin",
     ]);
     add.env_remove("JTL_CONNECT_DB");
     run_with(add, &format!("{CLIENT_SECRET}\n")).expect(exit::OK);

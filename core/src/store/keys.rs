@@ -6,7 +6,7 @@ use std::{collections::BTreeMap, sync::PoisonError};
 
 use super::{
     crypto::{self, Cipher, KeySource, RowView},
-    files, fields_json, now,
+    fields_json, files, now,
     sql::Row,
     AccountStore, KeyRotation, System,
 };

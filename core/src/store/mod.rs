@@ -306,7 +306,6 @@ impl AccountStore {
             Err(no_account(id))
         }
     }
-
 }
 
 fn no_account(id: &str) -> Error {

@@ -204,11 +204,7 @@ mod tests {
             locate(Path::new("postgresql://u:pw@h/db")).unwrap(),
             Location::Postgres(_)
         ));
-        for url in [
-            "mysql://u:hunter2@h/db",
-            "sqlite:///tmp/a.db",
-            "redis://h",
-        ] {
+        for url in ["mysql://u:hunter2@h/db", "sqlite:///tmp/a.db", "redis://h"] {
             let Err(error) = locate(Path::new(url)) else {
                 panic!("{url} accepted")
             };

@@ -332,7 +332,10 @@ impl Backend for Postgres {
             Box::pin(async move {
                 let read = async {
                     client
-                        .execute("SELECT pg_advisory_xact_lock($1, $2)", &[&LOCK_CLASS, &STORE_LOCK])
+                        .execute(
+                            "SELECT pg_advisory_xact_lock($1, $2)",
+                            &[&LOCK_CLASS, &STORE_LOCK],
+                        )
                         .await?;
                     let exists: bool = client
                         .query_one("SELECT to_regclass('jtl_connect_store') IS NOT NULL", &[])
@@ -405,10 +408,7 @@ impl Backend for Postgres {
                         }
                         if let Some(check) = &new_check {
                             client
-                                .execute(
-                                    "UPDATE jtl_connect_store SET key_check = $1",
-                                    &[check],
-                                )
+                                .execute("UPDATE jtl_connect_store SET key_check = $1", &[check])
                                 .await?;
                         }
                         Ok(())

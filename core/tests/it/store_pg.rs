@@ -61,7 +61,12 @@ pub fn sql(url: &str, statements: &str) {
 
 /// `pg_dump` found as scripts/postgres.sh finds the server binaries.
 pub fn pg_dump() -> PathBuf {
-    let works = |p: &Path| Command::new(p).arg("--version").output().is_ok_and(|o| o.status.success());
+    let works = |p: &Path| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
     if works(Path::new("pg_dump")) {
         return PathBuf::from("pg_dump");
     }
@@ -108,7 +113,10 @@ async fn pg_add_list_get_update_delete() {
     assert!(store.is_postgres());
     assert!(!store.path().display().to_string().contains("hunter"));
     let shop = add_cloud(&store, emu.url(), "Main shop");
-    assert!(!shop.fields.contains_key("client_secret"), "never the secret");
+    assert!(
+        !shop.fields.contains_key("client_secret"),
+        "never the secret"
+    );
     let wawi = store
         .add(
             System::Wawi,
@@ -162,7 +170,11 @@ fn pg_a_wrong_master_key_is_refused_and_changes_nothing() {
     let error = AccountStore::open_with_master_key(Path::new(&db), &[8; 32]).unwrap_err();
     assert_eq!(error.code(), "config", "{error}");
     assert!(error.to_string().contains("master key"), "{error}");
-    assert_eq!(open(&db).list().unwrap().len(), 1, "the right key still works");
+    assert_eq!(
+        open(&db).list().unwrap().len(),
+        1,
+        "the right key still works"
+    );
 }
 
 #[tokio::test]
@@ -174,7 +186,10 @@ async fn pg_rotation_reseals_every_row_and_the_old_key_stops_opening() {
     let other_handle = open(&db);
     let new_key = [9u8; 32];
     let rotation = store.rotate_master_key(Some(&new_key)).unwrap();
-    assert_eq!((rotation.generation, rotation.resealed, rotation.unreadable), (2, 1, 0));
+    assert_eq!(
+        (rotation.generation, rotation.resealed, rotation.unreadable),
+        (2, 1, 0)
+    );
     assert_eq!(store.key_generation(), 2);
     // A handle opened before the rotation cannot write under the old key.
     let stale = other_handle
@@ -219,7 +234,11 @@ async fn pg_a_row_edited_in_the_database_is_refused_and_nothing_is_sent() {
 #[test]
 fn pg_other_schemes_and_a_missing_database_are_clear_errors() {
     let cwd = std::env::current_dir().unwrap();
-    for url in ["mysql://u:hunter2@h/db", "sqlite:///tmp/x.db", "redis://h/0"] {
+    for url in [
+        "mysql://u:hunter2@h/db",
+        "sqlite:///tmp/x.db",
+        "redis://h/0",
+    ] {
         let error = AccountStore::open(Some(Path::new(url))).unwrap_err();
         assert_eq!(error.code(), "invalid_input", "{url}: {error}");
         let text = error.to_string();
@@ -263,10 +282,20 @@ async fn pg_the_database_holds_names_but_no_secret_and_no_token() {
         .args(["--data-only", "--inserts", &db])
         .output()
         .expect("pg_dump runs");
-    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+    assert!(
+        dump.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dump.stderr)
+    );
     let dump = String::from_utf8(dump.stdout).unwrap();
-    assert!(dump.contains("Dump shop") && dump.contains("Dump channel"), "names are there");
-    assert!(dump.contains("jtl_connect_token_cache"), "the token row is there");
+    assert!(
+        dump.contains("Dump shop") && dump.contains("Dump channel"),
+        "names are there"
+    );
+    assert!(
+        dump.contains("jtl_connect_token_cache"),
+        "the token row is there"
+    );
     for secret in [
         "demo-client-secret",
         "scx-refresh-token-dump-0123456789",
@@ -274,7 +303,10 @@ async fn pg_the_database_holds_names_but_no_secret_and_no_token() {
         token.expose(),
         &token.expose()[token.expose().len() / 2..],
     ] {
-        assert!(!dump.contains(secret), "a secret in plain text: {secret:.6}…");
+        assert!(
+            !dump.contains(secret),
+            "a secret in plain text: {secret:.6}…"
+        );
         let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
         assert!(!dump.contains(&hex), "a secret as bytes");
     }
@@ -299,7 +331,11 @@ fn pg_store_child_process() {
             one.access_token().unwrap().expose(),
             two.access_token().unwrap().expose()
         );
-        assert_eq!(emu.stats().get(Service::Token), 1, "b read a's shared token");
+        assert_eq!(
+            emu.stats().get(Service::Token),
+            1,
+            "b read a's shared token"
+        );
         runtime.block_on(emu.shutdown());
         return;
     };
@@ -392,7 +428,11 @@ async fn pg_four_processes_share_accounts_and_one_token() {
         );
     }
     assert_eq!(tokens.len(), PROCESSES * THREADS, "every thread answered");
-    assert_eq!(tokens.iter().collect::<BTreeSet<_>>().len(), 1, "one token for all");
+    assert_eq!(
+        tokens.iter().collect::<BTreeSet<_>>().len(),
+        1,
+        "one token for all"
+    );
     assert_eq!(
         emu.stats().get(Service::Token),
         1,

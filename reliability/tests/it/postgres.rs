@@ -33,7 +33,9 @@ const CHILD: &str = "JTL_RELIABILITY_PG_CHILD";
 static SERVER: std::sync::RwLock<()> = std::sync::RwLock::new(());
 
 fn shared_server() -> std::sync::RwLockReadGuard<'static, ()> {
-    SERVER.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    SERVER
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 /// The master key of these tests (test data, not a secret).
 const KEY_HEX: &str = "72656c696162696c6974792d70672d6b65792d7468697274792d74776f2d2e2e";
@@ -47,9 +49,8 @@ fn key() -> [u8; 32] {
 }
 
 fn server() -> String {
-    std::env::var("JTL_CONNECT_TEST_PG").expect(
-        "JTL_CONNECT_TEST_PG is not set: run through scripts/postgres.sh (make test does)",
-    )
+    std::env::var("JTL_CONNECT_TEST_PG")
+        .expect("JTL_CONNECT_TEST_PG is not set: run through scripts/postgres.sh (make test does)")
 }
 
 /// A PostgreSQL client binary, found as scripts/postgres.sh finds the server's.
@@ -78,7 +79,11 @@ fn psql(url: &str, query: &str) -> String {
         .args([url, "-qtAc", query])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
@@ -96,7 +101,10 @@ fn fresh_database(tag: &str) -> String {
 
 fn cluster(command: &str) {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/postgres.sh");
-    let status = Command::new("bash").args([script, command]).status().unwrap();
+    let status = Command::new("bash")
+        .args([script, command])
+        .status()
+        .unwrap();
     assert!(status.success(), "scripts/postgres.sh {command}");
 }
 
@@ -162,7 +170,10 @@ fn pg_kill_9_of_the_lock_holder_hands_the_refresh_to_another_process() {
     let held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted";
     let waited = Instant::now();
     while psql(&db, held) == "0" {
-        assert!(waited.elapsed() < Duration::from_secs(30), "the child never took the lock");
+        assert!(
+            waited.elapsed() < Duration::from_secs(30),
+            "the child never took the lock"
+        );
         thread::sleep(Duration::from_millis(50));
     }
     // Waiters in this process queue on the lock behind the holder.
@@ -174,7 +185,9 @@ fn pg_kill_9_of_the_lock_holder_hands_the_refresh_to_another_process() {
             thread::spawn(move || {
                 barrier.wait();
                 let asked = Instant::now();
-                client.access_token().map(|t| (t.fingerprint(), asked.elapsed()))
+                client
+                    .access_token()
+                    .map(|t| (t.fingerprint(), asked.elapsed()))
             })
         })
         .collect();
@@ -201,7 +214,12 @@ fn pg_kill_9_of_the_lock_holder_hands_the_refresh_to_another_process() {
     );
     let mut table = Table::new(
         "PostgreSQL: kill -9 of the process holding the refresh lock",
-        &["waiters", "token requests", "tokens after the kill, ms", "lock timeout, s"],
+        &[
+            "waiters",
+            "token requests",
+            "tokens after the kill, ms",
+            "lock timeout, s",
+        ],
     );
     table.row([
         "10".to_owned(),
@@ -217,7 +235,9 @@ fn pg_kill_9_of_the_lock_holder_hands_the_refresh_to_another_process() {
 
 #[test]
 fn pg_stopped_and_restarted_under_load_recovers_without_restarting_the_app() {
-    let _server = SERVER.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _server = SERVER
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let emu = runtime.block_on(Emulator::start()).unwrap();
     let db = fresh_database("restart");
@@ -293,11 +313,17 @@ fn pg_stopped_and_restarted_under_load_recovers_without_restarting_the_app() {
         }
     }
     let recovered = back.elapsed();
-    assert!(cold.access_token().is_ok(), "the cold client gets its token");
+    assert!(
+        cold.access_token().is_ok(),
+        "the cold client gets its token"
+    );
     cluster("restart");
     let again = Instant::now();
     while store.get(&shop.id).is_err() {
-        assert!(again.elapsed() < Duration::from_secs(15), "not back after the restart");
+        assert!(
+            again.elapsed() < Duration::from_secs(15),
+            "not back after the restart"
+        );
         thread::sleep(Duration::from_millis(50));
     }
     thread::sleep(Duration::from_millis(200));
@@ -308,10 +334,19 @@ fn pg_stopped_and_restarted_under_load_recovers_without_restarting_the_app() {
     let codes = codes.lock().unwrap().clone();
     let kinds: BTreeSet<_> = codes.iter().cloned().collect();
     assert!(!codes.is_empty(), "the load saw the outage");
-    assert_eq!(kinds, BTreeSet::from(["store".to_owned()]), "only store errors");
+    assert_eq!(
+        kinds,
+        BTreeSet::from(["store".to_owned()]),
+        "only store errors"
+    );
     let mut table = Table::new(
         "PostgreSQL stopped, started and restarted under load (4 threads listing accounts)",
-        &["calls ok", "calls failed", "error codes", "back after start, ms"],
+        &[
+            "calls ok",
+            "calls failed",
+            "error codes",
+            "back after start, ms",
+        ],
     );
     table.row([
         ok_calls.load(Ordering::Relaxed).to_string(),
@@ -334,7 +369,13 @@ fn pg_killed_writers_lose_no_committed_account() {
     let mut updated = BTreeSet::new();
     let mut table = Table::new(
         "PostgreSQL store crash test (kill -9 of a writing process)",
-        &["run", "killed after ms", "commits printed", "accounts", "result"],
+        &[
+            "run",
+            "killed after ms",
+            "commits printed",
+            "accounts",
+            "result",
+        ],
     );
     let mut failures = Vec::new();
     for run in 0..20 {
@@ -371,10 +412,18 @@ fn pg_killed_writers_lose_no_committed_account() {
     }
     table.publish(
         "pg-store-crash.md",
-        &format!("20 kills; {} committed adds, {} updates, none lost unless listed.", committed.len(), updated.len()),
+        &format!(
+            "20 kills; {} committed adds, {} updates, none lost unless listed.",
+            committed.len(),
+            updated.len()
+        ),
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(committed.len() >= 20, "the writer barely wrote: {}", committed.len());
+    assert!(
+        committed.len() >= 20,
+        "the writer barely wrote: {}",
+        committed.len()
+    );
 }
 
 #[test]
@@ -392,7 +441,11 @@ fn pg_racing_keys_on_a_new_store_never_both_get_in() {
                     let key = [u8::try_from(k + 1).unwrap(); 32];
                     barrier.wait();
                     let store = AccountStore::open_with_master_key(Path::new(&db), &key)?;
-                    store.add(System::Scx, &format!("key {k}"), &[("refresh_token", "rt-race")])?;
+                    store.add(
+                        System::Scx,
+                        &format!("key {k}"),
+                        &[("refresh_token", "rt-race")],
+                    )?;
                     Ok::<usize, jtl_connect::Error>(k)
                 })
             })
