@@ -38,10 +38,10 @@ test-python: rust-toolchain
 test-node: rust-toolchain
 	bash scripts/postgres.sh bash node/scripts/test.sh
 
-# Kotlin (JUnit 5 through Maven) and the Swift sources: UniFFI bindings generated from the
+# Kotlin (JUnit 5 through Maven, PostgreSQL tests inside scripts/postgres.sh) and the Swift sources: UniFFI bindings generated from the
 # cdylib in library mode (Swift tests need a Swift toolchain, which this machine lacks).
 test-kotlin: rust-toolchain jvm
-	bash bindings/uniffi/scripts/test.sh
+	bash scripts/postgres.sh bash bindings/uniffi/scripts/test.sh
 
 # The linux x86_64 artifacts (release builds, glibc 2.17+): the Python wheel and sdist, the
 # two npm packages, the jar in a Maven repository folder, the CLI tarball, SHA256SUMS.
@@ -68,7 +68,7 @@ chromium:
 bench: bench-rust bench-python bench-node
 
 bench-rust: rust-toolchain
-	cargo bench -p jtl-connect-bench
+	bash scripts/postgres.sh cargo bench -p jtl-connect-bench
 
 bench-python: rust-toolchain
 	bash bench/python/run.sh

@@ -4,6 +4,7 @@
 #   scripts/postgres.sh CMD [ARGS...]   start a cluster, run CMD with JTL_CONNECT_TEST_PG set, stop it
 #   scripts/postgres.sh restart         restart the cluster CMD runs against (the reliability test
 #                                       "PostgreSQL restarted under load" calls this)
+#   scripts/postgres.sh stop|start      stop it, start it again (same port): the outage tests
 #
 # The cluster lives in a temporary folder, listens on a free loopback port only, trusts local
 # connections (nothing else can reach it) and is stopped and removed when CMD ends, however it
@@ -31,10 +32,16 @@ as_owner() {
     fi
 }
 
-if [ "${1:-}" = restart ]; then
-    : "${JTL_CONNECT_TEST_PG_DATA:?restart runs inside scripts/postgres.sh (JTL_CONNECT_TEST_PG_DATA is not set)}"
+if [ "${1:-}" = restart ] || [ "${1:-}" = stop ] || [ "${1:-}" = start ]; then
+    : "${JTL_CONNECT_TEST_PG_DATA:?$1 runs inside scripts/postgres.sh (JTL_CONNECT_TEST_PG_DATA is not set)}"
     pg_ctl="$(find_bin pg_ctl)"
-    as_owner "$pg_ctl" -D "$JTL_CONNECT_TEST_PG_DATA" -w -t 30 -m fast -l "$JTL_CONNECT_TEST_PG_DATA/server.log" restart >/dev/null
+    # The port and the other settings were given at the first start; pg_ctl keeps them
+    # (postmaster.opts) for restart, and start reads them back from there.
+    opts=()
+    if [ "$1" = start ]; then
+        opts=(-o "$(sed -e 's/^[^ ]* //' -e 's/"-D" "[^"]*"//' "$JTL_CONNECT_TEST_PG_DATA/postmaster.opts" | tr -d '"')")
+    fi
+    as_owner "$pg_ctl" -D "$JTL_CONNECT_TEST_PG_DATA" -w -t 30 -m fast -l "$JTL_CONNECT_TEST_PG_DATA/server.log" "${opts[@]}" "$1" >/dev/null
     exit 0
 fi
 

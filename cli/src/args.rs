@@ -36,9 +36,10 @@ pub(crate) struct Global {
     /// Machine-readable output: JSON on stdout, errors as JSON on stderr.
     #[arg(long, global = true)]
     pub(crate) json: bool,
-    /// The account database (default $JTL_CONNECT_DB, else the per-user data directory).
-    /// Its secrets are sealed with $JTL_CONNECT_MASTER_KEY or a key file beside it.
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The account database: a SQLite file or a postgresql:// URL (default $JTL_CONNECT_DB,
+    /// else the per-user data directory). Its secrets are sealed with $JTL_CONNECT_MASTER_KEY
+    /// or (SQLite only) a key file beside it.
+    #[arg(long, global = true, value_name = "PATH|URL")]
     pub(crate) db: Option<PathBuf>,
     /// Log token fetches, retries and JWKS fetches to stderr (tokens as fingerprints only).
     #[arg(long, short, global = true)]

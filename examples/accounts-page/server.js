@@ -596,7 +596,8 @@ async function main() {
   const port = Number(process.env.PORT || 8790);
   const server = createServer(store);
   server.listen(port, '127.0.0.1', () => {
-    console.log(`Accounts Integration page (database ${dbPath}); open:`);
+    // store.path: the file, or a PostgreSQL URL without its password.
+    console.log(`Accounts Integration page (database ${store.path}); open:`);
     console.log(`  http://127.0.0.1:${port}/?token=${server.accessToken}`);
   });
 }

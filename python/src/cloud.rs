@@ -46,6 +46,7 @@ fn build(
     timeout: Option<f64>,
     deadline: Option<f64>,
     max_retries: Option<u32>,
+    token_cache: Option<&str>,
 ) -> PyResult<jtl_connect::CloudClient> {
     let secret = secret_arg(client_secret, "client_secret")?;
     let http = http_options(py, timeout, deadline, max_retries)?;
@@ -59,6 +60,9 @@ fn build(
         }
         if let Some(language) = accept_language {
             builder = builder.accept_language(language);
+        }
+        if let Some(url) = token_cache {
+            builder = builder.token_cache(url);
         }
         builder.build()
     });
@@ -82,7 +86,7 @@ macro_rules! cloud_methods {
             $($own)*
 
             #[new]
-            #[pyo3(signature = (client_id, client_secret, tenant_id=None, endpoints=None, *, accept_language=None, timeout=None, deadline=None, max_retries=None))]
+            #[pyo3(signature = (client_id, client_secret, tenant_id=None, endpoints=None, *, accept_language=None, timeout=None, deadline=None, max_retries=None, token_cache=None))]
             #[allow(clippy::too_many_arguments)]
             fn new(
                 py: Python<'_>,
@@ -94,10 +98,11 @@ macro_rules! cloud_methods {
                 timeout: Option<f64>,
                 deadline: Option<f64>,
                 max_retries: Option<u32>,
+                token_cache: Option<&str>,
             ) -> PyResult<Self> {
                 let inner = build(
                     py, client_id, client_secret, tenant_id, endpoints, accept_language,
-                    timeout, deadline, max_retries,
+                    timeout, deadline, max_retries, token_cache,
                 )?;
                 Ok(Self { inner })
             }

@@ -197,6 +197,7 @@ fn build(
     timeout: Option<f64>,
     deadline: Option<f64>,
     max_retries: Option<u32>,
+    token_cache: Option<&str>,
 ) -> PyResult<jtl_connect::ScxClient> {
     let token = secret_arg(refresh_token, "refresh_token")?;
     let mut builder = jtl_connect::ScxClient::builder(token)
@@ -204,6 +205,9 @@ fn build(
         .http_options(http_options(py, timeout, deadline, max_retries)?);
     if let Some(language) = accept_language {
         builder = builder.accept_language(language);
+    }
+    if let Some(url) = token_cache {
+        builder = builder.token_cache(url);
     }
     builder.build().map_err(|e| errors::to_py(py, &e))
 }
@@ -215,7 +219,8 @@ macro_rules! scx_methods {
             $($own)*
 
             #[new]
-            #[pyo3(signature = (refresh_token, endpoints=None, *, accept_language=None, timeout=None, deadline=None, max_retries=None))]
+            #[pyo3(signature = (refresh_token, endpoints=None, *, accept_language=None, timeout=None, deadline=None, max_retries=None, token_cache=None))]
+            #[allow(clippy::too_many_arguments)]
             fn new(
                 py: Python<'_>,
                 refresh_token: &Bound<'_, PyAny>,
@@ -224,8 +229,9 @@ macro_rules! scx_methods {
                 timeout: Option<f64>,
                 deadline: Option<f64>,
                 max_retries: Option<u32>,
+                token_cache: Option<&str>,
             ) -> PyResult<Self> {
-                let inner = build(py, refresh_token, endpoints, accept_language, timeout, deadline, max_retries)?;
+                let inner = build(py, refresh_token, endpoints, accept_language, timeout, deadline, max_retries, token_cache)?;
                 Ok(Self { inner })
             }
 

@@ -44,13 +44,15 @@ impl fmt::Display for CloudClient {
 #[uniffi::export]
 impl CloudClient {
     /// A client for the app's credentials; `endpoints` default to production. No request is
-    /// made yet.
-    #[uniffi::constructor(default(tenant_id = None, endpoints = None))]
+    /// made yet. `token_cache` (`postgresql://…`) shares its tokens with every process using
+    /// that database, sealed with `JTL_CONNECT_MASTER_KEY`.
+    #[uniffi::constructor(default(tenant_id = None, endpoints = None, token_cache = None))]
     pub fn new(
         client_id: String,
         client_secret: String,
         tenant_id: Option<String>,
         endpoints: Option<Arc<Endpoints>>,
+        token_cache: Option<String>,
     ) -> Result<Arc<Self>, JtlError> {
         let credentials = ClientCredentials::new(client_id, Secret::new(client_secret))?;
         let mut builder = jtl_connect::CloudClient::builder(credentials);
@@ -59,6 +61,9 @@ impl CloudClient {
         }
         if let Some(tenant_id) = tenant_id {
             builder = builder.tenant_id(tenant_id);
+        }
+        if let Some(url) = token_cache {
+            builder = builder.token_cache(url);
         }
         Ok(Self::wrap(builder.build()?))
     }

@@ -141,15 +141,20 @@ pub struct SellerSignUp {
 #[uniffi::export]
 impl ScxClient {
     /// A client for `refresh_token`; `endpoints` default to production (use
-    /// `Endpoints.sandbox()` for the SCX sandbox).
-    #[uniffi::constructor(default(endpoints = None))]
+    /// `Endpoints.sandbox()` for the SCX sandbox). `token_cache` (`postgresql://…`) shares
+    /// its tokens with every process using that database, as `CloudClient`'s does.
+    #[uniffi::constructor(default(endpoints = None, token_cache = None))]
     pub fn new(
         refresh_token: String,
         endpoints: Option<Arc<Endpoints>>,
+        token_cache: Option<String>,
     ) -> Result<Arc<Self>, JtlError> {
         let mut builder = jtl_connect::ScxClient::builder(Secret::new(refresh_token));
         if let Some(endpoints) = endpoints {
             builder = builder.endpoints(endpoints.inner.clone());
+        }
+        if let Some(url) = token_cache {
+            builder = builder.token_cache(url);
         }
         Ok(Self::wrap(builder.build()?))
     }

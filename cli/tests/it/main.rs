@@ -18,6 +18,7 @@ mod emulator;
 mod general;
 mod graphql;
 mod paginate;
+mod postgres;
 mod request;
 mod token;
 mod wawi;

@@ -1,20 +1,28 @@
-//! [`AccountStore`]: connected JTL accounts in an embedded SQLite database, sealed at rest.
-//! This is the storage of the "Accounts Integration" page: add, list, get, update and delete
-//! accounts, get a ready client for one, test its connection, rotate the master key.
+//! [`AccountStore`]: connected JTL accounts in an embedded SQLite database or on a PostgreSQL
+//! server, sealed at rest. This is the storage of the "Accounts Integration" page: add, list,
+//! get, update and delete accounts, get a ready client for one, test its connection, rotate
+//! the master key. This module holds the accounts' operations; the rest is by concern:
 //!
-//! - [`sql`]: the database behind a [`sql::Backend`] trait (SQLite: one file, WAL, busy
-//!   timeout, safe for several processes); [`schema`]: its versioned migrations.
-//! - [`crypto`]: keys and sealing. Every row is sealed whole (XChaCha20-Poly1305, the
-//!   associated data covering the key generation, id, system, name and every field), so a row
-//!   edited in the file is refused as "changed outside the store" before any client is built.
+//! - [`open`]: a SQLite path or a `postgresql://` URL, the key to use, the key check.
+//! - [`sql`]: what the store needs from a database, the [`sql::Backend`] trait, and SQLite
+//!   (one file, WAL, busy timeout, safe for several processes); [`schema`]: its versioned
+//!   migrations. [`postgres`]: the same contract on PostgreSQL (pool, TLS, advisory lock).
+//! - [`keys`]: the key in use, opening and sealing rows, the key rotation; [`crypto`]: the
+//!   sealing itself. Every row is sealed whole (XChaCha20-Poly1305, the associated data
+//!   covering the key generation, id, system, name and every field), so a row edited in the
+//!   database is refused as "changed outside the store" before any client is built.
 //! - [`files`]: the default path, the database and key files, created private.
-//! - [`systems`]: the systems, their fields, and building a client from them; [`probe`]: the
-//!   connection test.
+//! - [`systems`]: the systems, their fields, building a client from them; [`clients`]: the
+//!   clients handed out; [`probe`]: the connection test.
 //! - The key check is decided in one transaction (the first key wins, every other one gets
 //!   `config` before it writes); a database without its key file is refused.
 
+mod clients;
 pub mod crypto;
 mod files;
+mod keys;
+mod open;
+mod postgres;
 mod probe;
 mod schema;
 mod sql;
@@ -31,14 +39,15 @@ use serde::Serialize;
 
 pub use crypto::KeySource;
 pub use files::{default_path, DB_VAR};
+pub use keys::generate_master_key;
 pub use systems::System;
 
 use crate::{
     clock::unix_seconds, CloudClient, Error, HttpOptions, Result, ScxClient, Secret, WawiClient,
 };
-use crypto::{Cipher, RowView};
-use sql::{Backend, KeyCheck, Refused, Row, Sqlite};
-use systems::{build_client, check_destination_change, check_fields};
+use keys::{changed_outside, Keys};
+use sql::{Backend, Refused, Row};
+use systems::{check_destination_change, check_fields};
 
 const MAX_NAME_LEN: usize = 100;
 
@@ -100,17 +109,14 @@ pub struct KeyRotation {
     pub unreadable: usize,
 }
 
-/// The master key in use and the generation the store is at.
-struct Keys {
-    cipher: Cipher,
-    generation: i64,
-}
-
-/// Connected JTL accounts in a sealed SQLite store.
+/// Connected JTL accounts in a sealed store: a SQLite file or a PostgreSQL database.
 pub struct AccountStore {
     backend: Box<dyn Backend>,
     keys: RwLock<Keys>,
+    /// The SQLite file, or the PostgreSQL URL without its password.
     path: PathBuf,
+    /// The PostgreSQL URL as given (it may hold the database password).
+    url: Option<Secret>,
     key_source: KeySource,
     http: HttpOptions,
     /// Clients handed out, by account id, with the exact row they were built from: repeated
@@ -125,11 +131,6 @@ impl fmt::Debug for AccountStore {
             .field("key_source", &self.key_source)
             .finish_non_exhaustive()
     }
-}
-
-/// A new random 32-byte master key (for [`AccountStore::rotate_master_key`]).
-pub fn generate_master_key() -> zeroize::Zeroizing<[u8; 32]> {
-    crypto::random_key()
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -156,28 +157,6 @@ fn fields_json(fields: &BTreeMap<String, String>) -> Result<String> {
     })
 }
 
-fn key_mismatch(source: &KeySource) -> Error {
-    Error::config(format!(
-        "the master key ({}) does not match this account store; nothing was changed. Use the key it was created with",
-        match source {
-            KeySource::Environment => format!("from {}", crypto::MASTER_KEY_VAR),
-            KeySource::File(p) => format!("from {}", p.display()),
-            KeySource::Explicit => "given".to_owned(),
-        }
-    ))
-}
-
-/// A row whose seal does not open: refused, never used. The name and id are the row's as
-/// stored (they may be the edited ones).
-fn changed_outside(row: &Row) -> Error {
-    Error::Store {
-        message: format!(
-            "account {:?} ({}, id {}) was changed outside the store: its fields no longer match their seal, so nothing was sent; delete it and add it again",
-            row.name, row.system, row.id
-        ),
-    }
-}
-
 impl Row {
     fn account(&self) -> Result<Account> {
         Ok(Account {
@@ -196,109 +175,7 @@ impl Row {
     }
 }
 
-impl Keys {
-    /// The row's system, fields and secret, if its seal opens in this generation.
-    fn open(&self, row: &Row) -> Result<(System, BTreeMap<String, String>, Secret)> {
-        let system = System::parse(&row.system).map_err(|_| changed_outside(row))?;
-        let fields = row.parsed_fields()?;
-        let view = RowView {
-            id: &row.id,
-            system: &row.system,
-            name: &row.name,
-            fields: &fields,
-            secret_hint: row.secret_hint.as_deref(),
-        };
-        let secret = crypto::open_row(&self.cipher, self.generation, &view, &row.secret)
-            .ok_or_else(|| changed_outside(row))?;
-        Ok((system, fields, secret))
-    }
-
-    /// A row sealed in this generation.
-    #[allow(clippy::too_many_arguments)]
-    fn seal(
-        &self,
-        id: &str,
-        system: System,
-        name: &str,
-        fields: &BTreeMap<String, String>,
-        secret: &Secret,
-        secret_hint: Option<String>,
-        created_at: i64,
-    ) -> Result<Row> {
-        let view = RowView {
-            id,
-            system: system.as_str(),
-            name,
-            fields,
-            secret_hint: secret_hint.as_deref(),
-        };
-        Ok(Row {
-            secret: crypto::seal_row(&self.cipher, self.generation, &view, secret)?,
-            id: id.to_owned(),
-            system: system.as_str().to_owned(),
-            name: name.to_owned(),
-            fields: fields_json(fields)?,
-            secret_hint,
-            created_at,
-            updated_at: now(),
-        })
-    }
-}
-
 impl AccountStore {
-    /// Opens (or creates) the store at `path`, or at [`default_path`] if `None`, with the
-    /// master key from `JTL_CONNECT_MASTER_KEY` or the key file beside it. A database that
-    /// holds data but has no key file is refused (`config`), and no key file is written.
-    pub fn open(path: Option<&Path>) -> Result<Self> {
-        let path = match path {
-            Some(p) => p.to_path_buf(),
-            None => default_path()?,
-        };
-        files::prepare_dir(&path)?;
-        let keys = crypto::load_master_key(&path)?;
-        if let Some(store) = Self::try_open(&path, &keys.key, keys.source.clone())? {
-            if keys.pending.is_some() {
-                // A rotation that did not commit left its next key behind: not needed.
-                let _ = std::fs::remove_file(files::pending_key_path(&path));
-            }
-            return Ok(store);
-        }
-        // A rotation that committed but did not move its key file into place: finish it.
-        if let Some(pending) = &keys.pending {
-            if let Some(store) = Self::try_open(&path, pending, keys.source.clone())? {
-                files::promote_pending_key(&path)?;
-                return Ok(store);
-            }
-        }
-        Err(key_mismatch(&keys.source))
-    }
-
-    /// Opens the store at `path` with an explicit 32-byte master key.
-    pub fn open_with_master_key(path: &Path, key: &[u8; 32]) -> Result<Self> {
-        files::prepare_dir(path)?;
-        Self::try_open(path, key, KeySource::Explicit)?
-            .ok_or_else(|| key_mismatch(&KeySource::Explicit))
-    }
-
-    /// The store, or `None` if it belongs to another key (then nothing was written).
-    fn try_open(path: &Path, key: &[u8; 32], key_source: KeySource) -> Result<Option<Self>> {
-        files::create_private(path)?;
-        let backend = Sqlite::open(path)?;
-        let cipher = Cipher::new(key);
-        let generation = match backend.open_checked(&cipher)? {
-            KeyCheck::Matches(generation) => generation,
-            KeyCheck::Mismatch => return Ok(None),
-        };
-        Ok(Some(Self {
-            backend: Box::new(backend),
-            keys: RwLock::new(Keys { cipher, generation }),
-            path: path.to_path_buf(),
-            key_source,
-            http: HttpOptions::default(),
-            clients: Mutex::new(HashMap::new()),
-        }))
-    }
-
     fn keys(&self) -> RwLockReadGuard<'_, Keys> {
         self.keys.read().unwrap_or_else(PoisonError::into_inner)
     }
@@ -428,138 +305,6 @@ impl AccountStore {
         } else {
             Err(no_account(id))
         }
-    }
-
-    /// A ready client for the account. Calls for the same unchanged account share one
-    /// client and so one token cache; `tenant_id` overrides a Cloud account's default tenant.
-    /// A row changed outside the store is refused (`store`) before a client exists.
-    pub fn client(&self, id: &str, tenant_id: Option<&str>) -> Result<AccountClient> {
-        let client = self.opened_client(id)?.0;
-        match (client, tenant_id) {
-            (AccountClient::Cloud(cloud), Some(tenant)) => {
-                Ok(AccountClient::Cloud(cloud.for_tenant(tenant)?))
-            }
-            (client, _) => Ok(client),
-        }
-    }
-
-    /// The client of the row as it is now, with its system and fields.
-    fn opened_client(&self, id: &str) -> Result<(AccountClient, System, BTreeMap<String, String>)> {
-        let (row, generation) = self
-            .backend
-            .by_id_with_generation(id)?
-            .ok_or_else(|| no_account(id))?;
-        let keys = self.keys();
-        if generation != keys.generation {
-            return Err(Refused::Rotated(generation).into());
-        }
-        if let Some((_, client)) = lock(&self.clients).get(id).filter(|(seen, _)| *seen == row) {
-            // The very bytes that were opened before: no need to open them again.
-            let system = System::parse(&row.system)?;
-            return Ok((client.clone(), system, row.parsed_fields()?));
-        }
-        let (system, fields, secret) = keys.open(&row)?;
-        let client = build_client(system, &fields, secret, &self.http)?;
-        lock(&self.clients).insert(id.to_owned(), (row, client.clone()));
-        Ok((client, system, fields))
-    }
-
-    /// Gets a token and calls the service: `/info` for Cloud (when a tenant is known), one
-    /// items page for Wawi, the auth exchange for SCX. Reports ok, or the status, error code
-    /// and a message of the library's own (never the target's answer). A row changed outside
-    /// the store is a `store` error, and nothing is sent.
-    pub async fn test_connection(
-        &self,
-        id: &str,
-        tenant_id: Option<&str>,
-    ) -> Result<ConnectionTest> {
-        let (_, system, fields) = self.opened_client(id)?;
-        let client = self.client(id, tenant_id)?;
-        Ok(probe::run(&client, system, &fields).await)
-    }
-
-    /// Re-seals every account under a new master key and the next key generation, in one
-    /// transaction; ciphertexts from before (a row restored from a backup) stop opening.
-    ///
-    /// `new_key` may be left out when the key comes from a key file: a random key is made,
-    /// and the key file is replaced once the rotation committed (through `<db>.key.new`, so a
-    /// crash in between leaves a store that opens). With `JTL_CONNECT_MASTER_KEY` or an
-    /// explicit key, give the new key and use it from now on. Other handles on the store
-    /// get `config` errors until reopened with the new key.
-    pub fn rotate_master_key(&self, new_key: Option<&[u8; 32]>) -> Result<KeyRotation> {
-        let generated;
-        let new_key: &[u8; 32] = match (new_key, &self.key_source) {
-            (Some(key), _) => key,
-            (None, KeySource::File(_)) => {
-                generated = crypto::random_key();
-                &generated
-            }
-            (None, source) => {
-                return Err(Error::invalid_input(format!(
-                    "new_key: required, the master key is {}; give the new 32-byte key (and use it to open the store from now on)",
-                    match source {
-                        KeySource::Environment => format!("from {}", crypto::MASTER_KEY_VAR),
-                        _ => "given by the program".to_owned(),
-                    }
-                )))
-            }
-        };
-        let mut keys = self.keys.write().unwrap_or_else(PoisonError::into_inner);
-        let next = Keys {
-            cipher: Cipher::new(new_key),
-            generation: keys.generation + 1,
-        };
-        let key_file = matches!(self.key_source, KeySource::File(_));
-        if key_file {
-            files::write_private(&files::pending_key_path(&self.path), new_key)?;
-        }
-        let (mut resealed, mut unreadable) = (0, 0);
-        let mut reseal = |row: Row| -> Result<Row> {
-            let Ok((system, fields, secret)) = keys.open(&row) else {
-                unreadable += 1;
-                return Ok(row);
-            };
-            resealed += 1;
-            let mut sealed = next.seal(
-                &row.id,
-                system,
-                &row.name,
-                &fields,
-                &secret,
-                row.secret_hint.clone(),
-                row.created_at,
-            )?;
-            sealed.updated_at = row.updated_at;
-            Ok(sealed)
-        };
-        let check = crypto::seal_key_check(&next.cipher, next.generation)?;
-        let rotated = self.backend.rotate(keys.generation, &mut reseal, &check);
-        match rotated {
-            Ok(Ok(_)) => {}
-            failed => {
-                if key_file {
-                    let _ = std::fs::remove_file(files::pending_key_path(&self.path));
-                }
-                return Err(match failed {
-                    Err(e) => e,
-                    Ok(Err(refused)) => refused.into(),
-                    Ok(Ok(_)) => Error::Store {
-                        message: "the key rotation did not finish".into(),
-                    },
-                });
-            }
-        }
-        if key_file {
-            files::promote_pending_key(&self.path)?;
-        }
-        let rotation = KeyRotation {
-            generation: next.generation,
-            resealed,
-            unreadable,
-        };
-        *keys = next;
-        lock(&self.clients).clear();
-        Ok(rotation)
     }
 }
 

@@ -7,7 +7,7 @@ use serde::{Serialize, Serializer};
 
 use crate::{
     endpoints::parse_url_with, ClientCredentials, CloudClient, Endpoints, Error, HttpOptions,
-    Result, ScxClient, Secret, WawiClient,
+    Result, ScxClient, Secret, SharedTokenCache, WawiClient,
 };
 
 use super::AccountClient;
@@ -297,12 +297,14 @@ pub(crate) fn check_destination_change(
     }
 }
 
-/// A client for an account whose fields and secret were opened from their seal.
+/// A client for an account whose fields and secret were opened from their seal; with
+/// `tokens` (a PostgreSQL store), its tokens are shared through that cache.
 pub(crate) fn build_client(
     system: System,
     fields: &BTreeMap<String, String>,
     secret: Secret,
     http: &HttpOptions,
+    tokens: Option<&SharedTokenCache>,
 ) -> Result<AccountClient> {
     let field = |name: &str| fields.get(name).map(String::as_str);
     let environment = |default: Endpoints| match field("environment") {
@@ -318,6 +320,9 @@ pub(crate) fn build_client(
                 .http_options(http.clone());
             if let Some(tenant) = field("tenant_id") {
                 builder = builder.tenant_id(tenant);
+            }
+            if let Some(tokens) = tokens {
+                builder = builder.shared_token_cache(tokens.clone());
             }
             AccountClient::Cloud(builder.build()?)
         }
@@ -338,12 +343,13 @@ pub(crate) fn build_client(
             } else {
                 Endpoints::production()
             };
-            AccountClient::Scx(
-                ScxClient::builder(secret)
-                    .endpoints(environment(default)?)
-                    .http_options(http.clone())
-                    .build()?,
-            )
+            let mut builder = ScxClient::builder(secret)
+                .endpoints(environment(default)?)
+                .http_options(http.clone());
+            if let Some(tokens) = tokens {
+                builder = builder.shared_token_cache(tokens.clone());
+            }
+            AccountClient::Scx(builder.build()?)
         }
     })
 }

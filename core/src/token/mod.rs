@@ -2,7 +2,7 @@
 //! refresh-token exchange, and the [`TokenCache`] that keeps one valid token for all callers.
 
 mod cache;
-mod postgres;
+pub(crate) mod postgres;
 pub(crate) mod response;
 mod shared;
 mod source;

@@ -13,6 +13,7 @@ mod support;
 mod core_bugs;
 mod fault_matrix;
 mod hostile_tokens;
+mod postgres;
 mod secret_leak;
 mod store_attacks;
 mod store_crash;

@@ -24,14 +24,15 @@ const RUNS: usize = 20;
 /// store or migrates the schema, without waiting for a first commit.
 const EARLY_EVERY: usize = 4;
 
-struct Run {
-    added: BTreeSet<String>,
-    updated: BTreeSet<String>,
-    killed_after: Duration,
+pub(crate) struct Run {
+    pub(crate) added: BTreeSet<String>,
+    pub(crate) updated: BTreeSet<String>,
+    pub(crate) killed_after: Duration,
 }
 
-/// Starts a writer, kills it at a random moment, returns what it printed.
-fn write_and_kill(db: &Path, key: &str, run: usize) -> Run {
+/// Starts a writer, kills it at a random moment, returns what it printed (`db` a file or a
+/// PostgreSQL URL: tests/it/postgres.rs runs the same test on PostgreSQL).
+pub(crate) fn write_and_kill(db: &Path, key: &str, run: usize) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_store-writer"))
         .arg(db)
         .arg(run.to_string())
