@@ -15,6 +15,7 @@
 
 pub mod crypto;
 mod files;
+mod grants;
 mod probe;
 mod schema;
 mod sql;
@@ -31,6 +32,7 @@ use serde::Serialize;
 
 pub use crypto::KeySource;
 pub use files::{default_path, DB_VAR};
+pub use grants::StoredGrant;
 pub use systems::System;
 
 use crate::{
@@ -98,6 +100,8 @@ pub struct KeyRotation {
     /// Accounts left as they were because their seal was already broken (changed outside the
     /// store): they stay refused; delete and add them again.
     pub unreadable: usize,
+    /// User grants re-sealed under the new key.
+    pub grants_resealed: usize,
 }
 
 /// The master key in use and the generation the store is at.
@@ -108,7 +112,8 @@ struct Keys {
 
 /// Connected JTL accounts in a sealed SQLite store.
 pub struct AccountStore {
-    backend: Box<dyn Backend>,
+    // An `Arc` so that user-bound clients can write rotated grants back (store/grants.rs).
+    backend: std::sync::Arc<dyn Backend>,
     keys: RwLock<Keys>,
     path: PathBuf,
     key_source: KeySource,
@@ -116,6 +121,8 @@ pub struct AccountStore {
     /// Clients handed out, by account id, with the exact row they were built from: repeated
     /// `client(id)` calls share one token cache until the row changes in any way.
     clients: Mutex<HashMap<String, (Row, AccountClient)>>,
+    /// User-bound clients handed out (store/grants.rs), by account and user.
+    user_clients: Mutex<grants::UserClients>,
 }
 
 impl fmt::Debug for AccountStore {
@@ -290,12 +297,13 @@ impl AccountStore {
             KeyCheck::Mismatch => return Ok(None),
         };
         Ok(Some(Self {
-            backend: Box::new(backend),
+            backend: std::sync::Arc::new(backend),
             keys: RwLock::new(Keys { cipher, generation }),
             path: path.to_path_buf(),
             key_source,
             http: HttpOptions::default(),
             clients: Mutex::new(HashMap::new()),
+            user_clients: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -532,8 +540,22 @@ impl AccountStore {
             sealed.updated_at = row.updated_at;
             Ok(sealed)
         };
+        // User grants (store/grants.rs) are re-sealed in the same transaction.
+        let mut grants_resealed = 0;
+        let mut reseal_grant = |row: grants::GrantRow| -> Result<grants::GrantRow> {
+            let Ok(grant) = grants::open(&keys.cipher, keys.generation, &row) else {
+                return Ok(row);
+            };
+            grants_resealed += 1;
+            let mut sealed =
+                grants::seal(&next.cipher, next.generation, &row.account_id, &grant, row.created_at)?;
+            sealed.updated_at = row.updated_at;
+            Ok(sealed)
+        };
         let check = crypto::seal_key_check(&next.cipher, next.generation)?;
-        let rotated = self.backend.rotate(keys.generation, &mut reseal, &check);
+        let rotated =
+            self.backend
+                .rotate_with_grants(keys.generation, &mut reseal, &mut reseal_grant, &check);
         match rotated {
             Ok(Ok(_)) => {}
             failed => {
@@ -556,9 +578,11 @@ impl AccountStore {
             generation: next.generation,
             resealed,
             unreadable,
+            grants_resealed,
         };
         *keys = next;
         lock(&self.clients).clear();
+        lock(&self.user_clients).clear();
         Ok(rotation)
     }
 }
