@@ -137,7 +137,7 @@ fn borrowed(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 /// Runs blocking store work off the event loop.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> CoreResult<T> + Send + 'static,
 ) -> CoreResult<T> {
     tokio::task::spawn_blocking(work)
@@ -152,7 +152,7 @@ async fn blocking<T: Send + 'static>(
 /// Open it with `AccountStore.open(path)`.
 #[napi]
 pub struct AccountStore {
-    inner: Arc<jtl_connect::AccountStore>,
+    pub(crate) inner: Arc<jtl_connect::AccountStore>,
 }
 
 #[napi]

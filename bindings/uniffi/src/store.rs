@@ -122,7 +122,7 @@ pub enum AccountClient {
 #[derive(Debug, uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct AccountStore {
-    inner: Arc<jtl_connect::AccountStore>,
+    pub(crate) inner: Arc<jtl_connect::AccountStore>,
 }
 
 fn fields(map: &HashMap<String, String>) -> Vec<(&str, &str)> {
