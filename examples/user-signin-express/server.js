@@ -100,6 +100,7 @@ function createApp({ store, accountId, auth }) {
   <dt>User</dt><dd id="user-id">${html(userId)}</dd>
   <dt>Name</dt><dd id="user-name">${html(userName ?? '')}</dd>
   <dt>Tenant</dt><dd id="tenant-id">${html(tenantId)}</dd>
+  <dt>User the API answered for</dt><dd id="api-user">${html(info.user?.name)} (${html(info.user?.id)})</dd>
   <dt>Tenant the API answered for</dt><dd id="api-tenant">${html(info.tenantId)}</dd>
   <dt>Items of the tenant</dt><dd id="item-count">${html(items.QueryItems.totalCount)}</dd>
 </dl>

@@ -89,6 +89,7 @@ def create_app(store: AccountStore, account_id: str, auth: aio.AuthorizationCode
         client = store.async_user_client(account_id, user["user_id"])
         info = (await client.get("info")).json()
         items = (await client.graphql(ITEMS))["QueryItems"]
+        api_user = info.get("user") or {}  # who the API says the token belongs to
         rows = "".join(
             f"<li><code>{html.escape(str(i['sku']))}</code> {html.escape(str(i['name']))}</li>"
             for i in items["nodes"]
@@ -99,6 +100,7 @@ def create_app(store: AccountStore, account_id: str, auth: aio.AuthorizationCode
   <dt>User</dt><dd id="user-id">{html.escape(user["user_id"])}</dd>
   <dt>Name</dt><dd id="user-name">{html.escape(user["user_name"] or "")}</dd>
   <dt>Tenant</dt><dd id="tenant-id">{html.escape(user["tenant_id"] or "")}</dd>
+  <dt>User the API answered for</dt><dd id="api-user">{html.escape(str(api_user.get("name")))} ({html.escape(str(api_user.get("id")))})</dd>
   <dt>Tenant the API answered for</dt><dd id="api-tenant">{html.escape(str(info["tenantId"]))}</dd>
   <dt>Items of the tenant</dt><dd id="item-count">{items["totalCount"]}</dd>
 </dl>

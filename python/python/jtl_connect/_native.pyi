@@ -1312,6 +1312,10 @@ class Emulator:
         scx_redelivery_timeout_ms: int = ...,
         scx_channel_scope: str = ...,
         scx_rate_limits: bool = ...,
+        sign_in_mode: Literal["page", "approve", "deny"] = ...,
+        sign_in_user: str | None = ...,
+        auth_code_lifetime_secs: int = ...,
+        refresh_token_rotation: bool = ...,
     ) -> dict[str, Any]: ...
     def register_client(
         self,
