@@ -504,12 +504,8 @@ impl CloudClientBuilder {
             .transpose()?;
         let transport = Transport::new(self.http)?.with_secrets(user.auth.known_secrets());
         let client_id = user.auth.client_id().to_owned();
-        let source = crate::oauth_user::UserTokenSource::new(
-            user.auth,
-            user.grant,
-            user.hooks,
-            user.reload,
-        );
+        let source =
+            crate::oauth_user::UserTokenSource::new(user.auth, user.grant, user.hooks, user.reload);
         let cache = TokenCache::new(Arc::new(source.clone()), self.cache);
         Ok(CloudClient {
             shared: Arc::new(Shared {

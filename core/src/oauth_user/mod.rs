@@ -42,8 +42,8 @@ use tracing::debug;
 
 pub use grant::UserGrant;
 pub use sign_in::SignIn;
-pub(crate) use source::{GrantReloadFn, UserTokenSource};
 pub use source::GrantHook;
+pub(crate) use source::{GrantReloadFn, UserTokenSource};
 
 use crate::{
     http::{Auth, Call, Flavor, HttpOptions, Transport},
@@ -203,9 +203,7 @@ impl AuthorizationCodeClientBuilder {
 fn check_redirect_uri(uri: &str) -> Result<Url> {
     let expected = "expected https://..., http:// on a loopback host, or an app scheme like com.example.app:/callback";
     let url = Url::parse(uri.trim()).map_err(|e| {
-        Error::invalid_input(format!(
-            "redirect_uri: {expected}; found {uri:?} ({e})"
-        ))
+        Error::invalid_input(format!("redirect_uri: {expected}; found {uri:?} ({e})"))
     })?;
     if url.fragment().is_some() {
         return Err(Error::invalid_input(
@@ -417,7 +415,9 @@ impl AuthorizationCodeClient {
                 ..Default::default()
             };
             return Err(match error.as_str() {
-                "access_denied" | "login_required" | "consent_required"
+                "access_denied"
+                | "login_required"
+                | "consent_required"
                 | "interaction_required" => Error::SignInRequired { message, detail },
                 _ => Error::Api { message, detail },
             });

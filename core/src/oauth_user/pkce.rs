@@ -22,7 +22,10 @@ pub(crate) fn challenge_s256(verifier: &str) -> String {
 /// the comparison runs over 32 bytes whatever their lengths, and every byte is looked at.
 pub(crate) fn same_secret(a: &str, b: &str) -> bool {
     let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
-    x.iter().zip(y.iter()).fold(0u8, |acc, (p, q)| acc | (p ^ q)) == 0
+    x.iter()
+        .zip(y.iter())
+        .fold(0u8, |acc, (p, q)| acc | (p ^ q))
+        == 0
 }
 
 #[cfg(test)]

@@ -81,11 +81,13 @@ pub(crate) fn seal(
 }
 
 pub(crate) fn open(cipher: &Cipher, generation: i64, row: &GrantRow) -> Result<UserGrant> {
-    let changed = || Error::Store {
+    let changed = || {
+        Error::Store {
         message: format!(
             "the grant of user {:?} for account {} was changed outside the store: it no longer matches its seal, so nothing was sent; sign the user in again",
             row.user_id, row.account_id
         ),
+    }
     };
     let plain = cipher
         .open(&row.sealed, &aad(generation, &row.account_id, &row.user_id))
@@ -260,7 +262,8 @@ impl AccountStore {
         let client = match cached {
             Some(client) => client,
             None => {
-                let client = self.new_user_client(account_id, user_id, client_id, secret, endpoints)?;
+                let client =
+                    self.new_user_client(account_id, user_id, client_id, secret, endpoints)?;
                 lock(&self.user_clients).insert(key, (account_row, client.clone()));
                 client
             }
@@ -470,4 +473,3 @@ pub(crate) mod sqlite {
         Ok(Ok(counts))
     }
 }
-

@@ -547,15 +547,23 @@ impl AccountStore {
                 return Ok(row);
             };
             grants_resealed += 1;
-            let mut sealed =
-                grants::seal(&next.cipher, next.generation, &row.account_id, &grant, row.created_at)?;
+            let mut sealed = grants::seal(
+                &next.cipher,
+                next.generation,
+                &row.account_id,
+                &grant,
+                row.created_at,
+            )?;
             sealed.updated_at = row.updated_at;
             Ok(sealed)
         };
         let check = crypto::seal_key_check(&next.cipher, next.generation)?;
-        let rotated =
-            self.backend
-                .rotate_with_grants(keys.generation, &mut reseal, &mut reseal_grant, &check);
+        let rotated = self.backend.rotate_with_grants(
+            keys.generation,
+            &mut reseal,
+            &mut reseal_grant,
+            &check,
+        );
         match rotated {
             Ok(Ok(_)) => {}
             failed => {

@@ -113,7 +113,8 @@ pub(crate) struct Sqlite {
     conn: Mutex<Connection>,
 }
 
-pub(super) const COLUMNS: &str = "id, system, name, fields, secret, secret_hint, created_at, updated_at";
+pub(super) const COLUMNS: &str =
+    "id, system, name, fields, secret, secret_hint, created_at, updated_at";
 
 pub(super) fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok(Row {
