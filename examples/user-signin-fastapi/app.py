@@ -47,7 +47,8 @@ ACCOUNT_NAME = "user-signin-example"
 def page(title: str, body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(
         f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title></head>
 <body><main><h1>{html.escape(title)}</h1>{body}</main></body></html>""",
         status_code=status,
@@ -90,6 +91,7 @@ def create_app(store: AccountStore, account_id: str, auth: aio.AuthorizationCode
         info = (await client.get("info")).json()
         items = (await client.graphql(ITEMS))["QueryItems"]
         api_user = info.get("user") or {}  # who the API says the token belongs to
+        api_user_text = html.escape(f"{api_user.get('name')} ({api_user.get('id')})")
         rows = "".join(
             f"<li><code>{html.escape(str(i['sku']))}</code> {html.escape(str(i['name']))}</li>"
             for i in items["nodes"]
@@ -100,7 +102,7 @@ def create_app(store: AccountStore, account_id: str, auth: aio.AuthorizationCode
   <dt>User</dt><dd id="user-id">{html.escape(user["user_id"])}</dd>
   <dt>Name</dt><dd id="user-name">{html.escape(user["user_name"] or "")}</dd>
   <dt>Tenant</dt><dd id="tenant-id">{html.escape(user["tenant_id"] or "")}</dd>
-  <dt>User the API answered for</dt><dd id="api-user">{html.escape(str(api_user.get("name")))} ({html.escape(str(api_user.get("id")))})</dd>
+  <dt>User the API answered for</dt><dd id="api-user">{api_user_text}</dd>
   <dt>Tenant the API answered for</dt><dd id="api-tenant">{html.escape(str(info["tenantId"]))}</dd>
   <dt>Items of the tenant</dt><dd id="item-count">{items["totalCount"]}</dd>
 </dl>
@@ -155,7 +157,9 @@ def create_app(store: AccountStore, account_id: str, auth: aio.AuthorizationCode
 
 def open_account(env: Mapping[str, str]) -> tuple[AccountStore, str]:
     """Opens the store and adds (or finds) the app's jtl-cloud account from `env`."""
-    db = env.get("JTL_CONNECT_DB") or str(Path(tempfile.mkdtemp(prefix="user-signin-")) / "accounts.db")
+    db = env.get("JTL_CONNECT_DB") or str(
+        Path(tempfile.mkdtemp(prefix="user-signin-")) / "accounts.db"
+    )
     store = AccountStore(db)
     account = store.find("jtl-cloud", ACCOUNT_NAME) or store.add(
         "jtl-cloud",
@@ -175,7 +179,9 @@ def main() -> None:
     store, account_id = open_account(os.environ)
     auth = store.async_authorization_code_client(account_id, f"{public_url}/callback", SCOPES)
     print(f"listening on {public_url}", flush=True)
-    uvicorn.run(create_app(store, account_id, auth), host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(
+        create_app(store, account_id, auth), host="127.0.0.1", port=port, log_level="warning"
+    )
 
 
 if __name__ == "__main__":

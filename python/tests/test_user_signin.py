@@ -240,8 +240,15 @@ def test_refresh_rotates_and_a_replayed_refresh_token_means_sign_in_again(
         auth.refresh(grant)
     assert emulator.stats()["token"] == before + 1
     assert grant.refresh_token.expose() not in str(replay.value)
-    # Restored from its JSON text, a grant is equal to the original.
-    assert UserGrant.from_json(fresh.to_json()) == fresh
+    # Restored from its JSON text (the expiry in whole seconds), a grant works as the original.
+    copy = UserGrant.from_json(fresh.to_json())
+    assert (copy.user_id, copy.refresh_token, copy.access_token) == (
+        fresh.user_id,
+        fresh.refresh_token,
+        fresh.access_token,
+    )
+    assert abs(copy.expires_at - fresh.expires_at) < 1
+    assert copy == UserGrant.from_json(fresh.to_json().expose())
     assert auth.client(fresh).get("info").json()["user"]["id"] == grant.user_id
 
 
@@ -267,7 +274,7 @@ def test_a_revoked_grant_makes_the_stored_user_client_ask_to_sign_in_again(
     time.sleep(2.2)
     with pytest.raises(SignInRequiredError) as stopped:
         client.get("info")
-    assert "sign in again" in str(stopped.value).lower()
+    assert re.search(r"sign (the user )?in again", str(stopped.value))
     assert grant.refresh_token.expose() not in repr(stopped.value)
 
 

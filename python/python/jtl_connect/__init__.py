@@ -19,9 +19,9 @@ import logging as _logging
 
 from jtl_connect._native import (
     AccessToken,
-    AuthorizationCodeClient,
     Account,
     AccountStore,
+    AuthorizationCodeClient,
     Cancellation,
     CloudClient,
     ConnectionTest,
@@ -37,6 +37,7 @@ from jtl_connect._native import (
     SessionClaims,
     SessionVerifier,
     SignIn,
+    StoredGrant,
     UnverifiedToken,
     UserGrant,
     WawiApp,
@@ -104,6 +105,7 @@ __all__ = [
     "SignInRequiredError",
     "StateMismatchError",
     "StoreError",
+    "StoredGrant",
     "TimeoutError",
     "TokenVerificationError",
     "UnverifiedToken",

@@ -1,6 +1,7 @@
 """Type stubs of the native module (Rust, PyO3). Import from `jtl_connect`,
 `jtl_connect.aio` and `jtl_connect.testing` instead."""
 
+import builtins
 import os
 from collections.abc import (
     AsyncIterator,
@@ -1131,7 +1132,7 @@ class AccountStore:
     def save_grant(self, account_id: str, grant: UserGrant) -> StoredGrant:
         """Keeps a signed-in user's grant, sealed (replacing the user's earlier one)."""
     def grant(self, account_id: str, user_id: str) -> StoredGrant: ...
-    def grants(self, account_id: str) -> list[StoredGrant]: ...
+    def grants(self, account_id: str) -> builtins.list[StoredGrant]: ...
     def delete_grant(self, account_id: str, user_id: str) -> None: ...
     def user_client(
         self, account_id: str, user_id: str, tenant_id: str | None = None
