@@ -133,17 +133,19 @@ test('the state is checked, a code works once, a refresh rotates, a replay means
   assert.ok(crossed instanceof jtl.JtlError)
   assert.equal(crossed.code, 'state_mismatch')
   const grant = await auth.finish(pending, back.searchParams.get('state'), code)
-  const reused = await rejection(auth.finish(pending, back.searchParams.get('state'), code))
-  assert.equal(reused.code, 'sign_in_required')
-  assert.equal(reused.errorCode, 'invalid_grant')
-  assert.ok(!reused.message.includes(code))
-  assert.ok(!reused.message.includes(pending.verifier.expose()))
 
   const fresh = await auth.refresh(grant)
   assert.notEqual(fresh.refreshToken.expose(), grant.refreshToken.expose(), 'rotation')
   const replay = await rejection(auth.refresh(grant))
   assert.equal(replay.code, 'sign_in_required')
   assert.ok(!replay.message.includes(grant.refreshToken.expose()))
+
+  // RFC 6749 §4.1.2: a code works once; used again, it is invalid_grant.
+  const reused = await rejection(auth.finish(pending, back.searchParams.get('state'), code))
+  assert.equal(reused.code, 'sign_in_required')
+  assert.equal(reused.errorCode, 'invalid_grant')
+  assert.ok(!reused.message.includes(code))
+  assert.ok(!reused.message.includes(pending.verifier.expose()))
   assert.ok(jtl.ERROR_CODES.sign_in_required && jtl.ERROR_CODES.state_mismatch)
   // Restored from its serialized text, a grant works as the original would.
   const copy = jtl.UserGrant.deserialize(fresh.serialize())

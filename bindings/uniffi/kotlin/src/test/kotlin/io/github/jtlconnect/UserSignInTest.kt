@@ -124,14 +124,16 @@ class UserSignInTest {
             val crossed = assertThrows<JtlException.StateMismatch> { auth.finish(pending, "forged", back["code"]!!) }
             assertEquals("state_mismatch", crossed.code)
             val grant = auth.finish(pending, back["state"]!!, back["code"]!!)
-            val reused = assertThrows<JtlException.SignInRequired> { auth.finish(pending, back["state"]!!, back["code"]!!) }
-            assertEquals("invalid_grant", reused.errorCode)
-            assertFalse(reused.description.contains(back["code"]!!), reused.description)
 
             val fresh = runBlocking { auth.refreshAsync(grant) }
             assertNotEquals(grant.exposeRefreshToken(), fresh.exposeRefreshToken(), "rotation")
             val replay = assertThrows<JtlException.SignInRequired> { auth.refresh(grant) }
             assertFalse(replay.description.contains(grant.exposeRefreshToken()))
+
+            // RFC 6749 §4.1.2: a code works once.
+            val reused = assertThrows<JtlException.SignInRequired> { auth.finish(pending, back["state"]!!, back["code"]!!) }
+            assertEquals("invalid_grant", reused.errorCode)
+            assertFalse(reused.description.contains(back["code"]!!), reused.description)
 
             // A grant JTL revoked: its user client asks to sign in again once the token expires.
             emulator.admin("PATCH", "settings", """{"sign_in_mode":"approve","token_lifetime_secs":2}""")
