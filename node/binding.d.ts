@@ -1050,6 +1050,8 @@ export interface KeyRotation {
   resealed: number
   /** Accounts left as they were because they had been changed outside the store. */
   unreadable: number
+  /** User grants (signed-in users) re-sealed under the new key. */
+  grantsResealed: number
 }
 
 /** A minted JTL app token (RS256). */

@@ -95,6 +95,8 @@ pub struct KeyRotation {
     pub resealed: f64,
     /// Accounts left as they were because they had been changed outside the store.
     pub unreadable: f64,
+    /// User grants (signed-in users) re-sealed under the new key.
+    pub grants_resealed: f64,
 }
 
 /// `fields` (an object, camelCase or snake_case keys; strings, numbers or booleans) as the
@@ -403,6 +405,7 @@ impl AccountStore {
                     generation: rotation.generation,
                     resealed: rotation.resealed as f64,
                     unreadable: rotation.unreadable as f64,
+                    grants_resealed: rotation.grants_resealed as f64,
                 })
             },
         )

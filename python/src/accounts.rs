@@ -378,7 +378,7 @@ impl AccountStore {
 
     /// Re-seals every account under a new 32-byte master key (`new_key`; left out with a
     /// key file, a random key replaces the file's). Rows from before stop opening. Returns
-    /// `{"generation", "resealed", "unreadable"}`.
+    /// `{"generation", "resealed", "unreadable", "grants_resealed"}` (user grants re-sealed).
     #[pyo3(signature = (new_key=None))]
     fn rotate_master_key(&self, py: Python<'_>, new_key: Option<&[u8]>) -> PyResult<Json> {
         let key: Option<[u8; 32]> = new_key
