@@ -9,12 +9,14 @@ import asyncio
 import html
 import importlib.util
 import json
+import logging
 import re
 import sqlite3
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -395,3 +397,52 @@ def test_the_fastapi_example_signs_users_in_and_shows_their_data(
         denied = browser.get(_location(login.headers["location"]))
         assert denied.status_code == 401
         assert 'data-code="sign_in_required"' in denied.text
+
+
+def test_no_sign_in_secret_in_debug_logs_reprs_or_errors(
+    emulator: Emulator, store: AccountStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="jtl_connect")
+    jtl_connect.refresh_log_levels()
+    try:
+        account_id = cloud_account(store, emulator)
+        anna = users(emulator)[0]
+        auth = store.authorization_code_client(account_id, REDIRECT, ["items.read"])
+        pending = auth.start()
+        back = sign_in_on_page(emulator, pending.url, anna["id"])
+        code = query(back)["code"]
+        grant = auth.finish_redirect(pending, back)
+        stored = store.save_grant(account_id, grant)
+        client = store.user_client(account_id, anna["id"])
+        client.get("info")
+        fresh = auth.refresh(grant)
+        errors: list[BaseException] = []
+        attempts: list[Callable[[], UserGrant]] = [
+            lambda: auth.refresh(grant),  # rotated away
+            lambda: auth.finish_redirect(pending, back),  # the code again
+        ]
+        for attempt in attempts:
+            with pytest.raises(SignInRequiredError) as failed:
+                attempt()
+            errors.append(failed.value)
+        secrets = [
+            pending.state.expose(),
+            pending.verifier.expose(),
+            code,
+            grant.refresh_token.expose(),
+            grant.access_token.expose(),
+            fresh.refresh_token.expose(),
+            fresh.access_token.expose(),
+            emulator.client_secret,
+        ]
+        shown = [repr(x) for x in (pending, grant, fresh, stored, auth, client, store)]
+        shown += [str(e) for e in errors] + [repr(e) for e in errors]
+        shown += [str(stored.to_dict())]
+        logged = [record.getMessage() for record in caplog.records]
+        assert logged, "debug records of the sign-in were captured"
+        for text in shown + logged:
+            for secret in secrets:
+                assert secret not in text, text
+    finally:
+        caplog.set_level(logging.WARNING, logger="jtl_connect")
+        jtl_connect.refresh_log_levels()
