@@ -55,9 +55,11 @@ test-dist: dist
 jvm:
 	@command -v mvn >/dev/null && command -v javac >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless maven; }
 
-# The accounts page in a real (Debian) Chromium driven by playwright-core.
+# The accounts page, and a user signing in through the Express example, in a real (Debian)
+# Chromium driven by playwright-core.
 test-browser: rust-toolchain chromium
 	bash examples/accounts-page/scripts/test.sh
+	bash examples/user-signin-express/scripts/test.sh
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }

@@ -12,6 +12,7 @@ import type {
 export {
   AccessToken,
   AccountStore,
+  AuthorizationCodeClient,
   Cancellation,
   CloudClient,
   Emulator,
@@ -21,6 +22,8 @@ export {
   ScxClient,
   Secret,
   SessionVerifier,
+  SignIn,
+  UserGrant,
   WawiClient,
   WawiPendingRegistration,
   WawiRegistration,
@@ -40,6 +43,8 @@ export type {
   Account,
   AccountStoreOptions,
   AccountSystem,
+  AuthorizationCodeClientInfo,
+  AuthorizationCodeClientOptions,
   CloudClientInfo,
   CloudClientOptions,
   ConnectionTest,
@@ -65,7 +70,11 @@ export type {
   SellerSignUp,
   SessionClaims,
   SessionTokenOptions,
+  SignInInfo,
+  StoreSignInOptions,
+  StoredGrant,
   UnverifiedToken,
+  UserGrantInfo,
   VerifierOptions,
   VerifierStats,
   WawiAppOptions,
@@ -124,6 +133,8 @@ export type ErrorCode =
   | 'store'
   | 'registration_rejected'
   | 'graphql'
+  | 'sign_in_required'
+  | 'state_mismatch'
 
 /** Why a session token was refused (`JtlError.reason` of `token_invalid`). */
 export type TokenInvalidReason =

@@ -44,6 +44,10 @@ module.exports = {
   WawiRegistration: native.WawiRegistration,
   WawiPendingRegistration: native.WawiPendingRegistration,
   Cancellation: native.Cancellation,
+  // Signing users in (authorization code + PKCE)
+  AuthorizationCodeClient: native.AuthorizationCodeClient,
+  SignIn: native.SignIn,
+  UserGrant: native.UserGrant,
   // Connected accounts
   AccountStore: native.AccountStore,
   accountSystems: native.accountSystems,

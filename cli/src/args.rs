@@ -44,6 +44,10 @@ pub(crate) struct Global {
     /// Log token fetches, retries and JWKS fetches to stderr (tokens as fingerprints only).
     #[arg(long, short, global = true)]
     pub(crate) verbose: bool,
+    /// Act as this signed-in user of the --account (its user id; sign in with
+    /// `jtl-connect login --account NAME`): user-bound access instead of the app's own.
+    #[arg(long, global = true, value_name = "USER_ID")]
+    pub(crate) user: Option<String>,
 }
 
 /// The commands.
@@ -68,6 +72,9 @@ pub(crate) enum Command {
     /// JTL-Wawi: register an app (the two-step flow) and store its API key.
     #[command(subcommand)]
     Wawi(WawiCommand),
+    /// Sign a user in to a stored jtl-cloud account in the browser (authorization code +
+    /// PKCE on a loopback redirect, like `gh auth login`) and keep the user's grant.
+    Login(LoginArgs),
     /// Run the emulator of JTL's servers (like the jtl-emulator binary).
     Emulator(jtl_emulator::cli::EmulatorArgs),
     /// Print a shell completion script (bash, zsh or fish) to stdout.
@@ -351,4 +358,21 @@ pub(crate) struct GraphqlArgs {
     /// Tenant (X-Tenant-ID) (default $JTL_TENANT_ID or the account's tenant_id).
     #[arg(long, value_name = "ID")]
     pub(crate) tenant: Option<String>,
+}
+
+/// `login`
+#[derive(Debug, Args)]
+pub(crate) struct LoginArgs {
+    /// Do not open a browser: print the sign-in URL on stdout and wait for the redirect.
+    #[arg(long)]
+    pub(crate) no_browser: bool,
+    /// Loopback port of the redirect (http://127.0.0.1:PORT/callback); 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) port: u16,
+    /// A scope to ask for besides openid and offline_access (repeatable), e.g. items.read.
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub(crate) scopes: Vec<String>,
+    /// How long to wait for the sign-in, in seconds.
+    #[arg(long, default_value_t = 300)]
+    pub(crate) timeout: u64,
 }

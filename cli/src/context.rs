@@ -80,6 +80,9 @@ fn unknown_account(spec: &str) -> CliError {
 /// (`JTL_CLIENT_ID`, `JTL_CLIENT_SECRET`, `JTL_TENANT_ID`, `--env`/`JTL_ENVIRONMENT`).
 /// `tenant` overrides the default tenant (Cloud only).
 pub(crate) fn client(global: &Global, tenant: Option<&str>) -> CliResult<Resolved> {
+    if let Some(user) = &global.user {
+        return user_client(global, user, tenant);
+    }
     if let Some(spec) = &global.account {
         if global.env.is_some() {
             return Err(CliError::input(
@@ -125,6 +128,38 @@ pub(crate) fn client(global: &Global, tenant: Option<&str>) -> CliResult<Resolve
     Ok(Resolved {
         client: AccountClient::Cloud(builder.build()?),
         source,
+    })
+}
+
+/// `--user ID`: the stored grant of that user for `--account` (user-bound access).
+fn user_client(global: &Global, user: &str, tenant: Option<&str>) -> CliResult<Resolved> {
+    let Some(spec) = &global.account else {
+        return Err(CliError::input(
+            "--user: needs --account NAME, the jtl-cloud account the user signed in to (`jtl-connect login --account NAME`)",
+        ));
+    };
+    let store = open_store(global)?;
+    let account = find_account(&store, spec)?;
+    if account.system != System::Cloud {
+        return Err(CliError::input(format!(
+            "--user: users sign in to jtl-cloud accounts; {:?} is a {} account",
+            account.name, account.system
+        )));
+    }
+    let client = store
+        .user_client(&account.id, user, tenant)
+        .map_err(|e| match e.code() {
+            "not_found" => CliError::from(e)
+                .context(&format!(
+                    "--user: sign the user in first with `jtl-connect login --account {:?}`",
+                    account.name
+                ))
+                .with_exit(exit::INPUT),
+            _ => CliError::from(e),
+        })?;
+    Ok(Resolved {
+        client: AccountClient::Cloud(client),
+        source: format!("account {:?} (jtl-cloud) as user {user}", account.name),
     })
 }
 

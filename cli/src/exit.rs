@@ -11,7 +11,7 @@ pub(crate) const USAGE: u8 = 2;
 /// missing field, unknown account, no credentials, ...).
 pub(crate) const INPUT: u8 = 3;
 /// Authentication: `invalid_credentials`, `unauthorized`, `forbidden`,
-/// `registration_rejected`.
+/// `registration_rejected`, `sign_in_required`, `state_mismatch`.
 pub(crate) const AUTH: u8 = 4;
 /// API: `api`, `not_found`, `conflict`, `rate_limited`, `network`, `timeout`, `graphql`.
 pub(crate) const API: u8 = 5;
@@ -31,7 +31,7 @@ Exit codes:
     3    config or input: invalid_input, config (bad --data JSON, unknown system or
          account, missing field, no credentials)
     4    authentication: invalid_credentials, unauthorized, forbidden,
-         registration_rejected
+         registration_rejected, sign_in_required (run `login` again), state_mismatch
     5    API: api, not_found, conflict, rate_limited, network, timeout, graphql
     6    verification: token_invalid (with its reason)
     7    account store: store (database, master key)
@@ -45,7 +45,12 @@ JTL_CONNECT_DB, JTL_CONNECT_MASTER_KEY.";
 pub(crate) fn for_code(code: &str) -> u8 {
     match code {
         "invalid_input" | "config" => INPUT,
-        "invalid_credentials" | "unauthorized" | "forbidden" | "registration_rejected" => AUTH,
+        "invalid_credentials"
+        | "unauthorized"
+        | "forbidden"
+        | "registration_rejected"
+        | "sign_in_required"
+        | "state_mismatch" => AUTH,
         "api" | "not_found" | "conflict" | "rate_limited" | "network" | "timeout" | "graphql" => {
             API
         }

@@ -254,3 +254,51 @@ pub fn test_connection(
 ) -> Result<crate::ConnectionTest> {
     block_on(store.test_connection(id, tenant_id))?
 }
+
+/// Blocking [`crate::AuthorizationCodeClient`]: the user sign-in for synchronous code.
+#[derive(Clone, Debug)]
+pub struct AuthorizationCodeClient {
+    inner: crate::AuthorizationCodeClient,
+}
+
+impl From<crate::AuthorizationCodeClient> for AuthorizationCodeClient {
+    fn from(inner: crate::AuthorizationCodeClient) -> Self {
+        Self { inner }
+    }
+}
+
+impl AuthorizationCodeClient {
+    /// The async client underneath.
+    pub fn inner(&self) -> &crate::AuthorizationCodeClient {
+        &self.inner
+    }
+
+    /// Starts a sign-in (nothing is sent).
+    pub fn start(&self) -> crate::SignIn {
+        self.inner.start()
+    }
+
+    /// Checks the state and exchanges the code.
+    pub fn finish(
+        &self,
+        pending: &crate::SignIn,
+        returned_state: &str,
+        code: &str,
+    ) -> Result<crate::UserGrant> {
+        block_on(self.inner.finish(pending, returned_state, code))?
+    }
+
+    /// Finishes with the whole redirect URL (or its query).
+    pub fn finish_redirect(
+        &self,
+        pending: &crate::SignIn,
+        redirect: &str,
+    ) -> Result<crate::UserGrant> {
+        block_on(self.inner.finish_redirect(pending, redirect))?
+    }
+
+    /// Refreshes a grant (with rotation: keep the returned one).
+    pub fn refresh(&self, grant: &crate::UserGrant) -> Result<crate::UserGrant> {
+        block_on(self.inner.refresh(grant))?
+    }
+}

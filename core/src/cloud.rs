@@ -19,6 +19,8 @@ struct Shared {
     endpoints: Endpoints,
     client_id: String,
     accept_language: Option<String>,
+    /// The user's token source of a user-bound client ([`CloudClient::for_user`]).
+    user: Option<crate::oauth_user::UserTokenSource>,
 }
 
 /// A client of the JTL Cloud ERP API (`Authorization: Bearer`, `X-Tenant-ID`).
@@ -52,6 +54,24 @@ pub struct CloudClientBuilder {
     cache: CacheOptions,
     accept_language: Option<String>,
     token_cache: Option<SharedChoice>,
+    /// Set by [`CloudClient::for_user`]: act as this user.
+    user: Option<UserBinding>,
+}
+
+/// What a user-bound client is built from.
+struct UserBinding {
+    auth: crate::AuthorizationCodeClient,
+    grant: crate::UserGrant,
+    hooks: Vec<crate::GrantHook>,
+    reload: Option<crate::oauth_user::GrantReloadFn>,
+}
+
+impl fmt::Debug for UserBinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserBinding")
+            .field("grant", &self.grant)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CloudClientBuilder {
@@ -86,7 +106,10 @@ impl CloudClientBuilder {
     }
 
     /// Builds the client. No request is made yet.
-    pub fn build(self) -> Result<CloudClient> {
+    pub fn build(mut self) -> Result<CloudClient> {
+        if let Some(user) = self.user.take() {
+            return self.build_for_user(user);
+        }
         let tenant_id = self.tenant_id.map(|t| check_tenant(&t)).transpose()?;
         let deadline = self.http.deadline;
         let client_id = self.credentials.client_id().to_owned();
@@ -119,6 +142,7 @@ impl CloudClientBuilder {
                 endpoints: self.endpoints,
                 client_id,
                 accept_language: self.accept_language,
+                user: None,
             }),
             tenant_id,
             run_as: None,
@@ -174,6 +198,7 @@ impl CloudClient {
             cache: CacheOptions::default(),
             accept_language: None,
             token_cache: None,
+            user: None,
         }
     }
 
@@ -403,5 +428,96 @@ impl CloudClient {
             connection,
             page_size.unwrap_or(crate::pagination::DEFAULT_PAGE_SIZE),
         )
+    }
+}
+
+/// User-bound access (facts §5.4 `oauth2-cloud-id-accessCode`): a client that calls the ERP
+/// API as a signed-in user. See [`crate::oauth_user`].
+impl CloudClient {
+    /// A builder for a client that acts as the user of `grant` (from
+    /// [`crate::AuthorizationCodeClient::finish`], or stored): `Bearer` with the user's access
+    /// token, refreshed with the grant's refresh token by `auth` (one request for any number
+    /// of concurrent callers; a 401 refreshes once), `X-Tenant-ID` from the grant's tenant
+    /// unless [`CloudClientBuilder::tenant_id`] says otherwise, and every other feature
+    /// (retries, GraphQL, pagination). Endpoints and HTTP options start as `auth`'s. Keep
+    /// rotated refresh tokens with [`CloudClientBuilder::on_grant_change`].
+    pub fn for_user(
+        auth: &crate::AuthorizationCodeClient,
+        grant: crate::UserGrant,
+    ) -> CloudClientBuilder {
+        let mut builder = Self::builder(ClientCredentials::public(auth.client_id()))
+            .endpoints(auth.endpoints().clone())
+            .http_options(auth.http_options().clone());
+        builder.user = Some(UserBinding {
+            auth: auth.clone(),
+            grant,
+            hooks: Vec::new(),
+            reload: None,
+        });
+        builder
+    }
+
+    /// The user's grant as it is now (with the newest refresh token), for a user-bound
+    /// client; `None` for a client-credentials client.
+    pub fn user_grant(&self) -> Option<crate::UserGrant> {
+        self.shared.user.as_ref().map(|u| u.grant())
+    }
+
+    /// The user this client acts as, for a user-bound client.
+    pub fn user_id(&self) -> Option<String> {
+        self.shared.user.as_ref().map(|u| u.user_id())
+    }
+}
+
+impl CloudClientBuilder {
+    /// For a user-bound client ([`CloudClient::for_user`]): called with every new grant after
+    /// a refresh (with rotation, the new refresh token replaces the old one, which stops
+    /// working): persist it here. May be given several times; ignored for client credentials.
+    pub fn on_grant_change(
+        mut self,
+        hook: impl Fn(&crate::UserGrant) -> Result<()> + Send + Sync + 'static,
+    ) -> Self {
+        if let Some(user) = &mut self.user {
+            user.hooks.push(Arc::new(hook));
+        }
+        self
+    }
+
+    /// Before a refresh, the newest stored grant (another process may have refreshed it).
+    pub(crate) fn reload_grant(mut self, reload: crate::oauth_user::GrantReloadFn) -> Self {
+        if let Some(user) = &mut self.user {
+            user.reload = Some(reload);
+        }
+        self
+    }
+
+    fn build_for_user(self, user: UserBinding) -> Result<CloudClient> {
+        if self.token_cache.is_some() {
+            return Err(Error::invalid_input(
+                "token_cache: a user-bound client refreshes its own grant; a shared token cache is for client credentials",
+            ));
+        }
+        let tenant_id = self
+            .tenant_id
+            .or_else(|| user.grant.tenant_id.clone())
+            .map(|t| check_tenant(&t))
+            .transpose()?;
+        let transport = Transport::new(self.http)?.with_secrets(user.auth.known_secrets());
+        let client_id = user.auth.client_id().to_owned();
+        let source =
+            crate::oauth_user::UserTokenSource::new(user.auth, user.grant, user.hooks, user.reload);
+        let cache = TokenCache::new(Arc::new(source.clone()), self.cache);
+        Ok(CloudClient {
+            shared: Arc::new(Shared {
+                transport,
+                cache,
+                endpoints: self.endpoints,
+                client_id,
+                accept_language: self.accept_language,
+                user: Some(source),
+            }),
+            tenant_id,
+            run_as: None,
+        })
     }
 }

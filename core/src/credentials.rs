@@ -37,6 +37,15 @@ impl ClientCredentials {
         })
     }
 
+    /// A client id without a secret, for the builder of a user-bound client (which
+    /// authenticates through its [`crate::AuthorizationCodeClient`], never with this).
+    pub(crate) fn public(client_id: &str) -> Self {
+        Self {
+            client_id: client_id.to_owned(),
+            client_secret: Secret::new(""),
+        }
+    }
+
     /// Reads `JTL_CLIENT_ID` and `JTL_CLIENT_SECRET`; the error names a missing variable.
     pub fn from_env() -> Result<Self> {
         Self::new(

@@ -13,6 +13,8 @@ use crate::{Error, Result};
 pub struct Endpoints {
     name: String,
     token_url: Url,
+    /// The OAuth authorize endpoint of the user sign-in (authorization code + PKCE).
+    authorize_url: Url,
     api_base: Url,
     jwks_url: Url,
     scx_base: Url,
@@ -22,6 +24,9 @@ pub struct Endpoints {
 }
 
 const PRODUCTION_TOKEN: &str = "https://auth.jtl-cloud.com/oauth2/token";
+/// The authorize URL of JTL's OpenAPI scheme `oauth2-cloud-id-accessCode` (facts §5.4).
+#[cfg(test)]
+const PRODUCTION_AUTHORIZE: &str = "https://auth.jtl-cloud.com/oauth2/auth";
 const PRODUCTION_API: &str = "https://api.jtl-cloud.com/erp/v2/";
 const PRODUCTION_JWKS: &str = "https://api.jtl-cloud.com/account/.well-known/jwks.json";
 const PRODUCTION_SCX: &str = "https://scx.api.jtl-software.com/v1/";
@@ -36,6 +41,8 @@ impl Endpoints {
         Self {
             name: name.to_owned(),
             token_url: parse_fixed(token),
+            // The authorize endpoint sits beside the token endpoint on every JTL auth host.
+            authorize_url: parse_fixed(&token.replace("/oauth2/token", "/oauth2/auth")),
             api_base: parse_fixed(api),
             jwks_url: parse_fixed(jwks),
             scx_base: parse_fixed(scx),
@@ -105,6 +112,7 @@ impl Endpoints {
         Ok(Self {
             name: "emulator".to_owned(),
             token_url: parse_url("token URL", &format!("{root}/oauth2/token"))?,
+            authorize_url: parse_url("authorize URL", &format!("{root}/oauth2/auth"))?,
             api_base: parse_url("API base", &format!("{root}/erp/v2/"))?,
             jwks_url: parse_url("JWKS URL", &format!("{root}/account/.well-known/jwks.json"))?,
             scx_base: parse_url("SCX base", &format!("{root}/v1/"))?,
@@ -133,6 +141,14 @@ impl Endpoints {
     /// Replaces the token endpoint.
     pub fn with_token_url(mut self, url: &str) -> Result<Self> {
         self.token_url = parse_url("token URL", url)?;
+        self.name = "custom".into();
+        Ok(self)
+    }
+
+    /// Replaces the authorize endpoint of the user sign-in (default
+    /// `https://auth.jtl-cloud.com/oauth2/auth`).
+    pub fn with_authorize_url(mut self, url: &str) -> Result<Self> {
+        self.authorize_url = parse_url("authorize URL", url)?;
         self.name = "custom".into();
         Ok(self)
     }
@@ -198,6 +214,11 @@ impl Endpoints {
     /// The OAuth token endpoint.
     pub fn token_url(&self) -> &Url {
         &self.token_url
+    }
+
+    /// The OAuth authorize endpoint where users sign in (`/oauth2/auth`, facts §5.4).
+    pub fn authorize_url(&self) -> &Url {
+        &self.authorize_url
     }
 
     /// The ERP API base, ending in `/`.
@@ -334,6 +355,14 @@ mod tests {
             "https://api.dev.jtl-cloud.com/erp/v2/"
         );
         assert_eq!(Endpoints::sandbox().scx_base().as_str(), SANDBOX_SCX);
+        assert_eq!(
+            Endpoints::production().authorize_url().as_str(),
+            PRODUCTION_AUTHORIZE
+        );
+        assert_eq!(
+            Endpoints::qa().authorize_url().as_str(),
+            "https://auth.qa.jtl-cloud.com/oauth2/auth"
+        );
     }
 
     #[test]
@@ -359,6 +388,7 @@ mod tests {
         let e = Endpoints::emulator("http://127.0.0.1:9/").unwrap();
         assert_eq!(e.token_url().as_str(), "http://127.0.0.1:9/oauth2/token");
         assert_eq!(e.api_base().as_str(), "http://127.0.0.1:9/erp/v2/");
+        assert_eq!(e.authorize_url().as_str(), "http://127.0.0.1:9/oauth2/auth");
         assert_eq!(Endpoints::from_name("beta").unwrap().name(), "beta");
         assert_eq!(
             Endpoints::from_name("http://127.0.0.1:9").unwrap().name(),

@@ -183,12 +183,30 @@ pub enum Error {
         /// The partial `data`, if the server sent any besides the errors.
         data: Option<serde_json::Value>,
     },
+    /// The user has to sign in again (`sign_in_required`): the token endpoint answered
+    /// `invalid_grant` to a code or refresh token (expired, revoked, used already, or
+    /// replaced by rotation), or the user declined at the sign-in page. Never retried.
+    #[error("{message}")]
+    SignInRequired {
+        /// What happened and what to do.
+        message: String,
+        /// Status and OAuth `error` (`invalid_grant`, `access_denied`).
+        detail: ApiDetail,
+    },
+    /// The `state` that came back to the redirect URI is not the one of the pending sign-in
+    /// (`state_mismatch`): a forged, stale or crossed callback. Nothing was exchanged.
+    #[error("{message}")]
+    StateMismatch {
+        /// What was compared (never the values).
+        message: String,
+    },
 }
 
 impl Error {
     /// The stable code: `invalid_input`, `config`, `invalid_credentials`, `unauthorized`,
     /// `forbidden`, `not_found`, `conflict`, `rate_limited`, `api`, `network`, `timeout`,
-    /// `token_invalid`, `store`, `registration_rejected`, `graphql`.
+    /// `token_invalid`, `store`, `registration_rejected`, `graphql`, `sign_in_required`,
+    /// `state_mismatch`.
     pub fn code(&self) -> &'static str {
         match self {
             Self::InvalidInput { .. } => "invalid_input",
@@ -206,6 +224,8 @@ impl Error {
             Self::Store { .. } => "store",
             Self::RegistrationRejected { .. } => "registration_rejected",
             Self::Graphql { .. } => "graphql",
+            Self::SignInRequired { .. } => "sign_in_required",
+            Self::StateMismatch { .. } => "state_mismatch",
         }
     }
 
@@ -218,7 +238,8 @@ impl Error {
             | Self::NotFound { detail, .. }
             | Self::Conflict { detail, .. }
             | Self::RateLimited { detail, .. }
-            | Self::Api { detail, .. } => Some(detail),
+            | Self::Api { detail, .. }
+            | Self::SignInRequired { detail, .. } => Some(detail),
             _ => None,
         }
     }

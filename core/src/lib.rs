@@ -34,6 +34,7 @@ mod error;
 mod fork;
 pub mod graphql;
 pub mod http;
+pub mod oauth_user;
 pub mod pagination;
 mod paginator;
 mod redact;
@@ -52,6 +53,9 @@ pub use endpoints::Endpoints;
 pub use error::{ApiDetail, Error, Result, TokenInvalidReason};
 pub use graphql::{GraphqlError, GraphqlRequest, GraphqlResponse, IdempotencyKey};
 pub use http::{HttpOptions, RateLimit, Request, Response, RetryPolicy};
+pub use oauth_user::{
+    AuthorizationCodeClient, AuthorizationCodeClientBuilder, GrantHook, SignIn, UserGrant,
+};
 pub use pagination::Page;
 pub use paginator::{FetchPage, Paginator};
 pub use runtime::runtime;
@@ -64,7 +68,7 @@ pub use session::{
     decode_unverified, Algorithm, SessionClaims, SessionVerifier, UnverifiedToken, VerifierConfig,
     VerifierStats,
 };
-pub use store::{Account, AccountClient, AccountStore, ConnectionTest, System};
+pub use store::{Account, AccountClient, AccountStore, ConnectionTest, StoredGrant, System};
 pub use token::{AccessToken, CacheOptions, SharedTokenCache, TokenCache};
 pub use wawi::{
     registration::{

@@ -313,6 +313,13 @@ impl Redactor {
             Error::RegistrationRejected { message } => Error::RegistrationRejected {
                 message: t(message),
             },
+            Error::SignInRequired { message, detail } => Error::SignInRequired {
+                message: t(message),
+                detail: self.detail(detail),
+            },
+            Error::StateMismatch { message } => Error::StateMismatch {
+                message: t(message),
+            },
             Error::Graphql {
                 message,
                 errors,

@@ -83,6 +83,39 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/_emulator/scx/dead-letters", g(get(scx_dead_letters)))
         .route("/_emulator/app-tokens", g(post(mint_app_token)))
         .route("/_emulator/app-keys", g(get(app_keys)))
+        .route("/_emulator/users", g(get(demo_users)))
+        .route("/_emulator/users/revoke", g(post(revoke_user_grants)))
+}
+
+/// `GET /_emulator/users`: the demo users of the sign-in page.
+async fn demo_users() -> Json<Value> {
+    Json(Value::Array(
+        crate::config::DEMO_USERS
+            .iter()
+            .map(|u| json!({ "id": u.id, "name": u.name, "email": u.email, "tenant_id": u.tenant_id }))
+            .collect(),
+    ))
+}
+
+/// `POST /_emulator/users/revoke` with `{"user_id": ...}` (or `{}` for every user): their
+/// refresh tokens answer `invalid_grant` from now on.
+async fn revoke_user_grants(
+    State(shared): State<Arc<Shared>>,
+    bytes: Bytes,
+) -> Result<Json<Value>, Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Revoke {
+        #[serde(default)]
+        user_id: Option<String>,
+    }
+    let revoke: Revoke = if bytes.is_empty() {
+        Revoke { user_id: None }
+    } else {
+        body(&bytes)?
+    };
+    let revoked = shared.revoke_user_grants(revoke.user_id.as_deref());
+    Ok(Json(json!({ "revoked": revoked })))
 }
 
 /// Whether a `Host` or `Origin` host part (without scheme) names a loopback host: `localhost`,

@@ -39,6 +39,13 @@ pub struct EmulatorArgs {
     /// `iss` of minted session tokens; by default they have none, as JTL documents them.
     #[arg(long)]
     pub session_issuer: Option<String>,
+    /// What the user sign-in page (/oauth2/auth) does: page (show the demo users), approve
+    /// (sign the first demo user in at once), deny (answer access_denied).
+    #[arg(long, default_value = "page", value_parser = ["page", "approve", "deny"])]
+    pub sign_in: String,
+    /// Lifetime of authorization codes, in seconds (0: every code expires at once).
+    #[arg(long, default_value_t = 60)]
+    pub auth_code_lifetime: u64,
 }
 
 impl EmulatorArgs {
@@ -58,6 +65,8 @@ impl EmulatorArgs {
                 session_kid_in_header: self.session_kid_in_header,
                 jwks_without_kid: self.jwks_without_kid,
                 session_issuer: self.session_issuer.clone(),
+                sign_in_mode: self.sign_in.clone(),
+                auth_code_lifetime_secs: self.auth_code_lifetime,
                 ..Settings::default()
             },
         }
@@ -72,6 +81,7 @@ impl Emulator {
         [
             String::new(),
             format!("  token endpoint  {}", self.token_url()),
+            format!("  user sign-in    {}", self.authorize_url()),
             format!("  ERP API         {}/", self.api_base()),
             format!("  ERP GraphQL     {}/graphql", self.api_base()),
             format!("  JWKS            {}", self.jwks_url()),
@@ -85,6 +95,14 @@ impl Emulator {
             format!("  demo tenant         {}", config::DEMO_TENANT_ID),
             format!("  Wawi API key        {}", config::DEMO_WAWI_API_KEY),
             format!("  SCX refresh token   {}", config::DEMO_SCX_REFRESH_TOKEN),
+            format!(
+                "  demo users          {}",
+                config::DEMO_USERS
+                    .iter()
+                    .map(|u| format!("{} ({})", u.name, u.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             String::new(),
             format!(
                 "  try: curl -s -u {}:{} -d grant_type=client_credentials {}",

@@ -32,6 +32,41 @@ pub const DEMO_CUSTOMER_ID: &str = "7c3e9a52-1d4b-4f6e-9a1c-2b5d8e0f4a61";
 /// The app id (`urn:jtl:app_id`, and the default audience) of minted app tokens (facts §4.2).
 pub const DEMO_APP_ID: &str = "demo-app-id";
 
+/// A demo user who can sign in at `/oauth2/auth` (user-bound access, facts §5.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DemoUser {
+    /// The user id (`sub` of the user's tokens).
+    pub id: &'static str,
+    /// The name shown on the sign-in page and in `/erp/v2/info`.
+    pub name: &'static str,
+    /// The e-mail address (ID token `email`).
+    pub email: &'static str,
+    /// The tenant the user belongs to (`urn:jtl:tenant_id`).
+    pub tenant_id: &'static str,
+}
+
+/// The first demo user, signed in by the `approve` sign-in mode unless `sign_in_user` says
+/// otherwise.
+pub const DEMO_USER_ID: &str = "00000000-0000-4000-8000-0000000000a1";
+/// The second demo user (same tenant, other name and data).
+pub const DEMO_SECOND_USER_ID: &str = "00000000-0000-4000-8000-0000000000b2";
+
+/// The users of the sign-in page: two in the demo tenant.
+pub const DEMO_USERS: [DemoUser; 2] = [
+    DemoUser {
+        id: DEMO_USER_ID,
+        name: "Anna Admin",
+        email: "anna.admin@example.com",
+        tenant_id: DEMO_TENANT_ID,
+    },
+    DemoUser {
+        id: DEMO_SECOND_USER_ID,
+        name: "Ben Buyer",
+        email: "ben.buyer@example.com",
+        tenant_id: DEMO_TENANT_ID,
+    },
+];
+
 /// Settings of a running emulator. Every field can be changed at run time with
 /// `PATCH /_emulator/settings` (send only the fields to change).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +127,35 @@ pub struct Settings {
     /// Whether the SCX per-route rate limits of facts §3.2 are enforced (429 once used up).
     /// The `X-RateLimit-*` headers are sent either way.
     pub scx_rate_limits: bool,
+    /// What `GET /oauth2/auth` does (user sign-in, facts §5.4): `page` (default) shows the
+    /// sign-in and consent page with the demo users; `approve` signs `sign_in_user` in at
+    /// once and redirects with a code; `deny` redirects with `error=access_denied`.
+    #[serde(default = "default_sign_in_mode")]
+    pub sign_in_mode: String,
+    /// The demo user the `approve` mode signs in (default: the first, [`DEMO_USER_ID`]);
+    /// a `login_hint` naming a demo user wins.
+    #[serde(default)]
+    pub sign_in_user: Option<String>,
+    /// Lifetime of authorization codes, in seconds (default 60); 0 makes every code expire
+    /// before it can be exchanged (`invalid_grant`).
+    #[serde(default = "default_auth_code_lifetime")]
+    pub auth_code_lifetime_secs: u64,
+    /// Rotate refresh tokens: each refresh answers a new one and the old one stops working
+    /// (default `true`, OAuth 2.0 Security BCP §4.14); `false` keeps answering with the same.
+    #[serde(default = "default_true")]
+    pub refresh_token_rotation: bool,
+}
+
+fn default_sign_in_mode() -> String {
+    "page".to_owned()
+}
+
+fn default_auth_code_lifetime() -> u64 {
+    60
+}
+
+fn default_true() -> bool {
+    true
 }
 
 impl Default for Settings {
@@ -117,6 +181,10 @@ impl Default for Settings {
             scx_redelivery_timeout_ms: 60_000,
             scx_channel_scope: "CHANNEL".to_owned(),
             scx_rate_limits: true,
+            sign_in_mode: default_sign_in_mode(),
+            sign_in_user: None,
+            auth_code_lifetime_secs: default_auth_code_lifetime(),
+            refresh_token_rotation: true,
         }
     }
 }

@@ -37,6 +37,8 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
 pub(crate) struct Caller {
     pub(crate) tenant: String,
     quota: Quota,
+    /// The signed-in user of a user-bound token (id, name); `None` for client credentials.
+    pub(crate) user: Option<(String, String)>,
 }
 
 impl Caller {
@@ -52,6 +54,8 @@ pub(crate) struct Identity {
     client_id: String,
     granted: String,
     tenant: String,
+    /// User-bound tokens: the user (id, name) and the tenant the token is bound to.
+    user: Option<(String, String, String)>,
 }
 
 pub(crate) fn fail(status: StatusCode, code: &str, message: &str) -> Response {
@@ -87,10 +91,21 @@ pub(crate) fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Ident
                 "the header X-Tenant-ID is empty or not ASCII; expected the tenant's id (a UUID)",
             )),
         };
+    // A user-bound token (`/oauth2/auth` sign-in) names the app in `client_id`, the user in
+    // `sub` and its tenant in `urn:jtl:tenant_id`.
+    let user = claims
+        .get("urn:jtl:tenant_id")
+        .and_then(Value::as_str)
+        .map(|bound| (text("sub"), text("name"), bound.to_owned()));
+    let client_id = match claims.get("client_id").and_then(Value::as_str) {
+        Some(id) => id.to_owned(),
+        None => text("sub"),
+    };
     Ok(Identity {
-        client_id: text("sub"),
+        client_id,
         granted: text("scope"),
         tenant,
+        user,
     })
 }
 
@@ -105,7 +120,20 @@ pub(crate) fn authorize(
         client_id,
         granted,
         tenant,
+        user,
     } = who;
+    if let Some((user_id, _, bound)) = &user {
+        if !bound.eq_ignore_ascii_case(&tenant) {
+            return Err(fail(
+                StatusCode::FORBIDDEN,
+                "TENANT_FORBIDDEN",
+                &format!(
+                    "the token of user {user_id:?} is bound to tenant {bound:?}, not {tenant:?}"
+                ),
+            ));
+        }
+    }
+    let user = user.map(|(id, name, _)| (id, name));
     let mut inner = shared.lock();
     let permitted = inner
         .clients
@@ -132,7 +160,11 @@ pub(crate) fn authorize(
         inner.settings.rate_limit_interval_secs,
     );
     match inner.rate.hit(&client_id, &tenant, limit, interval, now()) {
-        Ok(quota) => Ok(Caller { tenant, quota }),
+        Ok(quota) => Ok(Caller {
+            tenant,
+            quota,
+            user,
+        }),
         Err(quota) => {
             let mut response = fail(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -313,6 +345,8 @@ async fn info(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response
             "Type": "WAWI-Api",
             "tenantId": caller.tenant,
             "runAs": headers.get("x-runas").and_then(|v| v.to_str().ok()),
+            // The signed-in user of a user-bound token (user sign-in, facts §5.4).
+            "user": caller.user.as_ref().map(|(id, name)| json!({ "id": id, "name": name })),
             "emulated": true,
         }))
         .into_response(),

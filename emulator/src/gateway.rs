@@ -154,7 +154,7 @@ fn html_page(status: u16) -> Response {
 
 /// Marks a response whose non-JSON error body is deliberate.
 #[derive(Clone, Copy)]
-struct Intended;
+pub(crate) struct Intended;
 
 /// Rewrites an error that is not JSON (axum's rejections, 405s, body-limit refusals) into
 /// the service's JSON error shape, keeping status and headers.

@@ -5,7 +5,8 @@
 //!
 //! | path | service |
 //! |---|---|
-//! | `POST /oauth2/token` | identity provider, client-credentials grant (Basic auth) |
+//! | `POST /oauth2/token` | identity provider: client credentials (Basic auth), authorization code + PKCE, refresh token (rotation) |
+//! | `GET /oauth2/auth` | user sign-in and consent page (demo users; `sign_in_mode` setting) |
 //! | `/erp/v2/...` | Cloud ERP API (`Bearer` + `X-Tenant-ID`), paginated catalogue |
 //! | `POST /erp/v2/graphql` | Cloud ERP GraphQL (`QueryItems`, `CreateItem`, …) over the same catalogue |
 //! | `GET /account/.well-known/jwks.json` | Ed25519 keys for App Shell session tokens |
@@ -49,6 +50,7 @@ mod service;
 mod session;
 mod state;
 mod stats;
+mod user_auth;
 mod wawi;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -63,7 +65,7 @@ use serde_json::Value;
 use tokio::{net::TcpListener, sync::watch};
 
 pub use app_tokens::{AppKeyChoice, AppTokenSpec, MintedAppToken};
-pub use config::{Config, Settings};
+pub use config::{Config, DemoUser, Settings, DEMO_USERS};
 pub use error::Error;
 pub use faults::{EchoShape, Fault, FaultKind, ECHO_STRADDLE_AT};
 pub use oauth::ClientSpec;
@@ -79,6 +81,10 @@ pub(crate) const BODY_LIMIT: usize = 1024 * 1024;
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/oauth2/token", post(oauth::token))
+        .route(
+            "/oauth2/auth",
+            get(user_auth::authorize).post(user_auth::decide),
+        )
         .route("/account/.well-known/jwks.json", get(jwks::jwks))
         .route("/oauth/v2/token", post(oauth::zitadel_token))
         .route("/oauth/v2/keys", get(app_tokens::keys))
@@ -331,6 +337,22 @@ impl Emulator {
     /// SCX events delivered 10 times without an acknowledgement, now dead-lettered.
     pub fn scx_dead_letters(&self) -> Vec<Value> {
         self.shared.scx_dead_letters()
+    }
+
+    /// The authorize endpoint of the user sign-in, `<url>/oauth2/auth`.
+    pub fn authorize_url(&self) -> String {
+        format!("{}/oauth2/auth", self.url())
+    }
+
+    /// The demo users who can sign in at `/oauth2/auth` ([`config::DEMO_USERS`]).
+    pub fn demo_users(&self) -> &'static [DemoUser] {
+        &config::DEMO_USERS
+    }
+
+    /// Revokes the user grants of `user_id` (every user: `None`): their refresh tokens answer
+    /// `invalid_grant` from now on, as after a sign-out at JTL. Returns how many stopped working.
+    pub fn revoke_user_grants(&self, user_id: Option<&str>) -> usize {
+        self.shared.revoke_user_grants(user_id)
     }
 
     /// Stops serving and waits until the listener is closed.

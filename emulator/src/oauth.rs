@@ -26,7 +26,7 @@ use crate::{
 /// A registered OAuth client.
 #[derive(Clone, Debug)]
 pub(crate) struct OAuthClient {
-    secret: String,
+    pub(crate) secret: String,
     pub(crate) tenants: Vec<String>,
     /// `None`: every scope.
     pub(crate) scopes: Option<Vec<String>>,
@@ -141,8 +141,10 @@ impl Shared {
             ));
         }
         if token_use == "access" {
+            // User-bound tokens name the user in `sub` and the app in `client_id`.
             let client = claims
-                .get("sub")
+                .get("client_id")
+                .or_else(|| claims.get("sub"))
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             if !self.lock().clients.contains_key(client) {
@@ -182,8 +184,9 @@ fn answer(
     body: &[u8],
     zitadel: bool,
 ) -> Response {
-    match grant(shared, headers, body, zitadel) {
-        Ok(client_id) => {
+    let expires_override = expires_override.map(|Extension(o)| o.0);
+    match grant(shared, headers, body, zitadel, expires_override) {
+        Ok(Granted::Client(client_id)) => {
             let lifetime =
                 i64::try_from(shared.lock().settings.token_lifetime_secs).unwrap_or(i64::MAX);
             let scope = shared
@@ -198,7 +201,7 @@ fn answer(
                 lifetime,
                 json!({ "client_id": client_id, "scope": scope }),
             );
-            let expires_in = expires_override.map_or(lifetime, |Extension(o)| o.0);
+            let expires_in = expires_override.unwrap_or(lifetime);
             let mut answer = json!({
                 "access_token": access_token,
                 "token_type": "Bearer",
@@ -211,17 +214,30 @@ fn answer(
             no_store(&mut response);
             response
         }
+        Ok(Granted::User(answer)) => {
+            let mut response = Json(answer).into_response();
+            no_store(&mut response);
+            response
+        }
         Err((status, code, message)) => error_response(Service::Token, status, code, &message),
     }
 }
 
-type OAuthError = (StatusCode, &'static str, String);
+/// What a token request was granted.
+enum Granted {
+    /// Client credentials: the client id.
+    Client(String),
+    /// A user grant (authorization code or refresh token): the whole JSON answer.
+    User(Value),
+}
 
-fn invalid_request(message: impl Into<String>) -> OAuthError {
+pub(crate) type OAuthError = (StatusCode, &'static str, String);
+
+pub(crate) fn invalid_request(message: impl Into<String>) -> OAuthError {
     (StatusCode::BAD_REQUEST, "invalid_request", message.into())
 }
 
-fn invalid_client(message: impl Into<String>) -> OAuthError {
+pub(crate) fn invalid_client(message: impl Into<String>) -> OAuthError {
     (StatusCode::UNAUTHORIZED, "invalid_client", message.into())
 }
 
@@ -232,7 +248,8 @@ fn grant(
     headers: &HeaderMap,
     body: &[u8],
     zitadel: bool,
-) -> Result<String, OAuthError> {
+    expires_override: Option<i64>,
+) -> Result<Granted, OAuthError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -254,7 +271,27 @@ fn grant(
             return Err(invalid_request(format!("parameter {name:?} is repeated")));
         }
     }
+    let grant_type = params.get("grant_type").map(String::as_str);
+    shared
+        .lock()
+        .stats
+        .count_grant(grant_type.unwrap_or("(none)"));
+    let user_grant = !zitadel && matches!(grant_type, Some("authorization_code" | "refresh_token"));
     let in_body = params.contains_key("client_secret");
+    if user_grant && !in_body && headers.get(header::AUTHORIZATION).is_none() {
+        // A public client (RFC 6749 §2.1, a CLI or mobile app) names itself in the body
+        // and proves nothing but PKCE (§4.1.3).
+        let client_id = params.get("client_id").cloned().ok_or_else(|| {
+            invalid_client(
+                "client authentication missing; expected 'Authorization: Basic base64(client_id:client_secret)' or, for a public client, client_id in the body",
+            )
+        })?;
+        if !shared.lock().clients.contains_key(&client_id) {
+            return Err(invalid_client(format!("unknown client {client_id:?}")));
+        }
+        return crate::user_auth::token(shared, &client_id, &params, expires_override)
+            .map(Granted::User);
+    }
     let (client_id, client_secret) = match headers.get(header::AUTHORIZATION) {
         None if in_body => {
             return Err(invalid_client(
@@ -287,6 +324,17 @@ fn grant(
         }
         Some(true) => {}
     }
+    if let Some(body_id) = params.get("client_id") {
+        if *body_id != client_id {
+            return Err(invalid_request(
+                "client_id in the body is not the client of the Basic header",
+            ));
+        }
+    }
+    if user_grant {
+        return crate::user_auth::token(shared, &client_id, &params, expires_override)
+            .map(Granted::User);
+    }
     match params.get("grant_type").map(String::as_str) {
         None => Err(invalid_request(
             "parameter grant_type is missing; expected grant_type=client_credentials",
@@ -294,7 +342,7 @@ fn grant(
         Some("client_credentials") if zitadel => {
             let scope = params.get("scope").map(String::as_str).unwrap_or_default();
             if scope.split(' ').any(|s| s == "openid") {
-                Ok(client_id)
+                Ok(Granted::Client(client_id))
             } else {
                 Err((
                     StatusCode::BAD_REQUEST,
@@ -303,11 +351,11 @@ fn grant(
                 ))
             }
         }
-        Some("client_credentials") => Ok(client_id),
+        Some("client_credentials") => Ok(Granted::Client(client_id)),
         Some(other) => Err((
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
-            format!("grant_type {other:?} is not supported; expected client_credentials"),
+            format!("grant_type {other:?} is not supported; expected client_credentials, authorization_code or refresh_token"),
         )),
     }
 }

@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Service {
-    /// `POST /oauth2/token` (and the app-token issuer's `POST /oauth/v2/token`): the identity provider.
+    /// `POST /oauth2/token` (and the app-token issuer's `POST /oauth/v2/token`, and the user
+    /// sign-in at `/oauth2/auth`): the identity provider.
     Token,
     /// `/erp/v2/...`: the Cloud ERP API.
     Api,
@@ -51,7 +52,7 @@ impl Service {
     pub fn of(path: &str) -> Self {
         // The app-token issuer's endpoints (facts §0, §4.2) count as the identity provider's
         // token endpoint and key set: the same faults apply to them.
-        if path == "/oauth2/token" || path == "/oauth/v2/token" {
+        if path == "/oauth2/token" || path == "/oauth/v2/token" || path == "/oauth2/auth" {
             Self::Token
         } else if path == "/erp/v2" || path.starts_with("/erp/v2/") {
             Self::Api

@@ -42,6 +42,8 @@ pub(crate) struct Inner {
     pub(crate) rate: RateLimiter,
     pub(crate) scx: ScxState,
     pub(crate) wawi: WawiState,
+    /// Codes and refresh tokens of user sign-ins (`/oauth2/auth`).
+    pub(crate) user_auth: crate::user_auth::UserAuthState,
 }
 
 /// The catalogue key of the OnPremise database (`eazybusiness` in the Wawi base URL).
@@ -59,6 +61,7 @@ impl Inner {
             rate: RateLimiter::default(),
             scx: ScxState::new(),
             wawi: WawiState::new(),
+            user_auth: Default::default(),
         }
     }
 

@@ -22,6 +22,9 @@ pub struct Stats {
     idempotent_replays: u64,
     /// SCX events dead-lettered after 10 deliveries without an acknowledgement (facts §6.3).
     scx_dead_lettered: u64,
+    /// Token requests per `grant_type` (`client_credentials`, `authorization_code`,
+    /// `refresh_token`), counted as they arrive, before any check.
+    grants: BTreeMap<String, u64>,
 }
 
 impl Stats {
@@ -77,6 +80,15 @@ impl Stats {
     /// `"categories"`, …) through REST or GraphQL.
     pub fn created(&self, resource: &str) -> u64 {
         self.created.get(resource).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn count_grant(&mut self, grant_type: &str) {
+        *self.grants.entry(grant_type.to_owned()).or_default() += 1;
+    }
+
+    /// Token requests with this `grant_type` (e.g. `"refresh_token"`), valid or not.
+    pub fn grants(&self, grant_type: &str) -> u64 {
+        self.grants.get(grant_type).copied().unwrap_or(0)
     }
 
     /// Mutations answered by replaying the first answer for their `Idempotency-Key`.

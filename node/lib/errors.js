@@ -24,6 +24,8 @@ const ERROR_CODES = Object.freeze({
   store: ['the account store failed', []],
   registration_rejected: ['a Wawi app registration was rejected', []],
   graphql: ['a GraphQL answer carried errors (JTL sends them with HTTP 200)', ['errors', 'data']],
+  sign_in_required: ['the user has to sign in again: invalid_grant (code or refresh token expired, revoked, reused, rotated away), access_denied, or a sign-in that took too long; never retried', ['status', 'errorCode']],
+  state_mismatch: ['the state that came back to the redirect URI is not the pending sign-in\'s (nothing was exchanged)', []],
 })
 
 /** Why a session token was refused (`JtlError.reason` of `token_invalid`). */

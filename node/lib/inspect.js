@@ -9,6 +9,7 @@ const util = require('node:util')
 const INSPECTED = [
   'AccountStore',
   'AccessToken',
+  'AuthorizationCodeClient',
   'Cancellation',
   'CloudClient',
   'Emulator',
@@ -18,6 +19,8 @@ const INSPECTED = [
   'ScxClient',
   'Secret',
   'SessionVerifier',
+  'SignIn',
+  'UserGrant',
   'WawiClient',
   'WawiPendingRegistration',
   'WawiRegistration',

@@ -23,4 +23,5 @@ pub mod secret;
 pub mod session;
 pub mod store;
 pub mod token;
+pub mod user_auth;
 pub mod wawi;

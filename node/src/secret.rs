@@ -7,7 +7,7 @@ use napi_derive::napi;
 /// with `expose()` where it is stored or sent.
 #[napi]
 pub struct Secret {
-    inner: jtl_connect::Secret,
+    pub(crate) inner: jtl_connect::Secret,
 }
 
 impl From<jtl_connect::Secret> for Secret {

@@ -95,6 +95,8 @@ pub struct KeyRotation {
     pub resealed: f64,
     /// Accounts left as they were because they had been changed outside the store.
     pub unreadable: f64,
+    /// User grants (signed-in users) re-sealed under the new key.
+    pub grants_resealed: f64,
 }
 
 /// `fields` (an object, camelCase or snake_case keys; strings, numbers or booleans) as the
@@ -137,7 +139,7 @@ fn borrowed(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 /// Runs blocking store work off the event loop.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> CoreResult<T> + Send + 'static,
 ) -> CoreResult<T> {
     tokio::task::spawn_blocking(work)
@@ -152,7 +154,7 @@ async fn blocking<T: Send + 'static>(
 /// Open it with `AccountStore.open(path)`.
 #[napi]
 pub struct AccountStore {
-    inner: Arc<jtl_connect::AccountStore>,
+    pub(crate) inner: Arc<jtl_connect::AccountStore>,
 }
 
 #[napi]
@@ -403,6 +405,7 @@ impl AccountStore {
                     generation: rotation.generation,
                     resealed: rotation.resealed as f64,
                     unreadable: rotation.unreadable as f64,
+                    grants_resealed: rotation.grants_resealed as f64,
                 })
             },
         )

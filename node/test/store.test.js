@@ -139,7 +139,7 @@ test('AccountStore', async (t) => {
     const [[backup]] = sql(db, 'SELECT hex(secret) FROM accounts')
     assert.equal(rotated.keyGeneration, 1)
     const newKey = Buffer.alloc(32, 9)
-    assert.deepEqual(await rotated.rotateMasterKey(newKey), { generation: 2, resealed: 1, unreadable: 0 })
+    assert.deepEqual(await rotated.rotateMasterKey(newKey), { generation: 2, resealed: 1, unreadable: 0, grantsResealed: 0 })
     assert.equal((await rotated.testConnection(wawi.id)).ok, true)
     assert.equal((await rejection(jtl.AccountStore.open(db, { masterKey: key }))).code, 'config')
     assert.equal((await rejection(rotated.rotateMasterKey())).code, 'invalid_input')

@@ -38,14 +38,14 @@ echo "built and installed in $(( $(date +%s) - started )) s"
 
 cd "$here"
 step "ruff"
-"$py" -m ruff check . ../examples/python
-"$py" -m ruff format --check . ../examples/python
+"$py" -m ruff check . ../examples/python ../examples/user-signin-fastapi
+"$py" -m ruff format --check . ../examples/python ../examples/user-signin-fastapi
 
 step "stubtest"
 "$py" -m mypy.stubtest jtl_connect
 
 step "mypy --strict (examples, tests)"
-"$py" -m mypy --strict ../examples/python tests
+"$py" -m mypy --strict ../examples/python ../examples/user-signin-fastapi tests
 
 step "pytest"
 "$py" -m pytest tests "$@"

@@ -18,6 +18,7 @@ use crate::{
     runtime::block,
     scx::{AsyncScxClient, ScxClient},
     secret::Secret,
+    user_auth,
     wawi::{AsyncWawiClient, WawiClient},
 };
 
@@ -377,7 +378,7 @@ impl AccountStore {
 
     /// Re-seals every account under a new 32-byte master key (`new_key`; left out with a
     /// key file, a random key replaces the file's). Rows from before stop opening. Returns
-    /// `{"generation", "resealed", "unreadable"}`.
+    /// `{"generation", "resealed", "unreadable", "grants_resealed"}` (user grants re-sealed).
     #[pyo3(signature = (new_key=None))]
     fn rotate_master_key(&self, py: Python<'_>, new_key: Option<&[u8]>) -> PyResult<Json> {
         let key: Option<[u8; 32]> = new_key
@@ -392,6 +393,106 @@ impl AccountStore {
             .transpose()?;
         let rotation = self.run(py, |store| store.rotate_master_key(key.as_ref()))?;
         Ok(Json(serde_json::to_value(rotation).unwrap_or_default()))
+    }
+
+    /// A sign-in client for the Cloud account `account_id` (its client id, secret and
+    /// environment), sending users back to `redirect_uri`, asking for `scopes` (plus
+    /// `openid offline_access`). `start()`, `finish()`, then `save_grant()`.
+    #[pyo3(signature = (account_id, redirect_uri, scopes=None))]
+    fn authorization_code_client(
+        &self,
+        py: Python<'_>,
+        account_id: &str,
+        redirect_uri: &str,
+        scopes: Option<Vec<String>>,
+    ) -> PyResult<user_auth::AuthorizationCodeClient> {
+        user_auth::store::authorization_code_client(
+            py,
+            &self.inner,
+            account_id,
+            redirect_uri,
+            scopes,
+        )
+        .map(Into::into)
+    }
+
+    /// Like `authorization_code_client()`, for asyncio (`aio.AuthorizationCodeClient`).
+    #[pyo3(signature = (account_id, redirect_uri, scopes=None))]
+    fn async_authorization_code_client(
+        &self,
+        py: Python<'_>,
+        account_id: &str,
+        redirect_uri: &str,
+        scopes: Option<Vec<String>>,
+    ) -> PyResult<user_auth::AsyncAuthorizationCodeClient> {
+        user_auth::store::authorization_code_client(
+            py,
+            &self.inner,
+            account_id,
+            redirect_uri,
+            scopes,
+        )
+        .map(Into::into)
+    }
+
+    /// Keeps a signed-in user's `grant` for the Cloud account `account_id`, sealed,
+    /// replacing the user's earlier grant. Returns what is stored (no token).
+    fn save_grant(
+        &self,
+        py: Python<'_>,
+        account_id: &str,
+        grant: &user_auth::UserGrant,
+    ) -> PyResult<user_auth::StoredGrant> {
+        user_auth::store::save_grant(py, &self.inner, account_id, grant)
+    }
+
+    /// One user's stored grant (no token); `NotFoundError` if the user has not signed in.
+    fn grant(
+        &self,
+        py: Python<'_>,
+        account_id: &str,
+        user_id: &str,
+    ) -> PyResult<user_auth::StoredGrant> {
+        user_auth::store::grant(py, &self.inner, account_id, user_id)
+    }
+
+    /// Every user grant of an account (no tokens).
+    fn grants(&self, py: Python<'_>, account_id: &str) -> PyResult<Vec<user_auth::StoredGrant>> {
+        user_auth::store::grants(py, &self.inner, account_id)
+    }
+
+    /// Deletes one user's grant (`NotFoundError` if there is none): the user signs in again.
+    fn delete_grant(&self, py: Python<'_>, account_id: &str, user_id: &str) -> PyResult<()> {
+        user_auth::store::delete_grant(py, &self.inner, account_id, user_id)
+    }
+
+    /// A `CloudClient` that calls the API as the stored user `user_id` of the account: the
+    /// user's token, refreshed from the sealed refresh token (rotated ones are kept);
+    /// `X-Tenant-ID` is the user's tenant unless `tenant_id` is given. A revoked or expired
+    /// grant raises `SignInRequiredError` on use.
+    #[pyo3(signature = (account_id, user_id, tenant_id=None))]
+    fn user_client(
+        &self,
+        py: Python<'_>,
+        account_id: &str,
+        user_id: &str,
+        tenant_id: Option<&str>,
+    ) -> PyResult<CloudClient> {
+        user_auth::store::user_client(py, &self.inner, account_id, user_id, tenant_id)
+            .map(|inner| CloudClient { inner })
+    }
+
+    /// Like `user_client()`, for asyncio (an `aio.CloudClient`).
+    #[pyo3(signature = (account_id, user_id, tenant_id=None))]
+    fn async_user_client(
+        &self,
+        py: Python<'_>,
+        account_id: &str,
+        user_id: &str,
+        tenant_id: Option<&str>,
+    ) -> PyResult<AsyncCloudClient> {
+        user_auth::store::user_client(py, &self.inner, account_id, user_id, tenant_id)
+            .map(|inner| AsyncCloudClient { inner })
     }
 
     fn __repr__(&self) -> String {

@@ -26,6 +26,8 @@ fn class_name(code: &str) -> &'static str {
         "store" => "StoreError",
         "registration_rejected" => "RegistrationRejectedError",
         "graphql" => "GraphQLError",
+        "sign_in_required" => "SignInRequiredError",
+        "state_mismatch" => "StateMismatchError",
         _ => "JtlError",
     }
 }

@@ -23,6 +23,7 @@ mod scx;
 mod secret;
 mod session;
 mod token;
+mod user_auth;
 mod wawi;
 
 use pyo3::prelude::*;
@@ -67,5 +68,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<emulator::MintedToken>()?;
     m.add_class::<emulator::MintedAppToken>()?;
     m.add_function(wrap_pyfunction!(logging::refresh_log_levels, m)?)?;
+    user_auth::register(m)?;
     Ok(())
 }

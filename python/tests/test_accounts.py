@@ -278,7 +278,12 @@ def test_key_rotation(tmp_path: Path, emulator: Emulator) -> None:
     [[backup]] = _sql(path, "SELECT hex(secret) FROM accounts")
     new_key = bytes(range(1, 33))
     assert store.key_generation == 1
-    assert store.rotate_master_key(new_key) == {"generation": 2, "resealed": 1, "unreadable": 0}
+    assert store.rotate_master_key(new_key) == {
+        "generation": 2,
+        "resealed": 1,
+        "unreadable": 0,
+        "grants_resealed": 0,
+    }
     assert store.test_connection(wawi.id).ok
     with pytest.raises(jtl_connect.ConfigError):
         AccountStore(path, master_key=KEY)

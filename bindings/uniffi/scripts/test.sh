@@ -58,6 +58,7 @@ swift_file="$swift_out/JtlConnect.swift"
 for name in 'open class CloudClient' 'open class Endpoints' 'open class SessionVerifier' \
     'open class WawiClient' 'open class ScxClient' 'open class AccountStore' \
     'open class AccessToken' 'public struct SessionClaims' 'public enum JtlError' \
+    'open class AuthorizationCodeClient' 'open class SignIn' 'open class UserGrant' \
     'public func registerWawiApp(' 'public func decodeUnverified(' \
     'func accessTokenAsync() async throws'; do
     grep -qF "$name" "$swift_file" || { echo "test.sh: the generated Swift lacks '$name'" >&2; exit 1; }

@@ -144,6 +144,12 @@ jtl_error! {
     RegistrationRejected => "registration_rejected",
     /// A GraphQL answer carried `errors` (`graphql`): see `errors` and the partial `data`.
     Graphql => "graphql",
+    /// The user has to sign in again (`sign_in_required`): `invalid_grant` (a code or
+    /// refresh token expired, revoked, reused or rotated away), `access_denied`, or a
+    /// sign-in that took too long. Never retried.
+    SignInRequired => "sign_in_required",
+    /// The `state` that came back is not the pending sign-in's (`state_mismatch`).
+    StateMismatch => "state_mismatch",
     /// A code newer than this binding; see `code`.
     Other => "",
 }

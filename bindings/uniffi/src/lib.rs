@@ -24,6 +24,7 @@ mod scx;
 mod session;
 mod store;
 mod token;
+mod user_auth;
 mod wawi;
 
 pub use cloud::CloudClient;
@@ -40,6 +41,7 @@ pub use session::{
 };
 pub use store::{Account, AccountClient, AccountStore, ConnectionTest, KeyRotation};
 pub use token::AccessToken;
+pub use user_auth::{AuthorizationCodeClient, SignIn, SignInOptions, StoredGrant, UserGrant};
 pub use wawi::{
     register_wawi_app, register_wawi_app_async, start_wawi_registration, WawiApp, WawiClient,
     WawiPendingRegistration, WawiRegistration,

@@ -82,6 +82,8 @@ pub struct KeyRotation {
     pub resealed: u64,
     /// Accounts left as they were because they had been changed outside the store.
     pub unreadable: u64,
+    /// User grants (signed-in users) re-sealed under the new key.
+    pub grants_resealed: u64,
 }
 
 fn key(name: &str, bytes: Option<Vec<u8>>) -> Result<Option<[u8; 32]>, JtlError> {
@@ -122,7 +124,7 @@ pub enum AccountClient {
 #[derive(Debug, uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct AccountStore {
-    inner: Arc<jtl_connect::AccountStore>,
+    pub(crate) inner: Arc<jtl_connect::AccountStore>,
 }
 
 fn fields(map: &HashMap<String, String>) -> Vec<(&str, &str)> {
@@ -217,6 +219,7 @@ impl AccountStore {
             generation: rotation.generation,
             resealed: rotation.resealed as u64,
             unreadable: rotation.unreadable as u64,
+            grants_resealed: rotation.grants_resealed as u64,
         })
     }
 

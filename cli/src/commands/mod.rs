@@ -4,6 +4,7 @@ mod accounts;
 pub(crate) mod completions;
 mod emulator;
 mod graphql;
+mod login;
 mod paginate;
 mod request;
 mod token;
@@ -27,6 +28,7 @@ pub(crate) async fn run(cli: Cli) -> CliResult {
         Command::Verify(args) => verify::verify(global, &args).await,
         Command::Decode(args) => verify::decode(global, &args),
         Command::Wawi(WawiCommand::Register(args)) => wawi::register(global, &args).await,
+        Command::Login(args) => login::run(global, &args).await,
         Command::Emulator(args) => emulator::run(global, &args).await,
         Command::Completions(args) => completions::run(&args),
     }

@@ -17,6 +17,7 @@ mod decode_verify;
 mod emulator;
 mod general;
 mod graphql;
+mod login;
 mod paginate;
 mod postgres;
 mod request;

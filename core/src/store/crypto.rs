@@ -36,6 +36,8 @@ pub enum KeySource {
     Explicit,
 }
 
+/// Cloned only into the write-back of rotated user grants (see `store/grants.rs`).
+#[derive(Clone)]
 pub(crate) struct Cipher(XChaCha20Poly1305);
 
 impl Cipher {

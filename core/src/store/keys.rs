@@ -6,7 +6,7 @@ use std::{collections::BTreeMap, sync::PoisonError};
 
 use super::{
     crypto::{self, Cipher, KeySource, RowView},
-    fields_json, files, now,
+    fields_json, files, grants, now,
     sql::Row,
     AccountStore, KeyRotation, System,
 };
@@ -152,8 +152,30 @@ impl AccountStore {
             sealed.updated_at = row.updated_at;
             Ok(sealed)
         };
+        // User grants (store/grants.rs) are re-sealed in the same transaction.
+        let mut grants_resealed = 0;
+        let mut reseal_grant = |row: grants::GrantRow| -> Result<grants::GrantRow> {
+            let Ok(grant) = grants::open(&keys.cipher, keys.generation, &row) else {
+                return Ok(row);
+            };
+            grants_resealed += 1;
+            let mut sealed = grants::seal(
+                &next.cipher,
+                next.generation,
+                &row.account_id,
+                &grant,
+                row.created_at,
+            )?;
+            sealed.updated_at = row.updated_at;
+            Ok(sealed)
+        };
         let check = crypto::seal_key_check(&next.cipher, next.generation)?;
-        let rotated = self.backend.rotate(keys.generation, &mut reseal, &check);
+        let rotated = self.backend.rotate_with_grants(
+            keys.generation,
+            &mut reseal,
+            &mut reseal_grant,
+            &check,
+        );
         match rotated {
             Ok(Ok(_)) => {}
             failed => {
@@ -176,9 +198,11 @@ impl AccountStore {
             generation: next.generation,
             resealed,
             unreadable,
+            grants_resealed,
         };
         *keys = next;
         super::lock(&self.clients).clear();
+        super::lock(&self.user_clients).clear();
         Ok(rotation)
     }
 }

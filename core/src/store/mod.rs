@@ -20,6 +20,7 @@
 mod clients;
 pub mod crypto;
 mod files;
+mod grants;
 mod keys;
 mod open;
 mod postgres;
@@ -39,6 +40,7 @@ use serde::Serialize;
 
 pub use crypto::KeySource;
 pub use files::{default_path, DB_VAR};
+pub use grants::StoredGrant;
 pub use keys::generate_master_key;
 pub use systems::System;
 
@@ -107,11 +109,14 @@ pub struct KeyRotation {
     /// Accounts left as they were because their seal was already broken (changed outside the
     /// store): they stay refused; delete and add them again.
     pub unreadable: usize,
+    /// User grants re-sealed under the new key.
+    pub grants_resealed: usize,
 }
 
 /// Connected JTL accounts in a sealed store: a SQLite file or a PostgreSQL database.
 pub struct AccountStore {
-    backend: Box<dyn Backend>,
+    // An `Arc` so that user-bound clients can write rotated grants back (store/grants.rs).
+    backend: std::sync::Arc<dyn Backend>,
     keys: RwLock<Keys>,
     /// The SQLite file, or the PostgreSQL URL without its password.
     path: PathBuf,
@@ -122,6 +127,8 @@ pub struct AccountStore {
     /// Clients handed out, by account id, with the exact row they were built from: repeated
     /// `client(id)` calls share one token cache until the row changes in any way.
     clients: Mutex<HashMap<String, (Row, AccountClient)>>,
+    /// User-bound clients handed out (store/grants.rs), by account and user.
+    user_clients: Mutex<grants::UserClients>,
 }
 
 impl fmt::Debug for AccountStore {

@@ -146,7 +146,7 @@ impl AccountStore {
             KeyCheck::Mismatch => return Ok(None),
         };
         let mut store = Self {
-            backend,
+            backend: std::sync::Arc::from(backend),
             keys: RwLock::new(Keys {
                 cipher,
                 generation,
@@ -157,6 +157,7 @@ impl AccountStore {
             key_source,
             http: HttpOptions::default(),
             clients: Mutex::new(HashMap::new()),
+            user_clients: Mutex::new(HashMap::new()),
         };
         let tokens = store.token_cache(key)?;
         store

@@ -31,7 +31,7 @@ use tokio_postgres::{error::SqlState, types::ToSql};
 use super::{
     crypto::{self, Cipher},
     schema,
-    sql::{Backend, KeyCheck, Refused, Row, Write},
+    sql::{Backend, GrantRow, KeyCheck, Refused, Row, Write},
 };
 use crate::{
     fork::Owner,
@@ -70,6 +70,16 @@ const MIGRATIONS: &[&str] = &[
         'jtl-connect accounts: every secret sealed with the master key, which is not here';",
     // 2: every row sealed whole, under a key generation.
     "ALTER TABLE jtl_connect_store ADD COLUMN generation bigint NOT NULL DEFAULT 1;",
+    // 3: user grants (issue 20), keyed by account + user, the whole grant sealed; deleting an
+    // account deletes its grants.
+    "CREATE TABLE jtl_connect_user_grants (
+        account_id text NOT NULL REFERENCES jtl_connect_accounts (id) ON DELETE CASCADE,
+        user_id    text NOT NULL,
+        sealed     bytea NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (account_id, user_id)
+    );",
 ];
 
 const COLUMNS: &str = "id, system, name, fields, secret, secret_hint, created_at, updated_at";
@@ -589,12 +599,13 @@ impl Backend for Postgres {
         })
     }
 
-    fn rotate(
+    fn rotate_with_grants(
         &self,
         generation: i64,
         reseal: &mut dyn FnMut(Row) -> Result<Row>,
+        reseal_grant: &mut dyn FnMut(GrantRow) -> Result<GrantRow>,
         new_key_check: &[u8],
-    ) -> Write<usize> {
+    ) -> Write<(usize, usize)> {
         let mut tx = self.begin()?;
         let location = self.location_arc();
         let rows = tx.step(move |client| {
@@ -614,24 +625,39 @@ impl Backend for Postgres {
                         )
                         .await
                         .map_err(|e| store_error(&location, "cannot read the accounts", &e))?;
-                    rows.iter()
+                    let rows = rows
+                        .iter()
                         .map(read_row)
                         .collect::<std::result::Result<Vec<_>, _>>()
-                        .map(Ok)
-                        .map_err(|e| store_error(&location, "cannot read an account", &e))
+                        .map_err(|e| store_error(&location, "cannot read an account", &e))?;
+                    let grants: Vec<GrantRow> = client
+                        .query(
+                            &format!(
+                                "SELECT {GRANT_COLUMNS} FROM jtl_connect_user_grants FOR UPDATE"
+                            ),
+                            &[],
+                        )
+                        .await
+                        .and_then(|rows| rows.iter().map(read_grant).collect())
+                        .map_err(|e| store_error(&location, "cannot read the user grants", &e))?;
+                    Ok(Ok((rows, grants)))
                 }
                 .await;
                 (client, read)
             })
         })?;
-        let rows = match rows {
+        let (rows, grants) = match rows {
             Err(refused) => return Ok(Err(refused)),
-            Ok(rows) => rows,
+            Ok(read) => read,
         };
-        let count = rows.len();
+        let counts = (rows.len(), grants.len());
         let resealed = rows
             .into_iter()
             .map(&mut *reseal)
+            .collect::<Result<Vec<_>>>()?;
+        let resealed_grants = grants
+            .into_iter()
+            .map(&mut *reseal_grant)
             .collect::<Result<Vec<_>>>()?;
         let check = new_key_check.to_vec();
         let location = self.location_arc();
@@ -640,6 +666,15 @@ impl Backend for Postgres {
                 let done = async {
                     for row in &resealed {
                         update_row(&client, row).await?;
+                    }
+                    for grant in &resealed_grants {
+                        client
+                            .execute(
+                                "UPDATE jtl_connect_user_grants SET sealed = $3
+                                 WHERE account_id = $1 AND user_id = $2",
+                                &[&grant.account_id, &grant.user_id, &grant.sealed],
+                            )
+                            .await?;
                     }
                     client
                         .execute(
@@ -657,6 +692,114 @@ impl Backend for Postgres {
             })
         })?;
         tx.commit()?;
-        Ok(Ok(count))
+        Ok(Ok(counts))
     }
+
+    // ---- User grants (issue 20) ---------------------------------------------------------
+    fn save_grant(&self, generation: i64, row: &GrantRow) -> Write<bool> {
+        let mut tx = self.begin()?;
+        let location = self.location_arc();
+        let row = row.clone();
+        let written = tx.step(move |client| {
+            Box::pin(async move {
+                let done = async {
+                    if let Err(refused) =
+                        check_generation(&client, &location, generation, "FOR SHARE").await?
+                    {
+                        return Ok(Err(refused));
+                    }
+                    // Only for an account that exists: a grant is never left without its account.
+                    client
+                        .execute(
+                            &format!(
+                                "INSERT INTO jtl_connect_user_grants ({GRANT_COLUMNS})
+                                 SELECT $1, $2, $3, $4, $5
+                                 WHERE EXISTS (SELECT 1 FROM jtl_connect_accounts WHERE id = $1)
+                                 ON CONFLICT (account_id, user_id)
+                                 DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at"
+                            ),
+                            &[
+                                &row.account_id,
+                                &row.user_id,
+                                &row.sealed,
+                                &row.created_at,
+                                &row.updated_at,
+                            ],
+                        )
+                        .await
+                        .map(|n| Ok(n > 0))
+                        .map_err(|e| store_error(&location, "cannot save the user grant", &e))
+                }
+                .await;
+                (client, done)
+            })
+        })?;
+        if written.is_ok() {
+            tx.commit()?;
+        }
+        Ok(written)
+    }
+
+    fn grant(&self, account_id: &str, user_id: &str) -> Result<Option<(GrantRow, i64)>> {
+        let (account_id, user_id) = (account_id.to_owned(), user_id.to_owned());
+        self.call(move |client, location| async move {
+            client
+                .query_opt(
+                    &format!(
+                        "SELECT {GRANT_COLUMNS}, (SELECT generation FROM jtl_connect_store)
+                         FROM jtl_connect_user_grants WHERE account_id = $1 AND user_id = $2"
+                    ),
+                    &[&account_id, &user_id],
+                )
+                .await
+                .and_then(|row| {
+                    row.map(|r| Ok((read_grant(&r)?, r.try_get::<_, i64>(5)?)))
+                        .transpose()
+                })
+                .map_err(|e| store_error(&location, "cannot read the user grant", &e))
+        })
+    }
+
+    fn grants(&self, account_id: &str) -> Result<Vec<GrantRow>> {
+        let account_id = account_id.to_owned();
+        self.call(move |client, location| async move {
+            client
+                .query(
+                    &format!(
+                        "SELECT {GRANT_COLUMNS} FROM jtl_connect_user_grants
+                         WHERE account_id = $1 ORDER BY user_id"
+                    ),
+                    &[&account_id],
+                )
+                .await
+                .and_then(|rows| rows.iter().map(read_grant).collect())
+                .map_err(|e| store_error(&location, "cannot list the user grants", &e))
+        })
+    }
+
+    fn delete_grant(&self, account_id: &str, user_id: &str) -> Result<bool> {
+        let (account_id, user_id) = (account_id.to_owned(), user_id.to_owned());
+        self.call(move |client, location| async move {
+            client
+                .execute(
+                    "DELETE FROM jtl_connect_user_grants WHERE account_id = $1 AND user_id = $2",
+                    &[&account_id, &user_id],
+                )
+                .await
+                .map(|n| n > 0)
+                .map_err(|e| store_error(&location, "cannot delete the user grant", &e))
+        })
+    }
+}
+
+const GRANT_COLUMNS: &str = "account_id, user_id, sealed, created_at, updated_at";
+
+fn read_grant(row: &tokio_postgres::Row) -> std::result::Result<GrantRow, tokio_postgres::Error> {
+    Ok(GrantRow {
+        account_id: row.try_get(0)?,
+        user_id: row.try_get(1)?,
+        sealed: row.try_get(2)?,
+        created_at: row.try_get(3)?,
+        updated_at: row.try_get(4)?,
+    })
 }

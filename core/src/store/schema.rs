@@ -27,6 +27,20 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 2: every row sealed whole, under a key generation (re-sealed in `seal_whole_rows`).
     "INSERT INTO meta (key, value) VALUES ('generation', 1) ON CONFLICT (key) DO NOTHING;",
+    // 3: user grants (issue 20), keyed by account + user, the whole grant sealed; deleting an
+    // account deletes its grants (a trigger: SQLite enforces foreign keys only when asked).
+    "CREATE TABLE user_grants (
+        account_id TEXT NOT NULL,
+        user_id    TEXT NOT NULL,
+        sealed     BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, user_id)
+    );
+    CREATE TRIGGER accounts_delete_user_grants AFTER DELETE ON accounts
+    BEGIN
+        DELETE FROM user_grants WHERE account_id = OLD.id;
+    END;",
 ];
 
 /// The schema version this build writes.

@@ -11,6 +11,7 @@ use std::{
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
+pub(crate) use super::grants::GrantRow;
 use super::{
     crypto::{self, Cipher},
     schema::{self, store_error},
@@ -74,14 +75,27 @@ pub(crate) trait Backend: Send + Sync {
     ) -> Write<Option<Row>>;
     /// Deletes the row; whether there was one.
     fn delete(&self, id: &str) -> Result<bool>;
-    /// Re-seals every row with `reseal` and moves the store to `generation + 1` with the new
-    /// key check, all in one transaction; the number of rows.
-    fn rotate(
+
+    // ---- User grants (issue 20): SQL in `store/grants.rs`. ----------------------------
+    /// Inserts or replaces the grant of `row.account_id` + `row.user_id`; `false` if there is
+    /// no such account.
+    fn save_grant(&self, generation: i64, row: &GrantRow) -> Write<bool>;
+    /// One user's grant of an account, with the store's current generation.
+    fn grant(&self, account_id: &str, user_id: &str) -> Result<Option<(GrantRow, i64)>>;
+    /// Every grant of an account, by user id.
+    fn grants(&self, account_id: &str) -> Result<Vec<GrantRow>>;
+    /// Deletes one user's grant; whether there was one.
+    fn delete_grant(&self, account_id: &str, user_id: &str) -> Result<bool>;
+    /// Re-seals every account with `reseal` and every user grant with `reseal_grant`, and
+    /// moves the store to `generation + 1` with the new key check, all in one transaction;
+    /// the numbers of accounts and of grants.
+    fn rotate_with_grants(
         &self,
         generation: i64,
         reseal: &mut dyn FnMut(Row) -> Result<Row>,
+        reseal_grant: &mut dyn FnMut(GrantRow) -> Result<GrantRow>,
         new_key_check: &[u8],
-    ) -> Write<usize>;
+    ) -> Write<(usize, usize)>;
 }
 
 /// The embedded SQLite backend.
@@ -89,9 +103,10 @@ pub(crate) struct Sqlite {
     conn: Mutex<Connection>,
 }
 
-const COLUMNS: &str = "id, system, name, fields, secret, secret_hint, created_at, updated_at";
+pub(super) const COLUMNS: &str =
+    "id, system, name, fields, secret, secret_hint, created_at, updated_at";
 
-fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+pub(super) fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok(Row {
         id: row.get(0)?,
         system: row.get(1)?,
@@ -104,7 +119,7 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     })
 }
 
-fn is_constraint(error: &rusqlite::Error) -> bool {
+pub(super) fn is_constraint(error: &rusqlite::Error) -> bool {
     matches!(error, rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::ConstraintViolation)
 }
 
@@ -122,7 +137,7 @@ fn generation(tx: &Transaction<'_>) -> Result<Option<i64>> {
 }
 
 /// `Err(Refused::Rotated)` unless the store is still at `expected`.
-fn same_generation(
+pub(super) fn same_generation(
     tx: &Transaction<'_>,
     expected: i64,
 ) -> Result<std::result::Result<(), Refused>> {
@@ -174,12 +189,12 @@ impl Sqlite {
     }
 }
 
-fn immediate(conn: &mut Connection) -> Result<Transaction<'_>> {
+pub(super) fn immediate(conn: &mut Connection) -> Result<Transaction<'_>> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| store_error("cannot lock the database", e))
 }
 
-fn update_row(tx: &Transaction<'_>, row: &Row) -> rusqlite::Result<usize> {
+pub(super) fn update_row(tx: &Transaction<'_>, row: &Row) -> rusqlite::Result<usize> {
     tx.execute(
         "UPDATE accounts SET name = ?2, fields = ?3, secret = ?4, secret_hint = ?5, updated_at = ?6
          WHERE id = ?1",
@@ -350,48 +365,37 @@ impl Backend for Sqlite {
             .map_err(|e| store_error("cannot delete the account", e))
     }
 
-    fn rotate(
+    // ---- User grants (issue 20): SQL in `store/grants.rs`. --------------------------------
+    fn save_grant(&self, generation: i64, row: &GrantRow) -> Write<bool> {
+        super::grants::sqlite::save(&mut self.lock(), generation, row)
+    }
+
+    fn grant(&self, account_id: &str, user_id: &str) -> Result<Option<(GrantRow, i64)>> {
+        super::grants::sqlite::one(&self.lock(), account_id, user_id)
+    }
+
+    fn grants(&self, account_id: &str) -> Result<Vec<GrantRow>> {
+        super::grants::sqlite::all(&self.lock(), account_id)
+    }
+
+    fn delete_grant(&self, account_id: &str, user_id: &str) -> Result<bool> {
+        super::grants::sqlite::delete(&self.lock(), account_id, user_id)
+    }
+
+    fn rotate_with_grants(
         &self,
         generation: i64,
         reseal: &mut dyn FnMut(Row) -> Result<Row>,
+        reseal_grant: &mut dyn FnMut(GrantRow) -> Result<GrantRow>,
         new_key_check: &[u8],
-    ) -> Write<usize> {
-        let mut conn = self.lock();
-        let tx = immediate(&mut conn)?;
-        if let Err(refused) = same_generation(&tx, generation)? {
-            return Ok(Err(refused));
-        }
-        let rows: Vec<Row> = {
-            let mut statement = tx
-                .prepare(&format!("SELECT {COLUMNS} FROM accounts"))
-                .map_err(|e| store_error("cannot read the accounts", e))?;
-            let mapped = statement
-                .query_map([], read_row)
-                .map_err(|e| store_error("cannot read the accounts", e))?;
-            mapped
-                .collect::<rusqlite::Result<_>>()
-                .map_err(|e| store_error("cannot read an account", e))?
-        };
-        let count = rows.len();
-        for row in rows {
-            let resealed = reseal(row)?;
-            update_row(&tx, &resealed).map_err(|e| store_error("cannot re-seal an account", e))?;
-        }
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('generation', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [generation + 1],
+    ) -> Write<(usize, usize)> {
+        super::grants::sqlite::rotate(
+            &mut self.lock(),
+            generation,
+            reseal,
+            reseal_grant,
+            new_key_check,
         )
-        .and_then(|_| {
-            tx.execute(
-                "UPDATE meta SET value = ?1 WHERE key = 'key_check'",
-                [new_key_check],
-            )
-        })
-        .map_err(|e| store_error("cannot record the new key generation", e))?;
-        tx.commit()
-            .map_err(|e| store_error("cannot commit the key rotation", e))?;
-        Ok(Ok(count))
     }
 }
 

@@ -20,4 +20,5 @@ mod session;
 mod shared_token;
 mod store;
 mod store_pg;
+mod user_auth;
 mod wawi;

@@ -489,7 +489,7 @@ fn schema_versions_are_migrated_and_newer_ones_refused() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3, "schema 3 adds the user grants (issue 20)");
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
     let err = AccountStore::open_with_master_key(&path, &KEY).unwrap_err();

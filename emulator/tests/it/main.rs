@@ -21,4 +21,5 @@ mod graphql;
 mod oauth;
 mod scx;
 mod session;
+mod user_auth;
 mod wawi;

@@ -1,6 +1,7 @@
 """Type stubs of the native module (Rust, PyO3). Import from `jtl_connect`,
 `jtl_connect.aio` and `jtl_connect.testing` instead."""
 
+import builtins
 import os
 from collections.abc import (
     AsyncIterator,
@@ -21,11 +22,13 @@ __all__ = [
     "AccessToken",
     "Account",
     "AccountStore",
+    "AsyncAuthorizationCodeClient",
     "AsyncCloudClient",
     "AsyncPaginator",
     "AsyncScxClient",
     "AsyncSessionVerifier",
     "AsyncWawiClient",
+    "AuthorizationCodeClient",
     "Cancellation",
     "CloudClient",
     "ConnectionTest",
@@ -43,7 +46,10 @@ __all__ = [
     "SellerSignUp",
     "SessionClaims",
     "SessionVerifier",
+    "SignIn",
+    "StoredGrant",
     "UnverifiedToken",
+    "UserGrant",
     "WawiApp",
     "WawiClient",
     "WawiPendingRegistration",
@@ -1120,6 +1126,25 @@ class AccountStore:
     @property
     def key_generation(self) -> int: ...
     def rotate_master_key(self, new_key: bytes | None = None) -> dict[str, int]: ...
+    def authorization_code_client(
+        self, account_id: str, redirect_uri: str, scopes: Sequence[str] | None = None
+    ) -> AuthorizationCodeClient:
+        """A sign-in client for the Cloud account (its client id, secret, environment)."""
+    def async_authorization_code_client(
+        self, account_id: str, redirect_uri: str, scopes: Sequence[str] | None = None
+    ) -> AsyncAuthorizationCodeClient: ...
+    def save_grant(self, account_id: str, grant: UserGrant) -> StoredGrant:
+        """Keeps a signed-in user's grant, sealed (replacing the user's earlier one)."""
+    def grant(self, account_id: str, user_id: str) -> StoredGrant: ...
+    def grants(self, account_id: str) -> builtins.list[StoredGrant]: ...
+    def delete_grant(self, account_id: str, user_id: str) -> None: ...
+    def user_client(
+        self, account_id: str, user_id: str, tenant_id: str | None = None
+    ) -> CloudClient:
+        """A client that calls the API as the stored user (refreshed, rotation kept)."""
+    def async_user_client(
+        self, account_id: str, user_id: str, tenant_id: str | None = None
+    ) -> AsyncCloudClient: ...
 
 _Service: TypeAlias = Literal[
     "token", "api", "jwks", "scx_auth", "scx", "wawi", "wawi_registration"
@@ -1292,6 +1317,10 @@ class Emulator:
         scx_redelivery_timeout_ms: int = ...,
         scx_channel_scope: str = ...,
         scx_rate_limits: bool = ...,
+        sign_in_mode: Literal["page", "approve", "deny"] = ...,
+        sign_in_user: str | None = ...,
+        auth_code_lifetime_secs: int = ...,
+        refresh_token_rotation: bool = ...,
     ) -> dict[str, Any]: ...
     def register_client(
         self,
@@ -1309,3 +1338,133 @@ class Emulator:
         self, registration_id: str, granted_scopes: Sequence[str] | None = None
     ) -> None: ...
     def reject_wawi_registration(self, registration_id: str) -> None: ...
+
+@final
+class SignIn:
+    """A sign-in in progress: send the user to `url`, keep the rest server-side."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def state(self) -> Secret: ...
+    @property
+    def verifier(self) -> Secret: ...
+    @property
+    def redirect_uri(self) -> str: ...
+    @property
+    def created_at(self) -> float: ...
+    def to_json(self) -> Secret:
+        """The whole pending sign-in as JSON text (a secret), for a server-side session."""
+    @staticmethod
+    def from_json(text: _SecretLike) -> SignIn: ...
+
+@final
+class UserGrant:
+    """A user's grant to the app: who, which tenant and scopes, and the tokens."""
+
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def user_name(self) -> str | None: ...
+    @property
+    def tenant_id(self) -> str | None: ...
+    @property
+    def scopes(self) -> list[str]: ...
+    @property
+    def expires_at(self) -> float: ...
+    @property
+    def refresh_token(self) -> Secret: ...
+    @property
+    def access_token(self) -> Secret: ...
+    def to_json(self) -> Secret: ...
+    @staticmethod
+    def from_json(text: _SecretLike) -> UserGrant: ...
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class StoredGrant:
+    """A user's grant as the account store shows it: never a token."""
+
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def user_name(self) -> str | None: ...
+    @property
+    def tenant_id(self) -> str | None: ...
+    @property
+    def scopes(self) -> list[str]: ...
+    @property
+    def access_expires_at(self) -> int: ...
+    @property
+    def created_at(self) -> int: ...
+    @property
+    def updated_at(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class AuthorizationCodeClient:
+    """Signs JTL users in (authorization code + PKCE) and refreshes their grants."""
+
+    def __new__(
+        cls,
+        client_id: str,
+        client_secret: _SecretLike | None = None,
+        *,
+        redirect_uri: str,
+        scopes: Sequence[str] | None = None,
+        endpoints: Endpoints | None = None,
+        sign_in_timeout: float | None = None,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        max_retries: int | None = None,
+    ) -> Self: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def redirect_uri(self) -> str: ...
+    @property
+    def scopes(self) -> list[str]: ...
+    @property
+    def endpoints(self) -> Endpoints: ...
+    @property
+    def is_confidential(self) -> bool: ...
+    def start(self) -> SignIn: ...
+    def finish(self, pending: SignIn, state: str, code: str) -> UserGrant: ...
+    def finish_redirect(self, pending: SignIn, redirect: str) -> UserGrant: ...
+    def refresh(self, grant: UserGrant) -> UserGrant: ...
+    def client(self, grant: UserGrant, tenant_id: str | None = None) -> CloudClient: ...
+
+@final
+class AsyncAuthorizationCodeClient:
+    """`AuthorizationCodeClient` for asyncio (`jtl_connect.aio.AuthorizationCodeClient`)."""
+
+    def __new__(
+        cls,
+        client_id: str,
+        client_secret: _SecretLike | None = None,
+        *,
+        redirect_uri: str,
+        scopes: Sequence[str] | None = None,
+        endpoints: Endpoints | None = None,
+        sign_in_timeout: float | None = None,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        max_retries: int | None = None,
+    ) -> Self: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def redirect_uri(self) -> str: ...
+    @property
+    def scopes(self) -> list[str]: ...
+    @property
+    def endpoints(self) -> Endpoints: ...
+    @property
+    def is_confidential(self) -> bool: ...
+    def start(self) -> SignIn: ...
+    async def finish(self, pending: SignIn, state: str, code: str) -> UserGrant: ...
+    async def finish_redirect(self, pending: SignIn, redirect: str) -> UserGrant: ...
+    async def refresh(self, grant: UserGrant) -> UserGrant: ...
+    def client(self, grant: UserGrant, tenant_id: str | None = None) -> AsyncCloudClient: ...

@@ -15,6 +15,7 @@ safe to share between tasks and threads.
 
 from __future__ import annotations
 
+from jtl_connect._native import AsyncAuthorizationCodeClient as AuthorizationCodeClient
 from jtl_connect._native import AsyncCloudClient as CloudClient
 from jtl_connect._native import AsyncPaginator as Paginator
 from jtl_connect._native import AsyncScxClient as ScxClient
@@ -23,6 +24,7 @@ from jtl_connect._native import AsyncWawiClient as WawiClient
 from jtl_connect._native import register_wawi_app_async as register_wawi_app
 
 __all__ = [
+    "AuthorizationCodeClient",
     "CloudClient",
     "Paginator",
     "ScxClient",

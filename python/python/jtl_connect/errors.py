@@ -19,6 +19,8 @@ or look at `code` (the same string in every language jtl-connect supports):
 | `store` | `StoreError` |
 | `registration_rejected` | `RegistrationRejectedError` |
 | `graphql` | `GraphQLError` (with `errors` and partial `data`) |
+| `sign_in_required` | `SignInRequiredError` (an `AuthenticationError`) |
+| `state_mismatch` | `StateMismatchError` (an `AuthenticationError`) |
 
 Messages say what was expected and what was found, and never contain a secret.
 """
@@ -41,6 +43,8 @@ __all__ = [
     "NotFoundError",
     "RateLimitError",
     "RegistrationRejectedError",
+    "SignInRequiredError",
+    "StateMismatchError",
     "StoreError",
     "TimeoutError",
     "TokenVerificationError",
@@ -212,3 +216,19 @@ class GraphQLError(JtlError):
         super().__init__(message, **details)
         self.errors = list(errors or [])
         self.data = data
+
+
+class SignInRequiredError(AuthenticationError):
+    """The user has to sign in again (``sign_in_required``): JTL answered ``invalid_grant``
+    to a code or refresh token (expired, revoked, used already, or replaced by rotation), the
+    user declined at the sign-in page, or the sign-in took too long. Never retried: send the
+    user to a new sign-in (``AuthorizationCodeClient.start()``)."""
+
+    default_code = "sign_in_required"
+
+
+class StateMismatchError(AuthenticationError):
+    """The ``state`` that came back to the redirect URI is not the pending sign-in's
+    (``state_mismatch``): a forged, stale or crossed callback. Nothing was exchanged."""
+
+    default_code = "state_mismatch"

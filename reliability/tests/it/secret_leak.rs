@@ -386,6 +386,7 @@ async fn flow(evidence: &mut Evidence, db: &Path) -> Vec<(String, Vec<u8>)> {
     for id in [&wawi_account.id, &scx_account.id] {
         e.debug("Account (get)", &store.get(id).unwrap());
     }
+    user_flow(e, &store, &emu).await;
     // Read while the store is open, so the WAL still holds the recent writes.
     let mut files = database_files(db);
     drop(store);
@@ -395,6 +396,79 @@ async fn flow(evidence: &mut Evidence, db: &Path) -> Vec<(String, Vec<u8>)> {
             .map(|(name, bytes)| (format!("{name} (closed)"), bytes)),
     );
     files
+}
+
+/// Issue 20, user-bound access: a user signs in (state, PKCE verifier, authorization code),
+/// the grant is stored, refreshed with rotation and written back, a rotated-out refresh token
+/// and a used code are replayed (`sign_in_required` errors); every one of them is searched for.
+async fn user_flow(e: &mut Evidence, store: &AccountStore, emu: &jtl_emulator::Emulator) {
+    emu.update_settings(json!({"sign_in_mode": "approve"}))
+        .unwrap();
+    let url = emu.url().to_owned();
+    let account = store
+        .add(
+            System::Cloud,
+            "Leak users",
+            &[
+                ("client_id", emu.client_id()),
+                ("client_secret", emu.client_secret()),
+                ("environment", &url),
+            ],
+        )
+        .unwrap();
+    let auth = store
+        .authorization_code_client(&account.id, "http://127.0.0.1:9/callback", &["items.read"])
+        .unwrap();
+    e.debug("AuthorizationCodeClient", &auth);
+    let pending = auth.start();
+    e.debug("SignIn", &pending);
+    e.secret("sign-in state", pending.state.expose());
+    e.secret("PKCE verifier", pending.verifier.expose());
+    e.secret("pending sign-in JSON", pending.to_json().expose());
+    // The browser: the emulator approves at once and redirects with the code.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answer = browser.get(&pending.url).send().await.unwrap();
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    let code = location
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    e.refresh_token("authorization code", &code);
+    let grant = auth.finish_redirect(&pending, &location).await.unwrap();
+    e.debug("UserGrant", &grant);
+    e.refresh_token("user refresh token", grant.refresh_token.expose());
+    e.secret("user access token", grant.access_token.expose());
+    let mut stale = grant.clone();
+    stale.expires_at = std::time::SystemTime::now();
+    let stored = store.save_grant(&account.id, &stale).unwrap();
+    e.debug("StoredGrant", &stored);
+    e.texts.push((
+        "StoredGrant (JSON)".into(),
+        serde_json::to_string(&stored).unwrap(),
+    ));
+    let user = store
+        .user_client(&account.id, &grant.user_id, None)
+        .unwrap();
+    e.debug("user CloudClient", &user);
+    // The stored access token counts as expired: this refreshes, rotates, writes back.
+    user.get("info").await.unwrap();
+    let rotated = user.user_grant().unwrap();
+    assert_ne!(rotated.refresh_token, grant.refresh_token);
+    e.refresh_token("rotated user refresh token", rotated.refresh_token.expose());
+    e.secret("refreshed user access token", rotated.access_token.expose());
+    let replay = auth.refresh(&grant).await.unwrap_err();
+    assert_eq!(replay.code(), "sign_in_required");
+    e.show("replayed refresh token error", &replay);
+    let reused = auth.finish_redirect(&pending, &location).await.unwrap_err();
+    assert_eq!(reused.code(), "sign_in_required");
+    e.show("reused code error", &reused);
 }
 
 #[test]

@@ -65,6 +65,8 @@ private fun JtlException.fields(): Fields = when (this) {
     is JtlException.Store -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
     is JtlException.RegistrationRejected -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
     is JtlException.Graphql -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.SignInRequired -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
+    is JtlException.StateMismatch -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
     is JtlException.Other -> Fields(code, description, status, errorCode, reason, retryAfterSeconds, validationErrors, errors, data)
 }
 

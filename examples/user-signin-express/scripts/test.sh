@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The browser test of the Express sign-in example, as `make test-browser` runs it: the Node
+# package built from ./node, this example's locked dependencies (express; playwright-core,
+# which drives the system's Chromium, no browser download), then node --test: a demo user
+# signs in on the emulator's sign-in page through the example and sees their own data.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$here/../.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+
+chromium="${CHROMIUM_PATH:-$(command -v chromium || true)}"
+[ -n "$chromium" ] || { echo "chromium not found: run 'make chromium' (Debian: apt-get install chromium)" >&2; exit 1; }
+export CHROMIUM_PATH="$chromium"
+
+# Always build the addon (cargo is incremental): a stale one would lack the sign-in API.
+(cd "$root/node" && { [ -d node_modules ] || npm ci --loglevel=error; } && npm run --silent build)
+cd "$here"
+npm ci --loglevel=error
+node --test test/*.test.js
