@@ -100,8 +100,14 @@ pub struct KeyRotation {
     /// Accounts left as they were because their seal was already broken (changed outside the
     /// store): they stay refused; delete and add them again.
     pub unreadable: usize,
-    /// User grants re-sealed under the new key.
+    /// User grants re-sealed under the new key. Serialized only when there were any, so the
+    /// JSON of a store without user grants keeps its earlier shape.
+    #[serde(skip_serializing_if = "is_zero")]
     pub grants_resealed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The master key in use and the generation the store is at.

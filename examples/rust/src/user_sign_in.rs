@@ -24,7 +24,10 @@ async fn main() -> jtl_connect::Result<()> {
         .endpoints(endpoints)
         .build()?;
     let pending = auth.start();
-    println!("Sign in here:\n  {}\nThen paste the URL you were sent back to:", pending.url);
+    println!(
+        "Sign in here:\n  {}\nThen paste the URL you were sent back to:",
+        pending.url
+    );
     let mut callback = String::new();
     std::io::stdin()
         .lock()
@@ -42,7 +45,10 @@ async fn main() -> jtl_connect::Result<()> {
     let client = CloudClient::for_user(&auth, grant)
         .on_grant_change(|g| {
             // Keep the rotated refresh token (here: only say so).
-            println!("new grant for {}, access token until {:?}", g.user_id, g.expires_at);
+            println!(
+                "new grant for {}, access token until {:?}",
+                g.user_id, g.expires_at
+            );
             Ok(())
         })
         .build()?;
