@@ -136,7 +136,31 @@ impl UserTokenSource {
             }
         }
         let grant = self.lock().grant.clone();
-        let refreshed = self.inner.client.refresh(&grant).await?;
+        let refreshed = match self.inner.client.refresh(&grant).await {
+            Err(error) if error.code() == "sign_in_required" => {
+                // Another process may have rotated the refresh token between our read and
+                // our request: its newer grant, if the store has one, gets one more try.
+                let newer = self
+                    .inner
+                    .reload
+                    .as_ref()
+                    .and_then(|reload| reload())
+                    .filter(|stored| stored.refresh_token != grant.refresh_token);
+                let Some(newer) = newer else {
+                    return Err(error);
+                };
+                {
+                    let mut state = self.lock();
+                    state.grant = newer.clone();
+                    state.served = false;
+                    if let Some(token) = Self::take_unserved(&mut state) {
+                        return Ok(token);
+                    }
+                }
+                self.inner.client.refresh(&newer).await?
+            }
+            other => other?,
+        };
         {
             let mut state = self.lock();
             state.grant = refreshed.clone();

@@ -533,3 +533,39 @@ async fn store_keeps_grants_sealed_writes_rotations_back_and_drops_them_with_the
     assert!(store.grants(&account.id).unwrap().is_empty());
     let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }
+
+#[tokio::test]
+async fn two_processes_share_one_rotation_through_the_store() {
+    let emu = emulator().await;
+    let db = temp_db();
+    let key = [11u8; 32];
+    let first = AccountStore::open_with_master_key(&db, &key).unwrap();
+    let account = first
+        .add(
+            System::Cloud,
+            "Shop",
+            &[
+                ("client_id", emu.client_id()),
+                ("client_secret", emu.client_secret()),
+                ("environment", emu.url()),
+            ],
+        )
+        .unwrap();
+    let grant = signed_in(&emu, DEMO_USER_ID).await;
+    first.save_grant(&account.id, &expired(grant)).unwrap();
+    // A second handle on the file stands in for another process; both clients exist before
+    // either refreshes.
+    let second = AccountStore::open_with_master_key(&db, &key).unwrap();
+    let a = first.user_client(&account.id, DEMO_USER_ID, None).unwrap();
+    let b = second.user_client(&account.id, DEMO_USER_ID, None).unwrap();
+    a.get("info").await.unwrap();
+    // b reads the grant a rotated instead of refreshing with the used-up refresh token.
+    let info: Value = b.get("info").await.unwrap().json().unwrap();
+    assert_eq!(info["user"]["id"], DEMO_USER_ID);
+    assert_eq!(emu.stats().grants("refresh_token"), 1);
+    assert_eq!(
+        b.user_grant().unwrap().refresh_token,
+        a.user_grant().unwrap().refresh_token
+    );
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
+}
