@@ -426,10 +426,37 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 
 #[tokio::test]
 async fn store_keeps_grants_sealed_writes_rotations_back_and_drops_them_with_the_account() {
-    let emu = emulator().await;
     let db = temp_db();
+    grants_in_store(&db, || db_bytes(&db)).await;
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
+}
+
+#[tokio::test]
+async fn postgres_store_keeps_grants_sealed_writes_rotations_back_and_drops_them_with_the_account()
+{
+    let url = crate::store_pg::fresh_database("grants");
+    grants_in_store(std::path::Path::new(&url), || {
+        let dump = std::process::Command::new(crate::store_pg::pg_dump())
+            .args(["--data-only", "--inserts", &url])
+            .output()
+            .expect("pg_dump runs");
+        assert!(dump.status.success());
+        let dump = String::from_utf8(dump.stdout).unwrap();
+        assert!(
+            dump.contains("jtl_connect_user_grants"),
+            "the grant row is there"
+        );
+        dump.into_bytes()
+    })
+    .await;
+}
+
+/// Grants in the store at `db` (a SQLite file or a PostgreSQL URL); `stored_bytes` is what
+/// the database holds, searched for plain secrets.
+async fn grants_in_store(db: &std::path::Path, stored_bytes: impl Fn() -> Vec<u8>) {
+    let emu = emulator().await;
     let key = [9u8; 32];
-    let store = AccountStore::open_with_master_key(&db, &key).unwrap();
+    let store = AccountStore::open_with_master_key(db, &key).unwrap();
     let account = store
         .add(
             System::Cloud,
@@ -475,7 +502,7 @@ async fn store_keeps_grants_sealed_writes_rotations_back_and_drops_them_with_the
         rotated.refresh_token
     );
     // Another handle on the file sees the rotated refresh token, not the used one.
-    let other = AccountStore::open_with_master_key(&db, &key).unwrap();
+    let other = AccountStore::open_with_master_key(db, &key).unwrap();
     let reloaded = other.user_client(&account.id, DEMO_USER_ID, None).unwrap();
     assert_eq!(
         reloaded.user_grant().unwrap().refresh_token,
@@ -490,7 +517,7 @@ async fn store_keeps_grants_sealed_writes_rotations_back_and_drops_them_with_the
     );
 
     // Nothing secret in the file.
-    let bytes = db_bytes(&db);
+    let bytes = stored_bytes();
     for secret in [
         grant.refresh_token.expose(),
         grant.access_token.expose(),
@@ -531,7 +558,6 @@ async fn store_keeps_grants_sealed_writes_rotations_back_and_drops_them_with_the
     store.save_grant(&account.id, &rotated).unwrap();
     store.delete(&account.id).unwrap();
     assert!(store.grants(&account.id).unwrap().is_empty());
-    let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }
 
 #[tokio::test]
