@@ -36,7 +36,9 @@ pub(crate) fn app_verifier(
 ) -> PyResult<jtl_connect::SessionVerifier> {
     let given = crate::options::kwargs(options, "app_token_verifier")?;
     options::app_verifier_config(given, Case::Snake)
-        .and_then(|(config, issuer)| client.app_token_verifier_with(app_id, issuer.as_deref(), config))
+        .and_then(|(config, issuer)| {
+            client.app_token_verifier_with(app_id, issuer.as_deref(), config)
+        })
         .map_err(|e| errors::to_py(py, &e))
 }
 
