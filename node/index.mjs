@@ -27,6 +27,7 @@ export const {
   UserGrant,
   AccountStore,
   accountSystems,
+  optionSchemas,
   JtlError,
   ERROR_CODES,
   TOKEN_INVALID_REASONS,

@@ -15,7 +15,6 @@ use serde_json::{Map, Value};
 use crate::{
     cloud::CloudClient,
     convert::{camel_case, date_from_unix, invalid, kind, snake_case},
-    http::{self, HttpOptions},
     runtime::spawn,
     scx::ScxClient,
     wawi::WawiClient,
@@ -29,7 +28,8 @@ pub struct AccountStoreOptions {
     /// file beside the database (created with 0600 permissions on first use).
     pub master_key: Option<Uint8Array>,
     /// Timeouts and retries of the clients the store hands out.
-    pub http: Option<HttpOptions>,
+    #[napi(ts_type = "import('./lib/options').HttpOptions")]
+    pub http: Option<Value>,
 }
 
 /// A stored account: never the secret.
@@ -169,7 +169,7 @@ impl AccountStore {
     ) -> napi::Result<PromiseRaw<'env, AccountStore>> {
         let options = options.unwrap_or_default();
         let key = options.master_key.map(|key| key.to_vec());
-        let http = http::core_options(options.http);
+        let http = crate::options::http(options.http);
         spawn(
             env,
             async move {
@@ -434,6 +434,17 @@ pub struct AccountSystem {
     pub fields: Vec<String>,
     /// The field that holds the secret (`clientSecret`, `apiKey`, `refreshToken`).
     pub secret_field: String,
+    /// What a form calls the system (`JTL Cloud`).
+    pub label: String,
+    /// The field that best tells two accounts apart in a list (camelCase).
+    pub summary: String,
+    /// Each field for a form, in order: name (camelCase), label, required, secret, kind
+    /// (`text`, `uuid`, `url`, `bool`, `environment`), destination (changing it needs the
+    /// secret again).
+    #[napi(
+        ts_type = "Array<{ name: string; label: string; required: boolean; secret: boolean; kind: 'text' | 'uuid' | 'url' | 'bool' | 'environment'; destination: boolean }>"
+    )]
+    pub form: Value,
 }
 
 /// The systems of the account store and the fields each takes (core's table), e.g. to
@@ -446,6 +457,27 @@ pub fn account_systems() -> Vec<AccountSystem> {
             system: system.as_str().to_owned(),
             fields: system.field_names().into_iter().map(camel_case).collect(),
             secret_field: camel_case(system.secret_field()),
+            label: system.label().to_owned(),
+            summary: camel_case(system.summary_field()),
+            form: form(system.table()["fields"].clone()),
         })
         .collect()
+}
+
+/// The form fields of core's table with their names in camelCase.
+fn form(fields: Value) -> Value {
+    match fields {
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|mut f| {
+                    if let Some(Value::String(name)) = f.get_mut("name") {
+                        *name = camel_case(name);
+                    }
+                    f
+                })
+                .collect(),
+        ),
+        other => other,
+    }
 }

@@ -14,7 +14,7 @@ use crate::{
     convert::{date, date_from_unix, seconds},
     endpoints::{self, Endpoints},
     errors::check,
-    http::{self, HttpOptions},
+    options,
     runtime::spawn,
     secret::Secret,
     store::{blocking, AccountStore},
@@ -236,8 +236,9 @@ pub struct AuthorizationCodeClientOptions {
     pub endpoints: Option<Either<String, &'static Endpoints>>,
     /// How long a started sign-in may take, in seconds (default 600).
     pub sign_in_timeout: Option<f64>,
-    /// Timeouts and retries of the token requests.
-    pub http: Option<HttpOptions>,
+    /// Timeouts and retries of the token requests (seconds).
+    #[napi(ts_type = "import('./lib/options').HttpOptions")]
+    pub http: Option<serde_json::Value>,
 }
 
 /// Signs JTL users in (authorization code + PKCE `S256` + `state`) and refreshes their
@@ -278,7 +279,7 @@ impl AuthorizationCodeClient {
             .redirect_uri(options.redirect_uri.unwrap_or_default())
             .scopes(options.scopes.unwrap_or_default())
             .endpoints(endpoints)
-            .http_options(http::core_options(options.http)?);
+            .http_options(options::http(options.http)?);
             if let Some(limit) = options.sign_in_timeout {
                 builder = builder.sign_in_timeout(seconds("signInTimeout", limit)?);
             }
