@@ -28,8 +28,8 @@ import { Pool } from 'undici'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const joseOptions = {
-  issuer: 'https://api.jtl-cloud.com', algorithms: ['EdDSA'], clockTolerance: 60,
-  requiredClaims: ['exp', 'iat', 'iss', 'tenantId', 'userId'],
+  algorithms: ['EdDSA'], clockTolerance: 60,
+  requiredClaims: ['exp', 'tenantId', 'userId'], // a session token has no iss, no iat (facts §4.1)
 }
 const { values: args } = parseArgs({
   options: {
