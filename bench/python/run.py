@@ -157,7 +157,8 @@ class World:
         self.jwks_url = ep.jwks_url
 
     def mint(self, n: int) -> list[str]:
-        return [self.emu.mint_session_token(ttl_seconds=3600).token for _ in range(n)]
+        # A key id in the header: PyJWKClient picks keys by it (a kid-less token it cannot verify).
+        return [self.emu.mint_session_token(ttl_seconds=3600, kid="header").token for _ in range(n)]
 
     def verifiers(self) -> dict[str, Callable[[str], Any]]:
         access = self.bearer.header().removeprefix("Bearer ")

@@ -19,4 +19,5 @@ mod scx;
 mod session;
 mod shared_token;
 mod store;
+mod verify_now;
 mod wawi;
