@@ -274,7 +274,7 @@ cloud_methods!(async_client, AsyncCloudClient, AsyncSessionVerifier, {
     /// A cached token comes back as an already-completed awaitable, without the runtime.
     fn access_token<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         match slf.get().inner.token_cache().fresh() {
-            Some(token) => crate::runtime::Ready::new(slf.py(), AccessToken::from(token)),
+            Some(token) => crate::runtime::Ready::awaitable(slf.py(), AccessToken::from(token)),
             None => slf.call_method0("_access_token"),
         }
     }

@@ -86,7 +86,7 @@ pub(crate) struct Ready {
 
 impl Ready {
     /// `value` as a completed awaitable.
-    pub(crate) fn new<'py, T>(py: Python<'py>, value: T) -> PyResult<Bound<'py, PyAny>>
+    pub(crate) fn awaitable<'py, T>(py: Python<'py>, value: T) -> PyResult<Bound<'py, PyAny>>
     where
         T: IntoPyObject<'py>,
     {

@@ -228,7 +228,7 @@ impl AsyncSessionVerifier {
     /// awaitable, without the runtime.
     fn verify<'py>(slf: &Bound<'py, Self>, token: &str) -> PyResult<Bound<'py, PyAny>> {
         match slf.get().inner.verify_cached(token) {
-            Some(claims) => crate::runtime::Ready::new(slf.py(), SessionClaims::from(claims)),
+            Some(claims) => crate::runtime::Ready::awaitable(slf.py(), SessionClaims::from(claims)),
             None => slf.call_method1("_verify", (token,)),
         }
     }
