@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Node benchmarks of jtl-connect against jose, fetch and graphql-request (see bench/README.md).
+# Node benchmarks of jtl-connect against jose, fetch, undici and graphql-request (see bench/README.md).
 # Installs the locked dependencies (jose; jtl-connect linked from ../../node), builds the
 # addon in RELEASE (`npm run build:release` in node/: ~5 min the first time, a few seconds
 # when nothing changed), then runs run.mjs, which prints a table and writes
@@ -39,3 +39,6 @@ node --expose-gc run.mjs "$@"
 
 step "graphql_walk.mjs"
 node graphql_walk.mjs
+
+step "hop.mjs (issue 19)"
+node --expose-gc hop.mjs "$@"

@@ -59,7 +59,7 @@ Stats = tuple[float, float, float]  # median, min, max ops/s
 Results = dict[str, Stats]
 ISSUER = "https://api.jtl-cloud.com"
 LEEWAY = 60  # jtl-connect's default leeway, given to PyJWT too
-REQUIRED = ["exp", "iat", "iss", "tenantId", "userId"]  # what jtl-connect insists on
+REQUIRED = ["exp", "tenantId", "userId"]  # what a session token carries (facts §4.1: no iss, no iat)
 TOKEN_MARGIN = 300.0  # the manual bearer cache refreshes 5 min before expiry, like jtl-connect
 
 
@@ -112,7 +112,6 @@ class PyJWTWithJWKClient:
             token,
             key.key,
             algorithms=["EdDSA"],
-            issuer=ISSUER,
             leeway=LEEWAY,
             options={"require": REQUIRED},
         )
@@ -134,7 +133,6 @@ class PyJWTWithKeyDict:
             token,
             key,
             algorithms=["EdDSA"],
-            issuer=ISSUER,
             leeway=LEEWAY,
             options={"require": REQUIRED},
         )
@@ -159,7 +157,8 @@ class World:
         self.jwks_url = ep.jwks_url
 
     def mint(self, n: int) -> list[str]:
-        return [self.emu.mint_session_token(ttl_seconds=3600).token for _ in range(n)]
+        # A key id in the header: PyJWKClient picks keys by it (a kid-less token it cannot verify).
+        return [self.emu.mint_session_token(ttl_seconds=3600, kid="header").token for _ in range(n)]
 
     def verifiers(self) -> dict[str, Callable[[str], Any]]:
         access = self.bearer.header().removeprefix("Bearer ")

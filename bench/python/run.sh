@@ -48,3 +48,6 @@ echo "built and installed in $(( $(date +%s) - started )) s"
 step "run.py"
 cd "$here"
 "$py" run.py "$@"
+
+step "hop.py (issue 19)"
+"$py" hop.py "$@"

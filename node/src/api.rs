@@ -16,7 +16,7 @@ use crate::{
     convert::{invalid, query_pairs},
     paginator::Paginator,
     request::{self, RequestOptions},
-    response::{Page, Response},
+    response::{PageText, Response},
     runtime::spawn,
 };
 
@@ -158,7 +158,7 @@ pub(crate) fn page<'env, C: Api>(
     client: &C,
     path: String,
     options: Option<PageOptions>,
-) -> napi::Result<PromiseRaw<'env, Page>> {
+) -> napi::Result<PromiseRaw<'env, napi::bindgen_prelude::Object<'env>>> {
     let client = client.clone();
     let options = options.unwrap_or_default();
     spawn(
@@ -169,9 +169,12 @@ pub(crate) fn page<'env, C: Api>(
             let size = options
                 .page_size
                 .unwrap_or(jtl_connect::pagination::DEFAULT_PAGE_SIZE);
-            client.page(path, query, number, size).await
+            client
+                .page(path, query, number, size)
+                .await
+                .map(PageText::new)
         },
-        |_, page| Ok(Page::from(page)),
+        |env, page| page.into_js(env),
     )
 }
 
@@ -281,13 +284,13 @@ macro_rules! api_methods {
             }
 
             /// One page of a paginated endpoint: `page(path, { params, pageNumber, pageSize })`.
-            #[napi]
+            #[napi(ts_return_type = "Promise<Page>")]
             pub fn page<'env>(
                 &self,
                 env: &'env napi::Env,
                 path: String,
                 options: Option<$crate::api::PageOptions>,
-            ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Page>>
+            ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, napi::bindgen_prelude::Object<'env>>>
             {
                 $crate::api::page(env, &self.inner, path, options)
             }

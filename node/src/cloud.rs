@@ -2,7 +2,7 @@
 
 use jtl_connect::{options::CLOUD_CLIENT, ClientCredentials, Secret};
 use napi::{
-    bindgen_prelude::{Object, PromiseRaw},
+    bindgen_prelude::{Either, Object, PromiseRaw},
     Env,
 };
 use napi_derive::napi;
@@ -124,18 +124,23 @@ impl CloudClient {
         }
     }
 
-    /// A valid access token (cached; one request for any number of concurrent callers).
-    #[napi]
+    /// A valid access token (cached; one request for any number of concurrent callers). A token that needs no refresh yet is answered at
+    /// once, without the async runtime; otherwise a Promise. `await` works for both.
+    #[napi(ts_return_type = "AccessToken | Promise<AccessToken>")]
     pub fn access_token<'env>(
         &self,
         env: &'env Env,
-    ) -> napi::Result<PromiseRaw<'env, AccessToken>> {
+    ) -> napi::Result<Either<AccessToken, PromiseRaw<'env, AccessToken>>> {
+        if let Some(token) = self.inner.token_cache().fresh() {
+            return Ok(Either::A(AccessToken::from(token)));
+        }
         let client = self.inner.clone();
         spawn(
             env,
             async move { client.access_token().await },
             |_, token| Ok(AccessToken::from(token)),
         )
+        .map(Either::B)
     }
 
     /// A verifier of App Shell session tokens, fetching JTL's keys with this client's token.

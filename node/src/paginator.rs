@@ -4,11 +4,14 @@
 
 use std::sync::Arc;
 
-use napi::{bindgen_prelude::PromiseRaw, Env};
+use napi::{
+    bindgen_prelude::{Object, PromiseRaw},
+    Env,
+};
 use napi_derive::napi;
 use tokio::sync::Mutex;
 
-use crate::{response::Page, runtime::spawn};
+use crate::{response::PageText, runtime::spawn};
 
 /// Every record of a paginated endpoint, lazily: `for await (const item of paginator)`.
 /// Each page is fetched when the records before it have been consumed.
@@ -29,12 +32,18 @@ impl Paginator {
 impl Paginator {
     /// The next page with all its records, or `null` after the last one.
     #[napi(ts_return_type = "Promise<Page | null>")]
-    pub fn next_page<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Option<Page>>> {
+    pub fn next_page<'env>(
+        &self,
+        env: &'env Env,
+    ) -> napi::Result<PromiseRaw<'env, Option<Object<'env>>>> {
         let inner = self.inner.clone();
         spawn(
             env,
-            async move { inner.lock().await.next_page().await },
-            |_, page| Ok(page.map(Page::from)),
+            async move {
+                let page = inner.lock().await.next_page().await?;
+                Ok(page.map(PageText::new))
+            },
+            |env, page| page.map(|page| page.into_js(env)).transpose(),
         )
     }
 

@@ -2,7 +2,7 @@
 
 use jtl_connect::{options::SCX_CLIENT, Secret};
 use napi::{
-    bindgen_prelude::{Object, PromiseRaw},
+    bindgen_prelude::{Either, Object, PromiseRaw},
     Env, JsDate,
 };
 use napi_derive::napi;
@@ -92,18 +92,23 @@ impl ScxClient {
         })
     }
 
-    /// A valid auth token (cached, refreshed before expiry).
-    #[napi]
+    /// A valid auth token (cached, refreshed before expiry). A token that needs no refresh yet is answered at
+    /// once, without the async runtime; otherwise a Promise. `await` works for both.
+    #[napi(ts_return_type = "AccessToken | Promise<AccessToken>")]
     pub fn access_token<'env>(
         &self,
         env: &'env Env,
-    ) -> napi::Result<PromiseRaw<'env, AccessToken>> {
+    ) -> napi::Result<Either<AccessToken, PromiseRaw<'env, AccessToken>>> {
+        if let Some(token) = self.inner.token_cache().fresh() {
+            return Ok(Either::A(AccessToken::from(token)));
+        }
         let client = self.inner.clone();
         spawn(
             env,
             async move { client.access_token().await },
             |_, token| Ok(AccessToken::from(token)),
         )
+        .map(Either::B)
     }
 
     /// Unacknowledged events (`GET /v1/channel/event`, 100 at most).

@@ -250,7 +250,15 @@ cloud_methods!(sync_client, CloudClient, SessionVerifier, {
 
 cloud_methods!(async_client, AsyncCloudClient, AsyncSessionVerifier, {
     /// A valid access token (cached; one request for any number of concurrent callers).
-    async fn access_token(&self) -> PyResult<AccessToken> {
+    /// A cached token comes back as an already-completed awaitable, without the runtime.
+    fn access_token<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        match slf.get().inner.token_cache().fresh() {
+            Some(token) => crate::runtime::Ready::awaitable(slf.py(), AccessToken::from(token)),
+            None => slf.call_method0("_access_token"),
+        }
+    }
+    /// The coroutine behind `access_token` when the token is not cached.
+    async fn _access_token(&self) -> PyResult<AccessToken> {
         let client = self.inner.clone();
         spawn(async move { client.access_token().await.map(AccessToken::from) }).await
     }

@@ -11,6 +11,7 @@ mod convert;
 mod emulator;
 mod endpoints;
 mod errors;
+mod floor;
 mod graphql;
 mod logging;
 mod methods;
@@ -34,6 +35,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::install(m.py())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<endpoints::Endpoints>()?;
+    m.add_class::<floor::Ed25519Floor>()?;
     m.add_class::<secret::Secret>()?;
     m.add_class::<token::AccessToken>()?;
     m.add_class::<response::Response>()?;

@@ -6,10 +6,17 @@
 //! - [`spawn`]: `async fn` methods (Python coroutines) spawn the future on the runtime and
 //!   await its handle; the event loop is never blocked, and cancelling the coroutine aborts
 //!   the task.
+//! - [`Ready`]: the answer of an `async` method that was ready at the call (a cached token, a
+//!   verified token seen before): an awaitable that is already complete, so `await` returns
+//!   at once without a task on the runtime or a wake-up of the event loop.
 
 use std::{future::Future, time::Duration};
 
-use pyo3::{exceptions::PyRuntimeError, prelude::*};
+use pyo3::{
+    exceptions::{PyRuntimeError, PyStopIteration},
+    prelude::*,
+    IntoPyObjectExt,
+};
 
 use crate::errors;
 
@@ -67,4 +74,66 @@ where
             "a jtl-connect task failed: {failure}"
         ))),
     }
+}
+
+/// An awaitable whose result is already there: `await` returns it on the first step. It has
+/// `send`/`throw`/`close` besides `__await__`, so `asyncio.iscoroutine` accepts it and
+/// `asyncio.create_task` / `TaskGroup.create_task` take it like the coroutine it stands for.
+#[pyclass(module = "jtl_connect.aio", name = "ready", frozen)]
+pub(crate) struct Ready {
+    value: Py<PyAny>,
+}
+
+impl Ready {
+    /// `value` as a completed awaitable.
+    pub(crate) fn awaitable<'py, T>(py: Python<'py>, value: T) -> PyResult<Bound<'py, PyAny>>
+    where
+        T: IntoPyObject<'py>,
+    {
+        let value = value.into_py_any(py)?;
+        Ok(Bound::new(py, Ready { value })?.into_any())
+    }
+
+    fn done(&self, py: Python<'_>) -> PyErr {
+        PyStopIteration::new_err((self.value.clone_ref(py),))
+    }
+}
+
+#[pymethods]
+impl Ready {
+    fn __await__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<()> {
+        Err(self.done(py))
+    }
+
+    /// The first step of the coroutine protocol: ends with the result.
+    fn send(&self, py: Python<'_>, _value: &Bound<'_, PyAny>) -> PyResult<()> {
+        Err(self.done(py))
+    }
+
+    /// Raises what the awaiting task throws in (its cancellation).
+    #[pyo3(signature = (kind, value=None, _traceback=None))]
+    fn throw(
+        &self,
+        kind: &Bound<'_, PyAny>,
+        value: Option<&Bound<'_, PyAny>>,
+        _traceback: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let error = match value {
+            Some(value) if !value.is_none() => value.clone(),
+            _ if kind.is_instance_of::<pyo3::types::PyType>() => kind.call0()?,
+            _ => kind.clone(),
+        };
+        Err(PyErr::from_value(error))
+    }
+
+    /// Nothing to stop.
+    fn close(&self) {}
 }

@@ -83,6 +83,12 @@ impl SessionVerifier {
     /// Verifies `token` and returns its claims; a `TokenVerificationError` (with `.reason`)
     /// if it is not acceptable.
     fn verify(&self, py: Python<'_>, token: &str) -> PyResult<SessionClaims> {
+        // Keys cached: verified right here (the GIL released), no runtime involved.
+        if let Some(done) = py.detach(|| self.inner.verify_now(token)) {
+            return done
+                .map(SessionClaims::from)
+                .map_err(|e| errors::to_py(py, &e));
+        }
         let verifier = self.inner.clone();
         let token = token.to_owned();
         block(py, async move {
@@ -122,7 +128,17 @@ impl From<jtl_connect::SessionVerifier> for AsyncSessionVerifier {
 impl AsyncSessionVerifier {
     /// Verifies `token` and returns its claims; a `TokenVerificationError` (with `.reason`)
     /// if it is not acceptable.
-    async fn verify(&self, token: String) -> PyResult<SessionClaims> {
+    /// A token verified before (still in the cache) comes back as an already-completed
+    /// awaitable, without the runtime.
+    fn verify<'py>(slf: &Bound<'py, Self>, token: &str) -> PyResult<Bound<'py, PyAny>> {
+        match slf.get().inner.verify_cached(token) {
+            Some(claims) => crate::runtime::Ready::awaitable(slf.py(), SessionClaims::from(claims)),
+            None => slf.call_method1("_verify", (token,)),
+        }
+    }
+
+    /// The coroutine behind `verify` when the token is not in the cache.
+    async fn _verify(&self, token: String) -> PyResult<SessionClaims> {
         let verifier = self.inner.clone();
         spawn(async move { verifier.verify(&token).await.map(SessionClaims::from) }).await
     }

@@ -7,9 +7,10 @@ pub(crate) mod helpers;
 mod request;
 mod response;
 pub(crate) mod retry;
+mod shared;
 
 use std::{
-    sync::{Arc, Mutex, Once, PoisonError},
+    sync::{Arc, Mutex, PoisonError},
     time::{Duration, Instant, SystemTime},
 };
 
@@ -128,20 +129,18 @@ enum Attempt {
 /// The shared HTTP client.
 #[derive(Clone, Debug)]
 pub(crate) struct Transport {
-    /// The client and the process it was built in: pooled connections do not survive
-    /// fork(), so a child builds its own client.
-    client: Arc<Mutex<(Owner, reqwest::Client)>>,
+    /// The process's shared client of this configuration ([`shared`]) and the process it
+    /// was taken in: pooled connections do not survive fork(), so a child takes its own.
+    client: Arc<Mutex<(Owner, Arc<reqwest::Client>)>>,
     pub(crate) options: HttpOptions,
     /// The client's long-lived secrets: no error of any call through this transport
     /// carries them, whether or not that call sent them.
     secrets: Arc<[Known]>,
 }
 
-static CRYPTO: Once = Once::new();
-
 impl Transport {
     pub(crate) fn new(options: HttpOptions) -> Result<Self> {
-        let client = build_client(&options)?;
+        let client = shared::client(shared_config(&options))?;
         Ok(Self {
             client: Arc::new(Mutex::new((Owner::current(), client))),
             options,
@@ -189,11 +188,11 @@ impl Transport {
         redactor.error(error)
     }
 
-    /// The client of this process (rebuilt once in a forked child).
-    fn client(&self) -> Result<reqwest::Client> {
+    /// The client of this process (taken anew once in a forked child).
+    pub(crate) fn shared_client(&self) -> Result<Arc<reqwest::Client>> {
         let mut slot = self.client.lock().unwrap_or_else(PoisonError::into_inner);
         if slot.0.changed() {
-            slot.1 = build_client(&self.options)?;
+            slot.1 = shared::client(shared_config(&self.options))?;
         }
         Ok(slot.1.clone())
     }
@@ -316,7 +315,7 @@ impl Transport {
     }
 
     async fn attempt(&self, call: &Call, authorization: Option<&str>) -> Attempt {
-        let client = match self.client() {
+        let client = match self.shared_client() {
             Ok(client) => client,
             Err(error) => {
                 return Attempt::Failed {
@@ -419,19 +418,11 @@ impl Transport {
     }
 }
 
-fn build_client(options: &HttpOptions) -> Result<reqwest::Client> {
-    // reqwest is built without a TLS provider so that only ring is compiled in;
-    // a host application that installed its own provider first keeps it.
-    CRYPTO.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-    reqwest::Client::builder()
-        .connect_timeout(options.timeout.min(Duration::from_secs(10)))
-        // A redirect could carry credentials to another host: JTL does not redirect.
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_idle_timeout(Duration::from_secs(60))
-        .build()
-        .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))
+/// What of `options` a reqwest client fixes when it is built (the rest is set per call).
+fn shared_config(options: &HttpOptions) -> shared::Config {
+    shared::Config {
+        connect_timeout: options.timeout.min(Duration::from_secs(10)),
+    }
 }
 
 /// What went wrong, with its causes, without reqwest's own text: that names the URL,

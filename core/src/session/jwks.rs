@@ -130,6 +130,18 @@ impl JwksCache {
             .is_some_and(|at| now < at + self.inner.options.cooldown)
     }
 
+    /// The keys if they are cached and fresh (no fetch due): what [`Self::keys`] answers at
+    /// once, without the async runtime.
+    pub(crate) fn fresh_keys(&self) -> Option<Arc<KeySet>> {
+        let state = self.lock();
+        let now = self.now();
+        state
+            .keys
+            .as_ref()
+            .filter(|set| now < set.fresh_until)
+            .cloned()
+    }
+
     /// The keys to verify with: the cached ones while fresh, else the result of a fetch
     /// (stale keys if it fails within `max_stale`).
     pub(crate) async fn keys(&self) -> Result<Arc<KeySet>> {

@@ -234,6 +234,66 @@ impl SessionVerifier {
         Ok(Arc::unwrap_or_clone(claims))
     }
 
+    /// Verifies `token` without the async runtime when nothing needs I/O: the keys are
+    /// cached and fresh (or the token is in the cache of verified tokens). `None` when the
+    /// keys must be fetched first, or the token names a key the cached set lacks (a refetch
+    /// may find it): then call [`SessionVerifier::verify`]. Otherwise the same answer as
+    /// `verify`. Lets bindings verify synchronously, without a round trip through the
+    /// runtime (issue 19).
+    pub fn verify_now(&self, token: &str) -> Option<Result<SessionClaims>> {
+        let config = &self.inner.config;
+        let kind = self.inner.kind;
+        if let Err(e) = decode::check_size(token, config.max_token_bytes) {
+            return Some(Err(kind.name_check("format", e)));
+        }
+        let digest = self
+            .inner
+            .verified
+            .as_ref()
+            .map(|cache| (cache, VerifiedCache::digest(token)));
+        if let Some((cache, digest)) = &digest {
+            if let Some(hit) = self.cached(cache, digest) {
+                return Some(Ok(hit));
+            }
+        }
+        let keys = self.inner.jwks.fresh_keys()?;
+        let payload = match self.signature_with(token, &keys) {
+            Ok(Some(payload)) => payload,
+            Ok(None) => return None,
+            Err(e) => return Some(Err(kind.name_check("signature", e))),
+        };
+        let claims = match claims::check(payload, config, config.clock.unix(), kind) {
+            Ok(claims) => Arc::new(claims),
+            Err(e) => return Some(Err(e)),
+        };
+        if let Some((cache, digest)) = digest {
+            cache.insert(digest, claims.clone(), config.clock.now());
+        }
+        Some(Ok(Arc::unwrap_or_clone(claims)))
+    }
+
+    /// [`Self::check_signature`] with `keys` only: `None` if none of them verified it.
+    fn signature_with(&self, token: &str, keys: &KeySet) -> Result<Option<Map<String, Value>>> {
+        let segments = decode::split(token)?;
+        let header = decode::object(segments.header, "header")?;
+        let alg = self.algorithm(&header)?;
+        if header.get("crit").is_some_and(|c| !c.is_null()) {
+            return Err(malformed(
+                "expected no critical header extensions (crit); found some this verifier does not support",
+            ));
+        }
+        let payload = decode::object(segments.payload, "payload")?;
+        let kid = header_kid(&header)?;
+        match self.try_keys(keys, alg, kid, &segments)? {
+            Outcome::Verified => Ok(Some(payload)),
+            // The key the header names refused it: `verify` would not refetch either.
+            outcome @ Outcome::Mismatch { .. } if kid.is_some() => {
+                Err(self.no_match(keys, alg, kid, &outcome, token))
+            }
+            Outcome::NoKey | Outcome::Mismatch { .. } => Ok(None),
+        }
+    }
+
     /// Shape, algorithm, key and signature; the payload if they hold.
     async fn check_signature(&self, token: &str) -> Result<Map<String, Value>> {
         let segments = decode::split(token)?;

@@ -151,6 +151,19 @@ impl TokenCache {
             .map(|c| c.token.clone())
     }
 
+    /// The cached token if it needs no refresh yet (before the refresh margin), without
+    /// touching the async runtime: what [`TokenCache::get`] answers at once. `None` means
+    /// "call `get`" (no token, or one due for a refresh). Lets bindings answer a cached token
+    /// synchronously (issue 19).
+    pub fn fresh(&self) -> Option<Arc<AccessToken>> {
+        let now = self.inner.options.clock.now();
+        self.lock()
+            .current
+            .as_ref()
+            .filter(|c| now < c.refresh_at)
+            .map(|c| c.token.clone())
+    }
+
     /// Drops the cached token if it is `rejected` (the one a 401 refused), so the next
     /// [`TokenCache::get`] fetches a new one. A newer token fetched meanwhile stays.
     pub fn invalidate_if(&self, rejected: &AccessToken) {

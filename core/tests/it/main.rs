@@ -21,4 +21,5 @@ mod shared_token;
 mod store;
 mod store_pg;
 mod user_auth;
+mod verify_now;
 mod wawi;

@@ -52,6 +52,7 @@ __all__ = [
     "WawiClient",
     "WawiPendingRegistration",
     "WawiRegistration",
+    "_Ed25519Floor",
     "__version__",
     "decode_unverified",
     "error_tables",
@@ -94,6 +95,13 @@ class Secret:
         """The first 8 hex digits of its SHA-256, for logs."""
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
+
+@final
+class _Ed25519Floor:
+    """The bare ed25519-dalek check of a token's signature, for bench/python only (not API)."""
+
+    def __new__(cls, x: str) -> _Ed25519Floor: ...
+    def verify(self, token: str) -> bool: ...
 
 @final
 class Endpoints:
