@@ -110,7 +110,7 @@ export declare class CloudClient {
    * `new CloudClient({ clientId, clientSecret, tenantId, endpoints })`. No request is made
    * yet. Throws `JtlError` `invalid_input` for a missing id or secret or a bad tenant id.
    */
-  constructor(options: CloudClientOptions)
+  constructor(options: import('./lib/options').CloudClientOptions)
   /**
    * From `JTL_CLIENT_ID`, `JTL_CLIENT_SECRET`, and optionally `JTL_TENANT_ID` and
    * `JTL_ENVIRONMENT` (`production`, `beta`, ... or an emulator URL). Throws `JtlError`
@@ -133,14 +133,14 @@ export declare class CloudClient {
    * A verifier of App Shell session tokens, fetching JTL's keys with this client's token.
    * Create it once and share it: it caches the keys.
    */
-  sessionVerifier(options?: VerifierOptions | undefined | null): SessionVerifier
+  sessionVerifier(options?: import('./lib/options').VerifierOptions): SessionVerifier
   /**
    * A verifier of JTL app tokens for `appId`: RS256, `iss` must be the issuer (default the
    * endpoints' `https://id.jtl-cloud.com`), keys from `{issuer}/oauth/v2/keys`, `aud` must
    * contain `appId`. Claims: `tenantId` (`urn:jtl:tenant_id`), `userId` (`sub`), `appId`.
    * Each failure names the check (signature, issuer, audience, expiry).
    */
-  appTokenVerifier(appId: string, options?: AppTokenVerifierOptions | undefined | null): SessionVerifier
+  appTokenVerifier(appId: string, options?: import('./lib/options').AppTokenVerifierOptions): SessionVerifier
   /** `{ clientId, tenantId, endpoints }`: no secret. */
   toJSON(): CloudClientInfo
   /** `CloudClient(<client id>, tenant <tenant id>)`. */
@@ -190,10 +190,44 @@ export declare class CloudClient {
  * tests. It serves until `stop()` (or until the process exits).
  */
 export declare class Emulator {
+  /** r" Mints an App Shell session token, signed like JTL's (`SessionTokenOptions`). */
+  mintSessionToken(options?: import('./lib/testing').SessionTokenOptions): import('./lib/testing').MintedSessionToken
+  /** r" Mints a JTL app token (RS256), signed like JTL's platform IdP (`AppTokenOptions`). */
+  mintAppToken(options?: import('./lib/testing').AppTokenOptions): import('./lib/testing').MintedAppToken
+  /** r" Request counters since start or `reset()`: `stats().token` counts token requests. */
+  stats(): import('./lib/testing').EmulatorStats
+  /** r" Arms a fault (`FaultOptions`); returns its id. */
+  injectFault(fault?: import('./lib/testing').FaultOptions): number
+  /** r" Disarms every fault. */
+  clearFaults(): void
+  /** r" The current settings. */
+  settings(): Required<import('./lib/testing').EmulatorSettings>
+  /** r" Changes settings (send only the ones to change); returns all of them. */
+  updateSettings(settings?: import('./lib/testing').EmulatorSettings): Required<import('./lib/testing').EmulatorSettings>
+  /** r" Back to the start state (clients, data, faults, counters, settings); keys are kept. */
+  reset(): void
+  /** r" Registers (or replaces) an OAuth client (`EmulatorClientOptions`). */
+  registerClient(client?: import('./lib/testing').EmulatorClientOptions): void
+  /** r" Issues a new SCX refresh token. */
+  issueScxRefreshToken(): string
+  /** r" Issues a new SCX refresh token of a seller (Seller API). */
+  issueScxSellerRefreshToken(): string
+  /** r" The `kid` of the current session key. */
+  currentKid(): string
+  /** r" The Wawi registration requests, decided ones included. */
+  wawiRegistrations(): Array<Record<string, any>>
+  /** r" SCX events delivered 10 times without an acknowledgement, now dead-lettered. */
+  scxDeadLetters(): Array<Record<string, any>>
   /** The base URL, `http://127.0.0.1:<port>` (pass it to `Endpoints.emulator(url)`). */
   get url(): string
   /** `Endpoints.emulator(url)`. */
   endpoints(): Endpoints
+  /**
+   * The demo credentials and URLs: `{ url, clientId, clientSecret, tenantId,
+   * secondTenantId, foreignTenantId, wawiApiKey, wawiUrl, scxRefreshToken,
+   * scxSellerRefreshToken, appId, appIssuer, customerId }`.
+   */
+  get demoValues(): Record<string, string>
   /** The demo client id (`demo-client-id`). */
   get clientId(): string
   /** The demo client secret (`demo-client-secret`). */
@@ -212,53 +246,27 @@ export declare class Emulator {
   get scxRefreshToken(): string
   /** A seller's SCX refresh token accepted from the start (Seller API: sign-up). */
   get scxSellerRefreshToken(): string
-  /** Mints an App Shell session token, signed like JTL's. */
-  mintSessionToken(options?: SessionTokenOptions): MintedSessionToken
   /** The app-token issuer (`iss` of minted app tokens; keys at `<issuer>/oauth/v2/keys`). */
   get appIssuer(): string
   /** The demo app id (`urn:jtl:app_id` and `aud` of minted app tokens by default). */
   get appId(): string
   /** The customer id minted session tokens carry in their payload `kid`. */
   get customerId(): string
-  /** Mints a JTL app token (RS256), signed like JTL's platform IdP. */
-  mintAppToken(options?: AppTokenOptions): MintedAppToken
-  /**
-   * Request counters since start or `reset()`: `stats().token` is the number of token
-   * requests.
-   */
-  stats(): EmulatorStats
-  /** Arms a fault; returns its id. */
-  injectFault(fault: FaultOptions): number
-  /** Disarms every fault. */
-  clearFaults(): void
   /**
    * Rotates the session keys; the old key stays in the JWKS for `graceSecs` (default:
    * the `keyGraceSecs` setting). Returns `{ current, previous, graceSecs }`.
    */
   rotateKeys(graceSecs?: number | undefined | null): { current: string; previous: string; graceSecs: number }
-  /** The `kid` of the current session key. */
-  currentKid(): string
-  /** The current settings. */
-  settings(): Required<EmulatorSettings>
-  /** Changes settings (send only the ones to change); returns all of them. */
-  updateSettings(settings: EmulatorSettings): Required<EmulatorSettings>
-  /** Back to the start state (clients, data, faults, counters, settings); keys are kept. */
-  reset(): void
-  /** Registers (or replaces) an OAuth client. */
-  registerClient(client: EmulatorClientOptions): void
-  /** Issues a new SCX refresh token. */
-  issueScxRefreshToken(): string
-  /** Issues a new SCX refresh token of a seller (Seller API). */
-  issueScxSellerRefreshToken(): string
   /**
    * Queues an SCX event (`type`, e.g. `Seller:Order.Accepted`, and its payload); returns
    * it as the event list will show it.
    */
   pushScxEvent(kind: string, event?: any): { id: string; type: string; createdAt: string; event: any }
-  /** Issues a Wawi API key directly, without the registration flow. */
+  /**
+   * Issues a Wawi API key directly, without the registration flow (default scopes
+   * `["all.read"]`).
+   */
   issueWawiApiKey(scopes?: Array<string> | undefined | null): string
-  /** The Wawi registration requests, decided ones included. */
-  wawiRegistrations(): Array<Record<string, any>>
   /**
    * Approves a pending Wawi registration, as the user would in JTL-Wawi (granted scopes
    * default to all requested).
@@ -360,7 +368,7 @@ export declare class Response {
  */
 export declare class ScxClient {
   /** `new ScxClient({ refreshToken, endpoints })`. No request is made yet. */
-  constructor(options: ScxClientOptions)
+  constructor(options: import('./lib/options').ScxClientOptions)
   /** A valid auth token (cached, refreshed before expiry). */
   accessToken(): Promise<AccessToken>
   /** Unacknowledged events (`GET /v1/channel/event`, 100 at most). */
@@ -429,15 +437,17 @@ export declare class Secret {
  */
 export declare class SessionVerifier {
   /**
-   * Verifies `token` (the bare JWT, without `Bearer `). Rejects with `JtlError`
+   * Verifies `token` (the bare JWT, without `Bearer `): the claims of a token verified
+   * before (still in the cache of verified tokens, never past its `exp`) come back at
+   * once, without a round trip through the async runtime; any other token gives a Promise.
+   * `await verifier.verify(token)` works for both. Rejects with `JtlError`
    * `token_invalid` and a `reason` (`expired`, `bad_signature`, `unknown_key`, ...), or
    * with the error of fetching the keys.
    */
-  verify(token: string): Promise<SessionClaims>
+  verify(token: string): SessionClaims | Promise<SessionClaims>
   /**
    * The claims of a token verified before and still in the cache of verified tokens
-   * (never past its `exp`), without any I/O; `null` otherwise. `verify` uses it first,
-   * so a cache hit does not pay for a round trip through the async runtime.
+   * (never past its `exp`), without any I/O; `null` otherwise.
    */
   verifyCached(token: string): SessionClaims | null
   /** The JWKS URL the keys come from. */
@@ -457,7 +467,7 @@ export declare class SessionVerifier {
  */
 export declare class WawiClient {
   /** `new WawiClient({ baseUrl, apiKey, appId, appVersion, apiVersion })`. */
-  constructor(options: WawiClientOptions)
+  constructor(options: import('./lib/options').WawiClientOptions)
   /** The base URL, ending in `/`. */
   get baseUrl(): string
   /** `{ baseUrl }`: no key. */
@@ -558,7 +568,7 @@ export interface AccountStoreOptions {
    */
   masterKey?: Uint8Array
   /** Timeouts and retries of the clients the store hands out. */
-  http?: HttpOptions
+  http?: import('./lib/options').HttpOptions
 }
 
 /** One system an account can belong to, as `accountSystems()` lists it. */
@@ -577,57 +587,6 @@ export interface AccountSystem {
  */
 export declare function accountSystems(): Array<AccountSystem>
 
-/** What `mintAppToken` takes; every field is optional. */
-export interface AppTokenOptions {
-  /** `urn:jtl:tenant_id` (default: the demo tenant). */
-  tenantId?: string
-  /** `sub` (default: a fresh UUID). */
-  userId?: string
-  /** `urn:jtl:app_id` (default: the emulator's `appId`; `null`: none). */
-  appId?: string | null
-  /** `aud` (default `[appId]`). */
-  audience?: Array<string>
-  /** Lifetime in seconds from now; negative for an already expired token (default 3600). */
-  ttlSeconds?: number
-  /** `iss`: left out = the emulator's issuer URL, `null` = no `iss`. */
-  iss?: string | null
-  /**
-   * Which key signs: `current` (default), `unpublished` (unknown kid) or `foreign`
-   * (another key under the published kid).
-   */
-  key?: 'current' | 'unpublished' | 'foreign'
-  /** Extra claims, set last. */
-  claims?: Record<string, any>
-  /** Extra JOSE header fields, set last. */
-  header?: Record<string, any>
-}
-
-/**
- * How `CloudClient.appTokenVerifier(appId, options)` checks JTL app tokens; each setting
- * left out keeps the default.
- */
-export interface AppTokenVerifierOptions {
-  /**
-   * The issuer (`JTL_ISSUER`); default the endpoints' (`https://id.jtl-cloud.com`, or the
-   * emulator's URL). Keys come from `{issuer}/oauth/v2/keys`.
-   */
-  issuer?: string
-  /** Tolerated clock difference for `exp`, `nbf` and `iat`, in seconds (default 60). */
-  leewaySecs?: number
-  /** Refuse tokens that live longer than this many seconds. Default: no limit. */
-  maxLifetimeSecs?: number
-  /** How long fetched keys are used before asking again, in seconds (default 600). */
-  jwksTtlSecs?: number
-  /** At most one key fetch per this many seconds for unknown `kid`s (default 30). */
-  unknownKidCooldownSecs?: number
-  /** How long the previous keys are still used while the key endpoint fails (default 3600). */
-  maxStaleSecs?: number
-  /** Tokens longer than this are refused before decoding (default 16384). */
-  maxTokenBytes?: number
-  /** Size of the cache of verified tokens (default 1024; 0 turns it off). */
-  verifiedCacheSize?: number
-}
-
 /** What `toJSON()` of a [`CloudClient`] shows: no secret. */
 export interface CloudClientInfo {
   /** The client id. */
@@ -636,30 +595,6 @@ export interface CloudClientInfo {
   tenantId?: string
   /** The endpoints' name. */
   endpoints: string
-}
-
-/** What `new CloudClient({...})` takes. */
-export interface CloudClientOptions {
-  /** The app's client id. */
-  clientId?: string
-  /** The app's client secret (kept in native memory, wiped when the client is collected). */
-  clientSecret?: string
-  /** The tenant for `X-Tenant-ID`; without it, use `forTenant(id)`. */
-  tenantId?: string
-  /**
-   * Which JTL: an `Endpoints`, or `"production"`, `"beta"`, `"dev"`, `"qa"`,
-   * `"sandbox"` or an emulator URL (default production).
-   */
-  endpoints?: Endpoints | string
-  /** `Accept-Language` for every request (JTL answers in German otherwise). */
-  acceptLanguage?: string
-  /**
-   * `postgresql://user@host/db`: share access tokens with every process using that
-   * database (sealed with `JTL_CONNECT_MASTER_KEY`); any other scheme is `invalid_input`.
-   */
-  tokenCache?: string
-  /** Timeouts and retries. */
-  http?: HttpOptions
 }
 
 /** The outcome of `testConnection`. */
@@ -682,90 +617,6 @@ export interface ConnectionTest {
  * (`malformed`, `too_large`).
  */
 export declare function decodeUnverified(token: string): UnverifiedToken
-
-/** An OAuth client to register. */
-export interface EmulatorClientOptions {
-  /** Client id. */
-  clientId: string
-  /** Client secret. */
-  clientSecret: string
-  /** Tenants it may act for (default: the demo tenants). */
-  tenants?: Array<string>
-  /** Scopes, e.g. `["items.read"]` (left out: every scope). */
-  scopes?: Array<string>
-}
-
-/** How to start an emulator. */
-export interface EmulatorOptions {
-  /** Port to listen on (default 0: a free one). */
-  port?: number
-  /** Loopback address to listen on (default `127.0.0.1`). */
-  host?: string
-  /** Initial settings, as `updateSettings` takes them. */
-  settings?: EmulatorSettings
-}
-
-/** Settings of a running emulator (each one optional in `updateSettings`). */
-export interface EmulatorSettings {
-  /** Lifetime of Cloud access tokens, in seconds (default 3600). */
-  tokenLifetimeSecs?: number
-  /** Lifetime of SCX auth tokens, in seconds (default 3600). */
-  scxTokenLifetimeSecs?: number
-  /** Latency added to every non-admin response, in milliseconds (default 0). */
-  latencyMs?: number
-  /** ERP requests per client and tenant in one window (default 10000). */
-  rateLimit?: number
-  /** Length of the rate-limit window, in seconds (default 60). */
-  rateLimitIntervalSecs?: number
-  /** How long a rotated-out session key stays in the JWKS, in seconds (default 600). */
-  keyGraceSecs?: number
-  /**
-   * Approve Wawi registrations this many milliseconds after they were requested; `null`
-   * (default) waits for `approveWawiRegistration`.
-   */
-  wawiAutoApproveMs?: number
-  /** `iss` of minted session tokens (default `null`: none, as JTL documents them). */
-  sessionIssuer?: string | null
-  /** Whether the Wawi installation has an app licence (default true; false: 402). */
-  wawiLicensed?: boolean
-  /** Wawi paging: `null` at the ends (the docs) instead of the OAS numbers (default false). */
-  wawiPagingNullEnds?: boolean
-  /** Milliseconds before an unacknowledged SCX event is delivered again (default 60000). */
-  scxRedeliveryTimeoutMs?: number
-  /** `scope` of a channel's SCX token: `CHANNEL` (default) or `CHAN`. */
-  scxChannelScope?: string
-  /** Whether SCX per-route rate limits are enforced (default true). */
-  scxRateLimits?: boolean
-  /**
-   * Put the key id in session-token headers (default false: JTL's documented header has
-   * no `kid`).
-   */
-  sessionKidInHeader?: boolean
-  /** Publish the session keys without `kid` (default false). */
-  jwksWithoutKid?: boolean
-}
-
-/** Request counters per service (and per route) since start or `reset()`. */
-export interface EmulatorStats {
-  /** `POST /oauth2/token`. */
-  token: number
-  /** `/erp/v2/...`. */
-  api: number
-  /** `GET /account/.well-known/jwks.json`. */
-  jwks: number
-  /** `POST /v1/auth` (SCX token exchange). */
-  scxAuth: number
-  /** Other SCX paths. */
-  scx: number
-  /** Wawi data endpoints. */
-  wawi: number
-  /** Wawi app registration. */
-  wawiRegistration: number
-  /** Requests per route, e.g. `"GET /erp/v2/{resource}"`. */
-  routes: Record<string, number>
-  /** Injected faults served. */
-  faultsServed: number
-}
 
 /** The URLs of an [`Endpoints`], as `toJSON()` gives them. */
 export interface EndpointsInfo {
@@ -798,30 +649,8 @@ export interface EndpointsOptions {
   scxBase?: string
 }
 
-/** A fault to inject: the next `count` requests to `service` fail as `kind` says. */
-export interface FaultOptions {
-  /** `token`, `api`, `jwks`, `scx_auth`, `scx`, `wawi` or `wawi_registration`. */
-  service: 'token' | 'api' | 'jwks' | 'scx_auth' | 'scx' | 'wawi' | 'wawi_registration'
-  /**
-   * `status` (default), `delay`, `malformed_json`, `truncated`, `drop`,
-   * `wrong_content_type`, `expires_in` or `echo`.
-   */
-  kind?: 'status' | 'delay' | 'malformed_json' | 'truncated' | 'drop' | 'wrong_content_type' | 'expires_in' | 'echo'
-  /** HTTP status, for `status` (required) and `wrong_content_type` (default 502). */
-  status?: number
-  /** How many requests (default 1; 0 = until cleared). */
-  count?: number
-  /** Delay before the fault (for `delay`: before the normal answer), in milliseconds. */
-  delayMs?: number
-  /** `Retry-After` to send with a `status` fault (seconds or an HTTP date). */
-  retryAfter?: string
-  /** A body instead of the service's error body, for `status`. */
-  body?: any
-  /** The lifetime the token answer claims, for `expires_in`. */
-  expiresIn?: number
-  /** The dialect of an `echo` fault's body (default: the service's own). */
-  shape?: 'erp' | 'wawi' | 'oauth' | 'scx' | 'problem' | 'text' | 'cut'
-}
+/** The error codes (`code → [meaning, fields]`) and token-invalid reasons, from the core. */
+export declare function errorTables(): { errorCodes: Record<string, [string, string[]]>; tokenInvalidReasons: string[] }
 
 /** Options of `graphql(query, variables, options)`. */
 export interface GraphqlOptions {
@@ -848,26 +677,6 @@ export interface GraphqlPageOptions {
   pageSize?: number
 }
 
-/**
- * Timeouts, retries and `User-Agent` of a client's calls; each one left out keeps the
- * default (30 s per attempt, 90 s per call with retries, 3 retries).
- */
-export interface HttpOptions {
-  /** Time allowed for one attempt (connect, send, read the answer), in milliseconds. */
-  timeoutMs?: number
-  /** Time allowed for a call including every retry and wait, in milliseconds. */
-  deadlineMs?: number
-  /** Retries after the first attempt (0 disables retrying). */
-  maxRetries?: number
-  /**
-   * The longest `Retry-After` waited for, in milliseconds (default 30 s); a longer one
-   * ends in `rate_limited`.
-   */
-  maxRetryAfterMs?: number
-  /** `User-Agent` sent with every request. */
-  userAgent?: string
-}
-
 /** The outcome of `rotateMasterKey`. */
 export interface KeyRotation {
   /** The store's new key generation. */
@@ -878,41 +687,11 @@ export interface KeyRotation {
   unreadable: number
 }
 
-/** A minted JTL app token (RS256). */
-export interface MintedAppToken {
-  /** The compact JWT. */
-  token: string
-  /** The `kid` in its header. */
-  kid: string
-  /** `exp` as Unix seconds. */
-  expiresAt: number
-  /** `sub`. */
-  userId: string
-  /** `urn:jtl:tenant_id`. */
-  tenantId: string
-  /** `urn:jtl:app_id`, if any. */
-  appId?: string
-  /** `aud`. */
-  audience: Array<string>
-  /** `iss`, if any. */
-  issuer?: string
-}
-
-/** A minted session token. */
-export interface MintedSessionToken {
-  /** The compact JWT. */
-  token: string
-  /** The `kid` of the signing key. */
-  kid: string
-  /** `exp` as Unix seconds. */
-  expiresAt: number
-  /** The `userId` claim. */
-  userId: string
-  /** The `tenantId` claim. */
-  tenantId: string
-  /** The customer id in the payload `kid`, if any. */
-  customerId?: string
-}
+/**
+ * Every option schema of jtl-connect, names in camelCase:
+ * `{ http: [{ name: 'timeout', type: 'seconds', default: 30 }, ...], sessionVerifier: ... }`.
+ */
+export declare function optionSchemas(): Record<string, Array<{ name: string; type: string; default: any }>>
 
 /** One page of a paginated endpoint. */
 export interface Page {
@@ -976,8 +755,8 @@ export interface RegistrationSettings {
    * `signal`).
    */
   cancellation?: Cancellation
-  /** Timeouts and retries of each call. */
-  http?: HttpOptions
+  /** Timeouts and retries of each call (`HttpOptions`). */
+  http?: import('./lib/options').HttpOptions
 }
 
 /**
@@ -1008,26 +787,6 @@ export interface RequestOptions {
   idempotent?: boolean
   /** Timeout of each attempt in milliseconds, instead of the client's. */
   timeoutMs?: number
-}
-
-/** What `new ScxClient({...})` takes. */
-export interface ScxClientOptions {
-  /** The seller's SCX refresh token (kept in native memory). */
-  refreshToken?: string
-  /**
-   * Which SCX: an `Endpoints` (`Endpoints.sandbox()` for the sandbox), or a name or an
-   * emulator URL (default production).
-   */
-  endpoints?: Endpoints | string
-  /** `Accept-Language` (SCX answers in German otherwise). */
-  acceptLanguage?: string
-  /**
-   * `postgresql://user@host/db`: share access tokens with every process using that
-   * database (sealed with `JTL_CONNECT_MASTER_KEY`); any other scheme is `invalid_input`.
-   */
-  tokenCache?: string
-  /** Timeouts and retries. */
-  http?: HttpOptions
 }
 
 /** One event of the SCX event queue. */
@@ -1068,39 +827,12 @@ export interface SessionClaims {
   claims: Record<string, any>
 }
 
-/** What `mintSessionToken` takes; every field is optional. */
-export interface SessionTokenOptions {
-  /** `tenantId` claim (default: the demo tenant). */
-  tenantId?: string
-  /** `userId` claim (default: a fresh UUID). */
-  userId?: string
-  /** `tenantSlug` claim (default: none). */
-  tenantSlug?: string
-  /** Lifetime in seconds from now; negative for an already expired token (default 3600). */
-  ttlSeconds?: number
-  /** `iss`: left out = the configured issuer, `null` = no `iss` claim. */
-  iss?: string | null
-  /** The payload `kid`: the customer id (default the emulator's `customerId`; `null`: none). */
-  customerId?: string | null
-  /**
-   * Where the key id goes: `header`, `payload` (replacing the customer id), `both` or
-   * `none`; default per the `sessionKidInHeader` setting (`none`).
-   */
-  kid?: 'header' | 'payload' | 'both' | 'none'
-  /** Which key signs: `current` (default), `previous` or `unpublished`. */
-  key?: 'current' | 'previous' | 'unpublished'
-  /** Extra claims, set last (they can override `exp`, `nbf`, `iat`, ...). */
-  claims?: Record<string, any>
-  /** Extra JOSE header fields, set last (e.g. another `alg`). */
-  header?: Record<string, any>
-}
-
 /**
  * Starts an emulator of JTL's servers in this process on a free loopback port: the demo
  * client (`clientId`/`clientSecret`/`tenantId`), session tokens, faults and counters for
  * your tests. Stop it with `stop()`.
  */
-export declare function startEmulator(options?: EmulatorOptions | undefined | null): Promise<Emulator>
+export declare function startEmulator(options?: import('./lib/testing').EmulatorOptions): Promise<Emulator>
 
 /**
  * Step 1 alone: asks JTL-Wawi at `baseUrl` to register `app`; the user then accepts it in
@@ -1114,54 +846,6 @@ export interface UnverifiedToken {
   header: Record<string, any>
   /** The payload's claims. */
   claims: Record<string, any>
-}
-
-/**
- * How a verifier checks tokens and caches JTL's keys; each setting left out keeps the
- * default, which fits App Shell session tokens.
- */
-export interface VerifierOptions {
-  /**
-   * Signature algorithms accepted (default `["EdDSA"]`); never taken from the token.
-   * RSA algorithms (`RS256`, ...) need an `audience`; HMAC ones are refused.
-   */
-  algorithms?: Array<string>
-  /**
-   * The expected `iss` (default `"https://api.jtl-cloud.com"`): a present `iss` must be
-   * this one; `false` skips the check. A token without `iss` (JTL's documented shape) is
-   * accepted unless `requireIssuer` is set.
-   */
-  issuer?: string | false
-  /** Refuse tokens without `iss` (`missing_claim`; default false). */
-  requireIssuer?: boolean
-  /**
-   * Refuse tokens that live longer than this many seconds (`lifetime_too_long`): `exp -
-   * iat`, or without `iat` `exp` minus now. Default: no limit.
-   */
-  maxLifetimeSecs?: number
-  /** `aud` must contain one of these (required for RSA algorithms). */
-  audience?: string | string[]
-  /** Tolerated clock difference for `exp`, `nbf` and `iat`, in seconds (default 60). */
-  leewaySecs?: number
-  /** How long fetched keys are used before asking again, in seconds (default 600). */
-  jwksTtlSecs?: number
-  /** At most one JWKS fetch per this many seconds for unknown `kid`s (default 30). */
-  unknownKidCooldownSecs?: number
-  /**
-   * How long the previous keys are still used while the JWKS endpoint fails, in seconds
-   * (default 3600).
-   */
-  maxStaleSecs?: number
-  /** Tokens longer than this are refused before decoding (default 16384). */
-  maxTokenBytes?: number
-  /** A token without `kid` is tried against at most this many keys (default 4). */
-  maxKeysTried?: number
-  /** Claims that must be present (default `["tenantId", "userId"]`). */
-  requiredClaims?: Array<string>
-  /** Size of the cache of verified tokens (default 1024; 0 turns it off). */
-  verifiedCacheSize?: number
-  /** Another JWKS URL than the client's endpoints' (e.g. for JTL app tokens). */
-  jwksUrl?: string
 }
 
 /** Counters of a verifier, for tests and metrics. */
@@ -1194,28 +878,4 @@ export interface WawiAppOptions {
   optionalScopes?: Array<string>
   /** App icon, base64 (PNG); without one a small default PNG is sent. */
   iconBase64?: string
-}
-
-/** What `new WawiClient({...})` takes. */
-export interface WawiClientOptions {
-  /**
-   * The Wawi API base, e.g. `http://192.168.0.5:5883/api/eazybusiness` (plain http is
-   * allowed: JTL-Wawi runs in the local network).
-   */
-  baseUrl: string
-  /** The API key from the app registration. */
-  apiKey: string
-  /**
-   * `x-appid` (required by JTL on every data call): the app's id, e.g. `MyApp/1.0.0`.
-   * Left out, the constructor throws `invalid_input`.
-   */
-  appId?: string
-  /** `x-appversion` (required): the app's version, e.g. `1.0.0`. */
-  appVersion?: string
-  /** `api-version` (default `1.0`). */
-  apiVersion?: string
-  /** `X-RunAs`: act as this Wawi user. */
-  runAs?: string
-  /** Timeouts and retries. */
-  http?: HttpOptions
 }

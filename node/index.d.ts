@@ -6,8 +6,8 @@ import type {
   Page,
   SessionClaims,
   SessionVerifier,
-  VerifierOptions,
 } from './binding'
+import type { VerifierOptions } from './lib/options'
 
 export {
   AccessToken,
@@ -25,6 +25,7 @@ export {
   WawiPendingRegistration,
   WawiRegistration,
   accountSystems,
+  optionSchemas,
   decodeUnverified,
   registerWawiApp,
   startEmulator,
@@ -34,43 +35,49 @@ export {
 export type {
   ProcessedEvents,
   AccessTokenInfo,
-  AppTokenOptions,
-  AppTokenVerifierOptions,
-  MintedAppToken,
   Account,
   AccountStoreOptions,
   AccountSystem,
   CloudClientInfo,
-  CloudClientOptions,
   ConnectionTest,
-  EmulatorClientOptions,
-  EmulatorOptions,
-  EmulatorSettings,
-  EmulatorStats,
   EndpointsInfo,
   EndpointsOptions,
-  FaultOptions,
   GraphqlOptions,
   GraphqlPageOptions,
-  HttpOptions,
   KeyRotation,
-  MintedSessionToken,
   Page,
   PageOptions,
   RateLimit,
   RegistrationSettings,
   RequestOptions,
-  ScxClientOptions,
   ScxEvent,
   SellerSignUp,
   SessionClaims,
-  SessionTokenOptions,
   UnverifiedToken,
-  VerifierOptions,
   VerifierStats,
   WawiAppOptions,
-  WawiClientOptions,
 } from './binding'
+
+export type {
+  AppTokenOptions,
+  EmulatorClientOptions,
+  EmulatorOptions,
+  EmulatorSettings,
+  EmulatorStats,
+  FaultOptions,
+  MintedAppToken,
+  MintedSessionToken,
+  SessionTokenOptions,
+} from './lib/testing'
+
+export type {
+  AppTokenVerifierOptions,
+  CloudClientOptions,
+  HttpOptions,
+  ScxClientOptions,
+  VerifierOptions,
+  WawiClientOptions,
+} from './lib/options'
 
 declare module './binding' {
   /** A paginator is an async iterable of records: `for await (const item of paginator)`. */

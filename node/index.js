@@ -15,14 +15,6 @@ require('./lib/paginator.js')(native)
 require('./lib/scx.js')(native)
 const { registerWawiApp, startWawiRegistration } = require('./lib/wawi.js')(native)
 
-// A token verified before is answered synchronously from the verifier's cache: the hop
-// through the async runtime costs ~50 µs, the cache lookup ~1 µs.
-const verifyAsync = native.SessionVerifier.prototype.verify
-native.SessionVerifier.prototype.verify = function verify(token) {
-  const hit = typeof token === 'string' ? this.verifyCached(token) : null
-  return hit ? Promise.resolve(hit) : verifyAsync.call(this, token)
-}
-
 module.exports = {
   // Clients and their results
   CloudClient: native.CloudClient,
@@ -47,6 +39,7 @@ module.exports = {
   // Connected accounts
   AccountStore: native.AccountStore,
   accountSystems: native.accountSystems,
+  optionSchemas: native.optionSchemas,
   // Errors
   JtlError: errors.JtlError,
   ERROR_CODES: errors.ERROR_CODES,

@@ -24,6 +24,7 @@ export const {
   Cancellation,
   AccountStore,
   accountSystems,
+  optionSchemas,
   JtlError,
   ERROR_CODES,
   TOKEN_INVALID_REASONS,

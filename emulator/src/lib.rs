@@ -32,6 +32,7 @@ mod app_tokens;
 mod catalogue;
 pub mod cli;
 pub mod config;
+mod control;
 mod erp;
 mod error;
 mod faults;
@@ -64,6 +65,7 @@ use tokio::{net::TcpListener, sync::watch};
 
 pub use app_tokens::{AppKeyChoice, AppTokenSpec, MintedAppToken};
 pub use config::{Config, Settings};
+pub use control::{camel_case, camel_keys, snake_case, snake_keys, start_config, Case, OPERATIONS};
 pub use error::Error;
 pub use faults::{EchoShape, Fault, FaultKind, ECHO_STRADDLE_AT};
 pub use oauth::ClientSpec;

@@ -2,44 +2,24 @@
 
 /**
  * Errors: every failure of jtl-connect is a `JtlError` with a stable string `code`, the same
- * in every language jtl-connect supports. This table is the one place that says which codes
- * exist and which fields each one carries; the native addon constructs `JtlError`s with those
- * fields (its `errors` module reads them from the core's error).
+ * in every language jtl-connect supports. Which codes exist and which fields each one carries
+ * comes from the core's table; the native addon constructs `JtlError`s with those fields.
  */
 
+const native = require('./native.js')
+
+// The tables are the core's (`jtl_connect::codes`), the same in every language.
+const tables = native.errorTables()
+
 /** code → [meaning, fields it may carry besides `code` and `message`] */
-const ERROR_CODES = Object.freeze({
-  invalid_input: ['an argument was not valid', []],
-  config: ['the configuration is incomplete or inconsistent (e.g. a missing environment variable)', []],
-  invalid_credentials: ['the token endpoint refused the credentials', ['status', 'errorCode']],
-  unauthorized: ['the API answered 401 even after one token refresh', ['status', 'errorCode']],
-  forbidden: ['the API answered 403: a missing scope or tenant access', ['status', 'errorCode']],
-  not_found: ['the API answered 404', ['status', 'errorCode']],
-  conflict: ['the API answered 409', ['status', 'errorCode', 'validationErrors']],
-  rate_limited: ['the API answered 429 and waiting within the deadline was not possible', ['status', 'errorCode', 'retryAfter']],
-  api: ['any other error answer, or an answer that could not be read', ['status', 'errorCode', 'validationErrors']],
-  network: ['the connection failed or broke off', []],
-  timeout: ['no answer within the timeout or the deadline (or a wait was cancelled)', []],
-  token_invalid: ['a session token was not accepted', ['reason']],
-  store: ['the account store failed', []],
-  registration_rejected: ['a Wawi app registration was rejected', []],
-  graphql: ['a GraphQL answer carried errors (JTL sends them with HTTP 200)', ['errors', 'data']],
-})
+const ERROR_CODES = Object.freeze(
+  Object.fromEntries(
+    Object.entries(tables.errorCodes).map(([code, [meaning, fields]]) => [code, Object.freeze([meaning, Object.freeze(fields)])]),
+  ),
+)
 
 /** Why a session token was refused (`JtlError.reason` of `token_invalid`). */
-const TOKEN_INVALID_REASONS = Object.freeze([
-  'expired',
-  'not_yet_valid',
-  'bad_signature',
-  'unknown_key',
-  'wrong_issuer',
-  'wrong_audience',
-  'malformed',
-  'algorithm_not_allowed',
-  'too_large',
-  'missing_claim',
-  'lifetime_too_long',
-])
+const TOKEN_INVALID_REASONS = Object.freeze(tables.tokenInvalidReasons)
 
 const FIELDS = ['status', 'errorCode', 'validationErrors', 'retryAfter', 'reason', 'errors', 'data']
 

@@ -1,43 +1,21 @@
 //! [`CloudClient`]: the JTL Cloud ERP API (wraps [`jtl_connect::CloudClient`]).
 
-use jtl_connect::{ClientCredentials, Secret};
+use jtl_connect::{options::CLOUD_CLIENT, ClientCredentials, Secret};
 use napi::{
-    bindgen_prelude::{Either, PromiseRaw},
+    bindgen_prelude::{Object, PromiseRaw},
     Env,
 };
 use napi_derive::napi;
 
 use crate::{
     api::api_methods,
-    endpoints::{self, Endpoints},
+    endpoints::Endpoints,
     errors::check,
-    http::{self, HttpOptions},
+    options::{self, Given},
     runtime::spawn,
-    session::{self, SessionVerifier, VerifierOptions},
+    session::{self, SessionVerifier},
     token::AccessToken,
 };
-
-/// What `new CloudClient({...})` takes.
-#[napi(object, object_to_js = false)]
-pub struct CloudClientOptions {
-    /// The app's client id.
-    pub client_id: Option<String>,
-    /// The app's client secret (kept in native memory, wiped when the client is collected).
-    pub client_secret: Option<String>,
-    /// The tenant for `X-Tenant-ID`; without it, use `forTenant(id)`.
-    pub tenant_id: Option<String>,
-    /// Which JTL: an `Endpoints`, or `"production"`, `"beta"`, `"dev"`, `"qa"`,
-    /// `"sandbox"` or an emulator URL (default production).
-    #[napi(ts_type = "Endpoints | string")]
-    pub endpoints: Option<Either<String, &'static Endpoints>>,
-    /// `Accept-Language` for every request (JTL answers in German otherwise).
-    pub accept_language: Option<String>,
-    /// `postgresql://user@host/db`: share access tokens with every process using that
-    /// database (sealed with `JTL_CONNECT_MASTER_KEY`); any other scheme is `invalid_input`.
-    pub token_cache: Option<String>,
-    /// Timeouts and retries.
-    pub http: Option<HttpOptions>,
-}
 
 /// A client of the JTL Cloud ERP API: a client-credentials token (one request for any number
 /// of concurrent callers, refreshed before expiry), `X-Tenant-ID`, retries and typed errors.
@@ -63,24 +41,31 @@ pub struct CloudClientInfo {
 impl CloudClient {
     /// `new CloudClient({ clientId, clientSecret, tenantId, endpoints })`. No request is made
     /// yet. Throws `JtlError` `invalid_input` for a missing id or secret or a bad tenant id.
-    #[napi(constructor)]
-    pub fn new(env: &Env, options: CloudClientOptions) -> napi::Result<Self> {
-        let endpoints = endpoints::resolve(env, options.endpoints)?;
+    #[napi(constructor, ts_args_type = "options: import('./lib/options').CloudClientOptions")]
+    pub fn new(env: &Env, options: Object<'_>) -> napi::Result<Self> {
+        let given = Given::check(env, &options, CLOUD_CLIENT)?;
+        let endpoints = given.endpoints()?;
+        let secret: Option<String> = given.get("client_secret")?;
+        let tenant: Option<String> = given.get("tenant_id")?;
+        let language: Option<String> = given.get("accept_language")?;
+        let cache: Option<String> = given.get("token_cache")?;
+        let client_id: Option<String> = given.get("client_id")?;
+        let http = given.json("http")?;
         let result = (|| {
             let credentials = ClientCredentials::new(
-                options.client_id.unwrap_or_default(),
-                Secret::new(options.client_secret.unwrap_or_default()),
+                client_id.unwrap_or_default(),
+                Secret::new(secret.unwrap_or_default()),
             )?;
             let mut builder = jtl_connect::CloudClient::builder(credentials)
                 .endpoints(endpoints)
-                .http_options(http::core_options(options.http)?);
-            if let Some(tenant) = options.tenant_id {
+                .http_options(options::http(http)?);
+            if let Some(tenant) = tenant {
                 builder = builder.tenant_id(tenant);
             }
-            if let Some(language) = options.accept_language {
+            if let Some(language) = language {
                 builder = builder.accept_language(language);
             }
-            if let Some(url) = options.token_cache {
+            if let Some(url) = cache {
                 builder = builder.token_cache(url);
             }
             builder.build()
@@ -156,7 +141,9 @@ impl CloudClient {
     pub fn session_verifier(
         &self,
         env: &Env,
-        options: Option<VerifierOptions>,
+        #[napi(ts_arg_type = "import('./lib/options').VerifierOptions")] options: Option<
+            serde_json::Value,
+        >,
     ) -> napi::Result<SessionVerifier> {
         session::verifier(env, &self.inner, options)
     }
@@ -170,7 +157,9 @@ impl CloudClient {
         &self,
         env: &Env,
         app_id: String,
-        options: Option<session::AppTokenVerifierOptions>,
+        #[napi(ts_arg_type = "import('./lib/options').AppTokenVerifierOptions")] options: Option<
+            serde_json::Value,
+        >,
     ) -> napi::Result<SessionVerifier> {
         session::app_verifier(env, &self.inner, &app_id, options)
     }

@@ -135,31 +135,6 @@ pub(crate) fn camel_case(name: &str) -> String {
     out
 }
 
-/// The top-level keys of an object in snake_case (nested objects are left alone: they hold
-/// user data such as extra claims).
-pub(crate) fn snake_keys(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(key, value)| (snake_case(&key), value))
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
-/// The top-level keys of an object in camelCase.
-pub(crate) fn camel_keys(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(key, value)| (camel_case(&key), value))
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
 /// A non-negative number of milliseconds as a [`Duration`].
 pub(crate) fn millis(what: &str, ms: f64) -> CoreResult<Duration> {
     if !ms.is_finite() || ms < 0.0 {
@@ -168,16 +143,6 @@ pub(crate) fn millis(what: &str, ms: f64) -> CoreResult<Duration> {
         )));
     }
     Ok(Duration::from_secs_f64(ms / 1000.0))
-}
-
-/// A non-negative number of seconds as a [`Duration`].
-pub(crate) fn seconds(what: &str, secs: f64) -> CoreResult<Duration> {
-    if !secs.is_finite() || secs < 0.0 {
-        return Err(invalid(format!(
-            "{what}: expected a non-negative number of seconds; found {secs}"
-        )));
-    }
-    Ok(Duration::from_secs_f64(secs))
 }
 
 /// A JavaScript `Date` for `time`.

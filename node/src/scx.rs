@@ -1,8 +1,8 @@
 //! [`ScxClient`]: the SCX Channel API (wraps [`jtl_connect::ScxClient`]).
 
-use jtl_connect::Secret;
+use jtl_connect::{options::SCX_CLIENT, Secret};
 use napi::{
-    bindgen_prelude::{Either, PromiseRaw},
+    bindgen_prelude::{Object, PromiseRaw},
     Env, JsDate,
 };
 use napi_derive::napi;
@@ -11,30 +11,11 @@ use serde_json::Value;
 use crate::{
     api::api_methods,
     convert::date,
-    endpoints::{self, Endpoints},
     errors::check,
-    http::{self, HttpOptions},
+    options::{self, Given},
     runtime::spawn,
     token::AccessToken,
 };
-
-/// What `new ScxClient({...})` takes.
-#[napi(object, object_to_js = false)]
-pub struct ScxClientOptions {
-    /// The seller's SCX refresh token (kept in native memory).
-    pub refresh_token: Option<String>,
-    /// Which SCX: an `Endpoints` (`Endpoints.sandbox()` for the sandbox), or a name or an
-    /// emulator URL (default production).
-    #[napi(ts_type = "Endpoints | string")]
-    pub endpoints: Option<Either<String, &'static Endpoints>>,
-    /// `Accept-Language` (SCX answers in German otherwise).
-    pub accept_language: Option<String>,
-    /// `postgresql://user@host/db`: share access tokens with every process using that
-    /// database (sealed with `JTL_CONNECT_MASTER_KEY`); any other scheme is `invalid_input`.
-    pub token_cache: Option<String>,
-    /// Timeouts and retries.
-    pub http: Option<HttpOptions>,
-}
 
 /// One event of the SCX event queue.
 #[napi(object)]
@@ -82,19 +63,22 @@ pub struct ScxClient {
 #[napi]
 impl ScxClient {
     /// `new ScxClient({ refreshToken, endpoints })`. No request is made yet.
-    #[napi(constructor)]
-    pub fn new(env: &Env, options: ScxClientOptions) -> napi::Result<Self> {
-        let endpoints = endpoints::resolve(env, options.endpoints)?;
+    #[napi(constructor, ts_args_type = "options: import('./lib/options').ScxClientOptions")]
+    pub fn new(env: &Env, options: Object<'_>) -> napi::Result<Self> {
+        let given = Given::check(env, &options, SCX_CLIENT)?;
+        let endpoints = given.endpoints()?;
+        let token: Option<String> = given.get("refresh_token")?;
+        let language: Option<String> = given.get("accept_language")?;
+        let cache: Option<String> = given.get("token_cache")?;
+        let http = given.json("http")?;
         let result = (|| {
-            let mut builder = jtl_connect::ScxClient::builder(Secret::new(
-                options.refresh_token.unwrap_or_default(),
-            ))
-            .endpoints(endpoints)
-            .http_options(http::core_options(options.http)?);
-            if let Some(language) = options.accept_language {
+            let mut builder = jtl_connect::ScxClient::builder(Secret::new(token.unwrap_or_default()))
+                .endpoints(endpoints)
+                .http_options(options::http(http)?);
+            if let Some(language) = language {
                 builder = builder.accept_language(language);
             }
-            if let Some(url) = options.token_cache {
+            if let Some(url) = cache {
                 builder = builder.token_cache(url);
             }
             builder.build()

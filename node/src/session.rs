@@ -1,9 +1,7 @@
 //! App Shell session tokens: [`SessionVerifier`] (wraps [`jtl_connect::SessionVerifier`]),
 //! [`SessionClaims`], and [`decode_unverified`].
 
-use std::str::FromStr;
-
-use jtl_connect::{Algorithm, Result as CoreResult, VerifierConfig};
+use jtl_connect::options::{self, Case};
 use napi::{
     bindgen_prelude::{Either, PromiseRaw},
     Env, JsDate,
@@ -12,152 +10,28 @@ use napi_derive::napi;
 use serde_json::{Map, Value};
 
 use crate::{
-    convert::{date_from_unix, invalid, seconds},
+    convert::date_from_unix,
     errors::check,
     runtime::spawn,
 };
 
-/// How a verifier checks tokens and caches JTL's keys; each setting left out keeps the
-/// default, which fits App Shell session tokens.
-#[napi(object)]
-#[derive(Default)]
-pub struct VerifierOptions {
-    /// Signature algorithms accepted (default `["EdDSA"]`); never taken from the token.
-    /// RSA algorithms (`RS256`, ...) need an `audience`; HMAC ones are refused.
-    pub algorithms: Option<Vec<String>>,
-    /// The expected `iss` (default `"https://api.jtl-cloud.com"`): a present `iss` must be
-    /// this one; `false` skips the check. A token without `iss` (JTL's documented shape) is
-    /// accepted unless `requireIssuer` is set.
-    #[napi(ts_type = "string | false")]
-    pub issuer: Option<Either<String, bool>>,
-    /// Refuse tokens without `iss` (`missing_claim`; default false).
-    pub require_issuer: Option<bool>,
-    /// Refuse tokens that live longer than this many seconds (`lifetime_too_long`): `exp -
-    /// iat`, or without `iat` `exp` minus now. Default: no limit.
-    pub max_lifetime_secs: Option<f64>,
-    /// `aud` must contain one of these (required for RSA algorithms).
-    #[napi(ts_type = "string | string[]")]
-    pub audience: Option<Either<String, Vec<String>>>,
-    /// Tolerated clock difference for `exp`, `nbf` and `iat`, in seconds (default 60).
-    pub leeway_secs: Option<f64>,
-    /// How long fetched keys are used before asking again, in seconds (default 600).
-    pub jwks_ttl_secs: Option<f64>,
-    /// At most one JWKS fetch per this many seconds for unknown `kid`s (default 30).
-    pub unknown_kid_cooldown_secs: Option<f64>,
-    /// How long the previous keys are still used while the JWKS endpoint fails, in seconds
-    /// (default 3600).
-    pub max_stale_secs: Option<f64>,
-    /// Tokens longer than this are refused before decoding (default 16384).
-    pub max_token_bytes: Option<u32>,
-    /// A token without `kid` is tried against at most this many keys (default 4).
-    pub max_keys_tried: Option<u32>,
-    /// Claims that must be present (default `["tenantId", "userId"]`).
-    pub required_claims: Option<Vec<String>>,
-    /// Size of the cache of verified tokens (default 1024; 0 turns it off).
-    pub verified_cache_size: Option<u32>,
-    /// Another JWKS URL than the client's endpoints' (e.g. for JTL app tokens).
-    pub jwks_url: Option<String>,
-}
-
-/// The core configuration for `options`.
-fn config(options: &VerifierOptions) -> CoreResult<VerifierConfig> {
-    let mut config = VerifierConfig::default();
-    if let Some(names) = &options.algorithms {
-        config.algorithms = names
-            .iter()
-            .map(|name| {
-                Algorithm::from_str(name.trim()).map_err(|_| {
-                    invalid(format!(
-                        "algorithms: expected names such as \"EdDSA\" or \"RS256\"; found {name:?}"
-                    ))
-                })
-            })
-            .collect::<CoreResult<_>>()?;
-    }
-    match &options.issuer {
-        None => {}
-        Some(Either::A(issuer)) => config.issuer = Some(issuer.clone()),
-        Some(Either::B(false)) => config.issuer = None,
-        Some(Either::B(true)) => {
-            return Err(invalid(
-                "issuer: expected the issuer URL, or false to skip the check; found true",
-            ))
-        }
-    }
-    config.require_issuer = options.require_issuer.unwrap_or(false);
-    if let Some(secs) = options.max_lifetime_secs {
-        config.max_lifetime = Some(seconds("maxLifetimeSecs", secs)?);
-    }
-    match &options.audience {
-        None => {}
-        Some(Either::A(one)) => config.audience = Some(vec![one.clone()]),
-        Some(Either::B(list)) => config.audience = Some(list.clone()),
-    }
-    if let Some(secs) = options.leeway_secs {
-        config.leeway = seconds("leewaySecs", secs)?;
-    }
-    if let Some(secs) = options.jwks_ttl_secs {
-        config.jwks_ttl = seconds("jwksTtlSecs", secs)?;
-    }
-    if let Some(secs) = options.unknown_kid_cooldown_secs {
-        config.unknown_kid_cooldown = seconds("unknownKidCooldownSecs", secs)?;
-    }
-    if let Some(secs) = options.max_stale_secs {
-        config.max_stale = seconds("maxStaleSecs", secs)?;
-    }
-    if let Some(bytes) = options.max_token_bytes {
-        config.max_token_bytes = bytes as usize;
-    }
-    if let Some(keys) = options.max_keys_tried {
-        config.max_keys_tried = keys as usize;
-    }
-    if let Some(claims) = &options.required_claims {
-        config.required_claims = claims.clone();
-    }
-    if let Some(size) = options.verified_cache_size {
-        config.verified_cache_size = size as usize;
-    }
-    Ok(config)
-}
-
-/// A verifier for `client`'s session tokens (`CloudClient.sessionVerifier(options)`).
+/// A verifier for `client`'s session tokens (`CloudClient.sessionVerifier(options)`); the
+/// options are core's `session_verifier` schema, in camelCase.
 pub(crate) fn verifier(
     env: &Env,
     client: &jtl_connect::CloudClient,
-    options: Option<VerifierOptions>,
+    options: Option<Value>,
 ) -> napi::Result<SessionVerifier> {
-    let options = options.unwrap_or_default();
-    let result = config(&options).and_then(|config| match &options.jwks_url {
-        Some(url) => jtl_connect::SessionVerifier::with_jwks_url(client, url, config),
-        None => jtl_connect::SessionVerifier::new(client, config),
+    let options = options.unwrap_or(Value::Null);
+    let result = options::verifier_config(options, Case::Camel).and_then(|(config, url)| {
+        match url {
+            Some(url) => jtl_connect::SessionVerifier::with_jwks_url(client, &url, config),
+            None => jtl_connect::SessionVerifier::new(client, config),
+        }
     });
     Ok(SessionVerifier {
         inner: check(env, result)?,
     })
-}
-
-/// How `CloudClient.appTokenVerifier(appId, options)` checks JTL app tokens; each setting
-/// left out keeps the default.
-#[napi(object)]
-#[derive(Default)]
-pub struct AppTokenVerifierOptions {
-    /// The issuer (`JTL_ISSUER`); default the endpoints' (`https://id.jtl-cloud.com`, or the
-    /// emulator's URL). Keys come from `{issuer}/oauth/v2/keys`.
-    pub issuer: Option<String>,
-    /// Tolerated clock difference for `exp`, `nbf` and `iat`, in seconds (default 60).
-    pub leeway_secs: Option<f64>,
-    /// Refuse tokens that live longer than this many seconds. Default: no limit.
-    pub max_lifetime_secs: Option<f64>,
-    /// How long fetched keys are used before asking again, in seconds (default 600).
-    pub jwks_ttl_secs: Option<f64>,
-    /// At most one key fetch per this many seconds for unknown `kid`s (default 30).
-    pub unknown_kid_cooldown_secs: Option<f64>,
-    /// How long the previous keys are still used while the key endpoint fails (default 3600).
-    pub max_stale_secs: Option<f64>,
-    /// Tokens longer than this are refused before decoding (default 16384).
-    pub max_token_bytes: Option<u32>,
-    /// Size of the cache of verified tokens (default 1024; 0 turns it off).
-    pub verified_cache_size: Option<u32>,
 }
 
 /// A verifier for `app_id`'s app tokens (`CloudClient.appTokenVerifier(appId, options)`).
@@ -165,34 +39,12 @@ pub(crate) fn app_verifier(
     env: &Env,
     client: &jtl_connect::CloudClient,
     app_id: &str,
-    options: Option<AppTokenVerifierOptions>,
+    options: Option<Value>,
 ) -> napi::Result<SessionVerifier> {
-    let options = options.unwrap_or_default();
-    let built = (|| {
-        let mut config = VerifierConfig::default();
-        if let Some(secs) = options.leeway_secs {
-            config.leeway = seconds("leewaySecs", secs)?;
-        }
-        if let Some(secs) = options.max_lifetime_secs {
-            config.max_lifetime = Some(seconds("maxLifetimeSecs", secs)?);
-        }
-        if let Some(secs) = options.jwks_ttl_secs {
-            config.jwks_ttl = seconds("jwksTtlSecs", secs)?;
-        }
-        if let Some(secs) = options.unknown_kid_cooldown_secs {
-            config.unknown_kid_cooldown = seconds("unknownKidCooldownSecs", secs)?;
-        }
-        if let Some(secs) = options.max_stale_secs {
-            config.max_stale = seconds("maxStaleSecs", secs)?;
-        }
-        if let Some(bytes) = options.max_token_bytes {
-            config.max_token_bytes = bytes as usize;
-        }
-        if let Some(size) = options.verified_cache_size {
-            config.verified_cache_size = size as usize;
-        }
-        client.app_token_verifier_with(app_id, options.issuer.as_deref(), config)
-    })();
+    let built = options::app_verifier_config(options.unwrap_or(Value::Null), Case::Camel)
+        .and_then(|(config, issuer)| {
+            client.app_token_verifier_with(app_id, issuer.as_deref(), config)
+        });
     Ok(SessionVerifier {
         inner: check(env, built)?,
     })
@@ -253,26 +105,32 @@ pub struct SessionVerifier {
 
 #[napi]
 impl SessionVerifier {
-    /// Verifies `token` (the bare JWT, without `Bearer `). Rejects with `JtlError`
+    /// Verifies `token` (the bare JWT, without `Bearer `): the claims of a token verified
+    /// before (still in the cache of verified tokens, never past its `exp`) come back at
+    /// once, without a round trip through the async runtime; any other token gives a Promise.
+    /// `await verifier.verify(token)` works for both. Rejects with `JtlError`
     /// `token_invalid` and a `reason` (`expired`, `bad_signature`, `unknown_key`, ...), or
     /// with the error of fetching the keys.
-    #[napi]
+    #[napi(ts_return_type = "SessionClaims | Promise<SessionClaims>")]
     pub fn verify<'env>(
         &self,
         env: &'env Env,
         token: String,
-    ) -> napi::Result<PromiseRaw<'env, SessionClaims<'env>>> {
+    ) -> napi::Result<Either<SessionClaims<'env>, PromiseRaw<'env, SessionClaims<'env>>>> {
+        if let Some(claims) = self.inner.verify_cached(&token) {
+            return SessionClaims::new(env, claims).map(Either::A);
+        }
         let verifier = self.inner.clone();
         spawn(
             env,
             async move { verifier.verify(&token).await },
             SessionClaims::new,
         )
+        .map(Either::B)
     }
 
     /// The claims of a token verified before and still in the cache of verified tokens
-    /// (never past its `exp`), without any I/O; `null` otherwise. `verify` uses it first,
-    /// so a cache hit does not pay for a round trip through the async runtime.
+    /// (never past its `exp`), without any I/O; `null` otherwise.
     #[napi]
     pub fn verify_cached<'env>(
         &self,

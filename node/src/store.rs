@@ -15,7 +15,6 @@ use serde_json::{Map, Value};
 use crate::{
     cloud::CloudClient,
     convert::{camel_case, date_from_unix, invalid, kind, snake_case},
-    http::{self, HttpOptions},
     runtime::spawn,
     scx::ScxClient,
     wawi::WawiClient,
@@ -29,7 +28,8 @@ pub struct AccountStoreOptions {
     /// file beside the database (created with 0600 permissions on first use).
     pub master_key: Option<Uint8Array>,
     /// Timeouts and retries of the clients the store hands out.
-    pub http: Option<HttpOptions>,
+    #[napi(ts_type = "import('./lib/options').HttpOptions")]
+    pub http: Option<Value>,
 }
 
 /// A stored account: never the secret.
@@ -167,7 +167,7 @@ impl AccountStore {
     ) -> napi::Result<PromiseRaw<'env, AccountStore>> {
         let options = options.unwrap_or_default();
         let key = options.master_key.map(|key| key.to_vec());
-        let http = http::core_options(options.http);
+        let http = crate::options::http(options.http);
         spawn(
             env,
             async move {

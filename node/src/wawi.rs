@@ -5,38 +5,21 @@ use jtl_connect::{
     Cancellation as CoreCancellation, PendingRegistration, RegistrationOptions, RegistrationPath,
     RegistrationStatus, Result as CoreResult, WawiApp,
 };
-use napi::{bindgen_prelude::PromiseRaw, Env};
+use jtl_connect::options::WAWI_CLIENT;
+use napi::{
+    bindgen_prelude::{Object, PromiseRaw},
+    Env,
+};
 use napi_derive::napi;
 
 use crate::{
     api::api_methods,
     convert::millis,
     errors::check,
-    http::{self, HttpOptions},
+    options::{self, Given},
     runtime::spawn,
     secret::Secret,
 };
-
-/// What `new WawiClient({...})` takes.
-#[napi(object)]
-pub struct WawiClientOptions {
-    /// The Wawi API base, e.g. `http://192.168.0.5:5883/api/eazybusiness` (plain http is
-    /// allowed: JTL-Wawi runs in the local network).
-    pub base_url: String,
-    /// The API key from the app registration.
-    pub api_key: String,
-    /// `x-appid` (required by JTL on every data call): the app's id, e.g. `MyApp/1.0.0`.
-    /// Left out, the constructor throws `invalid_input`.
-    pub app_id: Option<String>,
-    /// `x-appversion` (required): the app's version, e.g. `1.0.0`.
-    pub app_version: Option<String>,
-    /// `api-version` (default `1.0`).
-    pub api_version: Option<String>,
-    /// `X-RunAs`: act as this Wawi user.
-    pub run_as: Option<String>,
-    /// Timeouts and retries.
-    pub http: Option<HttpOptions>,
-}
 
 /// A client of a JTL-Wawi installation's REST API (`Authorization: Wawi <key>`,
 /// `api-version`, `X-AppID`, `X-AppVersion`). Paths are relative to the base URL
@@ -49,24 +32,32 @@ pub struct WawiClient {
 #[napi]
 impl WawiClient {
     /// `new WawiClient({ baseUrl, apiKey, appId, appVersion, apiVersion })`.
-    #[napi(constructor)]
-    pub fn new(env: &Env, options: WawiClientOptions) -> napi::Result<Self> {
+    #[napi(constructor, ts_args_type = "options: import('./lib/options').WawiClientOptions")]
+    pub fn new(env: &Env, options: Object<'_>) -> napi::Result<Self> {
+        let given = Given::check(env, &options, WAWI_CLIENT)?;
+        let base_url: Option<String> = given.get("base_url")?;
+        let api_key: Option<String> = given.get("api_key")?;
+        let texts = ["app_id", "app_version", "api_version", "run_as"].map(|n| given.get(n));
+        let [app_id, app_version, api_version, run_as] = texts;
+        let (app_id, app_version, api_version): (Option<String>, Option<String>, Option<String>) =
+            (app_id?, app_version?, api_version?);
+        let (run_as, http): (Option<String>, _) = (run_as?, given.json("http")?);
         let result = (|| {
             let mut builder = jtl_connect::WawiClient::builder(
-                &options.base_url,
-                jtl_connect::Secret::new(options.api_key),
+                base_url.as_deref().unwrap_or_default(),
+                jtl_connect::Secret::new(api_key.unwrap_or_default()),
             )
-            .http_options(http::core_options(options.http)?);
-            if let Some(id) = options.app_id {
+            .http_options(options::http(http)?);
+            if let Some(id) = app_id {
                 builder = builder.app_id(id);
             }
-            if let Some(version) = options.app_version {
+            if let Some(version) = app_version {
                 builder = builder.app_version(version);
             }
-            if let Some(version) = options.api_version {
+            if let Some(version) = api_version {
                 builder = builder.api_version(version);
             }
-            if let Some(user) = options.run_as {
+            if let Some(user) = run_as {
                 builder = builder.run_as(user);
             }
             builder.build()
@@ -155,8 +146,9 @@ pub struct RegistrationSettings {
     /// Stops the wait when cancelled (`registerWawiApp` also takes an `AbortSignal` as
     /// `signal`).
     pub cancellation: Option<&'static Cancellation>,
-    /// Timeouts and retries of each call.
-    pub http: Option<HttpOptions>,
+    /// Timeouts and retries of each call (`HttpOptions`).
+    #[napi(ts_type = "import('./lib/options').HttpOptions")]
+    pub http: Option<serde_json::Value>,
 }
 
 fn registration_options(settings: RegistrationSettings) -> CoreResult<RegistrationOptions> {
@@ -168,7 +160,7 @@ fn registration_options(settings: RegistrationSettings) -> CoreResult<Registrati
         },
         challenge_code: settings.challenge_code,
         cancellation: settings.cancellation.map(|c| c.inner.clone()),
-        http: http::core_options(settings.http)?,
+        http: options::http(settings.http)?,
         ..RegistrationOptions::default()
     };
     if let Some(ms) = settings.poll_interval_ms {

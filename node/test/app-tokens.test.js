@@ -68,14 +68,14 @@ test('app tokens verify with their claims; each failure names its check', async 
   }
 })
 
-test('requireIssuer and maxLifetimeSecs', async () => {
+test('requireIssuer and maxLifetime', async () => {
   const { emulator, client } = await setup()
   try {
     const strict = client.sessionVerifier({ requireIssuer: true })
     assert.equal((await rejection(strict.verify(emulator.mintSessionToken().token))).reason, 'missing_claim')
-    const short = client.sessionVerifier({ maxLifetimeSecs: 600 })
+    const short = client.sessionVerifier({ maxLifetime: 600 })
     assert.equal((await rejection(short.verify(emulator.mintSessionToken().token))).reason, 'lifetime_too_long')
-    const app = client.appTokenVerifier(emulator.appId, { maxLifetimeSecs: 600 })
+    const app = client.appTokenVerifier(emulator.appId, { maxLifetime: 600 })
     assert.equal((await rejection(app.verify(emulator.mintAppToken().token))).reason, 'lifetime_too_long')
   } finally {
     await emulator.stop()

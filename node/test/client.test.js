@@ -123,7 +123,7 @@ test('CloudClient against the emulator', async (t) => {
   })
 
   await t.test('session tokens: verify, decodeUnverified', async () => {
-    const verifier = client.sessionVerifier({ unknownKidCooldownSecs: 0 })
+    const verifier = client.sessionVerifier({ unknownKidCooldown: 0 })
     assert.ok(verifier instanceof jtl.SessionVerifier)
     assert.equal(verifier.jwksUrl, `${emulator.url}/account/.well-known/jwks.json`)
     const minted = emulator.mintSessionToken({ tenantSlug: 'my-shop', ttlSeconds: 600, claims: { role: 'admin' } })

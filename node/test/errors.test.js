@@ -109,8 +109,8 @@ test('errors', async (t) => {
     assertJtlError(await rejection(quick.get('info')), 'network')
   })
 
-  await t.test('timeout: no answer within timeoutMs', async () => {
-    const impatient = cloudClient(emulator, { http: { maxRetries: 0, timeoutMs: 200 } })
+  await t.test('timeout: no answer within the http timeout', async () => {
+    const impatient = cloudClient(emulator, { http: { maxRetries: 0, timeout: 0.2 } })
     await impatient.accessToken()
     emulator.injectFault({ service: 'api', kind: 'delay', delayMs: 2000 })
     assertJtlError(await rejection(impatient.get('info')), 'timeout')

@@ -135,20 +135,6 @@ fn from_python_at(value: &Bound<'_, PyAny>, what: &str, depth: usize) -> PyResul
     )))
 }
 
-/// A Python object as a JSON object (`what` names the argument in errors).
-pub(crate) fn object_from_python(
-    value: &Bound<'_, PyAny>,
-    what: &str,
-) -> PyResult<Map<String, Value>> {
-    match from_python(value, what)? {
-        Value::Object(map) => Ok(map),
-        _ => Err(PyTypeError::new_err(format!(
-            "{what}: expected a dict; found {}",
-            type_name(value)
-        ))),
-    }
-}
-
 /// The name of a value's type, for error messages.
 pub(crate) fn type_name(value: &Bound<'_, PyAny>) -> String {
     value

@@ -63,9 +63,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<accounts::AccountStore>()?;
     m.add_class::<accounts::Account>()?;
     m.add_class::<accounts::ConnectionTest>()?;
-    m.add_class::<emulator::Emulator>()?;
-    m.add_class::<emulator::MintedToken>()?;
-    m.add_class::<emulator::MintedAppToken>()?;
+    m.add_class::<emulator::EmulatorHandle>()?;
     m.add_function(wrap_pyfunction!(logging::refresh_log_levels, m)?)?;
     Ok(())
 }

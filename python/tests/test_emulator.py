@@ -44,11 +44,11 @@ def test_faults_settings_and_reset(emulator: Emulator, client: CloudClient) -> N
     emulator.clear_faults()
     assert client.get("info").status == 200
     with pytest.raises(jtl_connect.InvalidInputError, match="nowhere"):
-        emulator.inject_fault("nowhere")  # type: ignore[arg-type]
+        emulator.inject_fault("nowhere")
     with pytest.raises(jtl_connect.InvalidInputError):
         emulator.inject_fault("api", "status")  # a status fault needs a status
     with pytest.raises(jtl_connect.InvalidInputError):
-        emulator.update_settings(no_such_setting=1)  # type: ignore[call-arg]
+        emulator.update_settings(no_such_setting=1)
     assert emulator.update_settings(rate_limit=5)["rate_limit"] == 5
     emulator.reset()
     assert emulator.settings()["rate_limit"] == 10000
@@ -70,7 +70,7 @@ def test_admin_helpers(emulator: Emulator) -> None:
     with pytest.raises(jtl_connect.NotFoundError):
         emulator.approve_wawi_registration("no-such-registration")
     with pytest.raises(jtl_connect.InvalidInputError):
-        emulator.mint_session_token(kid="sideways")  # type: ignore[arg-type]
+        emulator.mint_session_token(kid="sideways")
     minted = emulator.mint_session_token(ttl_seconds=60)
     assert minted.token not in repr(minted)
     assert minted.kid == emulator.current_kid

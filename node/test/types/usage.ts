@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     clientSecret: emulator.clientSecret,
     tenantId: emulator.tenantId,
     endpoints: Endpoints.emulator(emulator.url),
-    http: { timeoutMs: 5000, maxRetries: 1 },
+    http: { timeout: 5, maxRetries: 1 },
   })
   const other: CloudClient = client.forTenant(emulator.secondTenantId)
   const token = await other.accessToken()
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     const p: Page = page
     console.log(p.items.length, p.nextPage)
   }
-  const verifier = client.sessionVerifier({ leewaySecs: 30, issuer: false, audience: ['a'] })
+  const verifier = client.sessionVerifier({ leeway: 30, verifyIssuer: false, audience: ['a'] })
   const claims: SessionClaims = await verifier.verify(emulator.mintSessionToken({ tenantSlug: 's' }).token)
   const tenant: string = claims.tenantId
   const when: Date = claims.expiresAt

@@ -29,10 +29,8 @@ __all__ = [
     "Cancellation",
     "CloudClient",
     "ConnectionTest",
-    "Emulator",
+    "EmulatorHandle",
     "Endpoints",
-    "MintedAppToken",
-    "MintedToken",
     "Page",
     "Paginator",
     "ProcessedEvents",
@@ -1117,191 +1115,14 @@ class AccountStore:
     def key_generation(self) -> int: ...
     def rotate_master_key(self, new_key: bytes | None = None) -> dict[str, int]: ...
 
-_Service: TypeAlias = Literal[
-    "token", "api", "jwks", "scx_auth", "scx", "wawi", "wawi_registration"
-]
-_FaultKind: TypeAlias = Literal[
-    "status",
-    "delay",
-    "malformed_json",
-    "truncated",
-    "drop",
-    "wrong_content_type",
-    "expires_in",
-    "echo",
-]
-_EchoShape: TypeAlias = Literal["erp", "wawi", "oauth", "scx", "problem", "text", "cut"]
-
 @final
-class MintedToken:
-    """A minted App Shell session token."""
+class EmulatorHandle:
+    """A running emulator (use `jtl_connect.testing.Emulator`, which wraps it)."""
 
+    def __new__(cls, options: Mapping[str, Any] | None = None) -> Self: ...
     @property
-    def token(self) -> str: ...
-    @property
-    def kid(self) -> str: ...
-    @property
-    def expires_at(self) -> int: ...
-    @property
-    def user_id(self) -> str: ...
-    @property
-    def tenant_id(self) -> str: ...
-    @property
-    def customer_id(self) -> str | None: ...
-
-@final
-class MintedAppToken:
-    """A minted JTL app token (RS256)."""
-
-    @property
-    def token(self) -> str: ...
-    @property
-    def kid(self) -> str: ...
-    @property
-    def expires_at(self) -> int: ...
-    @property
-    def user_id(self) -> str: ...
-    @property
-    def tenant_id(self) -> str: ...
-    @property
-    def app_id(self) -> str | None: ...
-    @property
-    def audience(self) -> list[str]: ...
-    @property
-    def issuer(self) -> str | None: ...
-
-@final
-class Emulator:
-    """JTL's servers in-process on a free loopback port (`jtl_connect.testing.Emulator`)."""
-
-    def __new__(
-        cls,
-        *,
-        port: int = 0,
-        token_lifetime_secs: int = ...,
-        scx_token_lifetime_secs: int = ...,
-        latency_ms: int = ...,
-        rate_limit: int = ...,
-        rate_limit_interval_secs: int = ...,
-        key_grace_secs: int = ...,
-        wawi_auto_approve_ms: int | None = ...,
-        session_issuer: str | None = ...,
-        session_kid_in_header: bool = ...,
-        jwks_without_kid: bool = ...,
-    ) -> Self: ...
+    def demo(self) -> dict[str, str]: ...
+    def control(self, op: str, args: Mapping[str, Any] | None = None) -> Any: ...
     def close(self) -> None: ...
     @property
     def closed(self) -> bool: ...
-    def __enter__(self) -> Self: ...
-    def __exit__(self, *_exc: object) -> bool: ...
-    @property
-    def url(self) -> str: ...
-    @property
-    def endpoints(self) -> Endpoints: ...
-    @property
-    def wawi_url(self) -> str: ...
-    @property
-    def client_id(self) -> str: ...
-    @property
-    def client_secret(self) -> str: ...
-    @property
-    def tenant_id(self) -> str: ...
-    @property
-    def second_tenant_id(self) -> str: ...
-    @property
-    def foreign_tenant_id(self) -> str: ...
-    @property
-    def wawi_api_key(self) -> str: ...
-    @property
-    def scx_refresh_token(self) -> str: ...
-    @property
-    def scx_seller_refresh_token(self) -> str: ...
-    @property
-    def current_kid(self) -> str: ...
-    @property
-    def app_issuer(self) -> str: ...
-    @property
-    def app_id(self) -> str: ...
-    @property
-    def customer_id(self) -> str: ...
-    def mint_session_token(
-        self,
-        *,
-        tenant_id: str = ...,
-        user_id: str = ...,
-        tenant_slug: str = ...,
-        ttl_seconds: int = ...,
-        iss: str | None = ...,
-        customer_id: str | None = ...,
-        kid: Literal["header", "payload", "both", "none"] = ...,
-        key: Literal["current", "previous", "unpublished"] = ...,
-        claims: Mapping[str, Any] = ...,
-        header: Mapping[str, Any] = ...,
-    ) -> MintedToken: ...
-    def mint_app_token(
-        self,
-        *,
-        tenant_id: str = ...,
-        user_id: str = ...,
-        app_id: str | None = ...,
-        audience: list[str] = ...,
-        ttl_seconds: int = ...,
-        iss: str | None = ...,
-        key: Literal["current", "unpublished", "foreign"] = ...,
-        claims: Mapping[str, Any] = ...,
-        header: Mapping[str, Any] = ...,
-    ) -> MintedAppToken: ...
-    def inject_fault(
-        self,
-        service: _Service,
-        kind: _FaultKind = "status",
-        *,
-        status: int | None = None,
-        count: int = 1,
-        delay_ms: int | None = None,
-        retry_after: str | float | None = None,
-        body: _Json = None,
-        expires_in: int | None = None,
-        shape: _EchoShape | None = None,
-    ) -> int: ...
-    def clear_faults(self) -> None: ...
-    def stats(self) -> dict[str, Any]:
-        """Requests per service (`token`, `api`, ...), per route (`routes`), `faults_served`."""
-    def rotate_keys(self, grace: float | None = None) -> dict[str, Any]: ...
-    def reset(self) -> None: ...
-    def settings(self) -> dict[str, Any]: ...
-    def update_settings(
-        self,
-        *,
-        token_lifetime_secs: int = ...,
-        scx_token_lifetime_secs: int = ...,
-        latency_ms: int = ...,
-        rate_limit: int = ...,
-        rate_limit_interval_secs: int = ...,
-        key_grace_secs: int = ...,
-        wawi_auto_approve_ms: int | None = ...,
-        session_issuer: str | None = ...,
-        session_kid_in_header: bool = ...,
-        jwks_without_kid: bool = ...,
-        wawi_licensed: bool = ...,
-        wawi_paging_null_ends: bool = ...,
-        scx_redelivery_timeout_ms: int = ...,
-        scx_channel_scope: str = ...,
-        scx_rate_limits: bool = ...,
-    ) -> dict[str, Any]: ...
-    def register_client(
-        self,
-        client_id: str,
-        client_secret: str,
-        tenants: Sequence[str] = ...,
-        scopes: Sequence[str] | None = None,
-    ) -> None: ...
-    def issue_scx_refresh_token(self) -> str: ...
-    def issue_scx_seller_refresh_token(self) -> str: ...
-    def push_scx_event(self, type: str, event: _Json = None) -> dict[str, Any]: ...
-    def issue_wawi_api_key(self, scopes: Sequence[str] = ...) -> str: ...
-    def wawi_registrations(self) -> list[dict[str, Any]]: ...
-    def approve_wawi_registration(
-        self, registration_id: str, granted_scopes: Sequence[str] | None = None
-    ) -> None: ...
-    def reject_wawi_registration(self, registration_id: str) -> None: ...

@@ -1,0 +1,92 @@
+//! Option objects: the names, types, defaults and checks are core's
+//! ([`jtl_connect::options`]); this module hands it JavaScript objects (camelCase) and
+//! exports the schemas and error tables for the tests that compare languages.
+
+use jtl_connect::options::{self, Case, Schema};
+use napi::{
+    bindgen_prelude::{ClassInstance, Either, FromNapiValue, Object},
+    Env,
+};
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::{
+    endpoints::Endpoints,
+    errors::{check, with_code},
+};
+
+/// The `User-Agent` product token of this package.
+const PRODUCT: &str = concat!("jtl-connect-node/", env!("CARGO_PKG_VERSION"));
+
+/// The core's HTTP options from `http` (`{ timeout, deadline, maxRetries, maxRetryAfter,
+/// userAgent }`, seconds).
+pub(crate) fn http(value: Option<Value>) -> jtl_connect::Result<jtl_connect::HttpOptions> {
+    options::http_options(value.unwrap_or(Value::Null), Case::Camel, PRODUCT)
+}
+
+/// A constructor's option object whose names were checked against `schema`.
+pub(crate) struct Given<'a, 'env> {
+    env: &'a Env,
+    object: &'a Object<'env>,
+    schema: Schema,
+}
+
+impl<'a, 'env> Given<'a, 'env> {
+    /// Refuses names `schema` does not know (`invalid_input` with a "did you mean").
+    pub(crate) fn check(
+        env: &'a Env,
+        object: &'a Object<'env>,
+        schema: Schema,
+    ) -> napi::Result<Self> {
+        let keys = Object::keys(object)?;
+        check(env, schema.check_names(keys.iter().map(String::as_str), Case::Camel))?;
+        Ok(Self {
+            env,
+            object,
+            schema,
+        })
+    }
+
+    /// The value of option `name` (snake_case), or `None` when absent or `null`.
+    pub(crate) fn get<T: FromNapiValue>(&self, name: &str) -> napi::Result<Option<T>> {
+        let spelled = options::camel_case(name);
+        match self.object.get::<Value>(&spelled) {
+            Ok(None | Some(Value::Null)) => return Ok(None),
+            Ok(Some(_)) | Err(_) => {}
+        }
+        self.object.get::<T>(&spelled).map_err(|e| {
+            let schema = options::camel_case(self.schema.name);
+            let message = format!("{schema}.{spelled}: {}", e.reason);
+            with_code(self.env, "invalid_input", message)
+        })
+    }
+
+    /// The `endpoints` option: an `Endpoints` object or a name/URL.
+    pub(crate) fn endpoints(&self) -> napi::Result<jtl_connect::Endpoints> {
+        match self.get::<String>("endpoints") {
+            Ok(name) => crate::endpoints::resolve(self.env, name.map(Either::A)),
+            Err(_) => Ok(match self.get::<ClassInstance<Endpoints>>("endpoints")? {
+                Some(endpoints) => endpoints.inner.clone(),
+                None => jtl_connect::Endpoints::production(),
+            }),
+        }
+    }
+
+    /// The option `name` as JSON (nested option objects such as `http`).
+    pub(crate) fn json(&self, name: &str) -> napi::Result<Option<Value>> {
+        self.get::<Value>(name)
+    }
+}
+
+/// Every option schema of jtl-connect, names in camelCase:
+/// `{ http: [{ name: 'timeout', type: 'seconds', default: 30 }, ...], sessionVerifier: ... }`.
+#[napi(ts_return_type = "Record<string, Array<{ name: string; type: string; default: any }>>")]
+pub fn option_schemas() -> Value {
+    options::schemas(Case::Camel)
+}
+
+/// The error codes (`code → [meaning, fields]`) and token-invalid reasons, from the core.
+#[napi(ts_return_type = "{ errorCodes: Record<string, [string, string[]]>; tokenInvalidReasons: string[] }")]
+pub fn error_tables() -> Value {
+    jtl_connect::codes::tables(Case::Camel)
+}
