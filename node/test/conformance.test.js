@@ -32,29 +32,13 @@ const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
 /** `clientId` → `client_id`. */
 const snake = (name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
-/** The neutral options of a client as this package's options object. */
-function clientOptions(options = {}) {
-  const out = {}
-  // Until the core-owned HTTP options land (issue 16.1), Node nests them under `http`, in ms.
-  const http = { timeout: 'timeoutMs', deadline: 'deadlineMs', max_retries: 'maxRetries', user_agent: 'userAgent' }
-  for (const [name, value] of Object.entries(options)) {
-    if (name in http) {
-      out.http = { ...out.http, [http[name]]: http[name].endsWith('Ms') ? value * 1000 : value }
-    } else {
-      out[camel(name)] = value
-    }
-  }
-  return out
+/** Neutral options (snake_case, seconds) as this package's option objects (camelCase, seconds). */
+function camelKeys(value) {
+  if (Array.isArray(value) || value === null || typeof value !== 'object' || value instanceof jtl.Endpoints) return value
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), camelKeys(v)]))
 }
-
-/** The neutral options of a session verifier as this package's `VerifierOptions`. */
-function verifierOptions(options = {}) {
-  const out = {}
-  // Until the core-owned verifier options land (issue 16.1), Node's durations end in `Secs`.
-  const secs = new Set(['leeway', 'max_lifetime', 'jwks_ttl', 'unknown_kid_cooldown', 'max_stale'])
-  for (const [name, value] of Object.entries(options)) out[secs.has(name) ? `${camel(name)}Secs` : camel(name)] = value
-  return out
-}
+const clientOptions = (options = {}) => camelKeys(options)
+const verifierOptions = (options = {}) => camelKeys(options)
 
 /** A JWT with the middle character of its signature changed (conformance/README.md). */
 function tamper(token) {
@@ -345,6 +329,10 @@ class Runner {
     if ('param' in want) {
       const spelled = want.param_by_language?.node ?? camel(want.param)
       assert.ok(error.message.includes(spelled), `parameter ${spelled} not named: ${got}`)
+    }
+    if ('suggestion' in want) {
+      const at = error.message.indexOf('did you mean')
+      assert.ok(at >= 0 && error.message.slice(at).includes(camel(want.suggestion)), `no "did you mean ${camel(want.suggestion)}": ${got}`)
     }
     for (const text of want.message_contains ?? []) assert.ok(error.message.includes(text), `${text} not in: ${got}`)
     const everything = JSON.stringify({ ...error, message: error.message })

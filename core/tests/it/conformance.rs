@@ -7,12 +7,12 @@
 
 use std::{
     path::{Path, PathBuf},
-    str::FromStr,
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use jtl_connect::{
-    Account, AccountClient, AccountStore, Algorithm, ClientCredentials, CloudClient, Endpoints,
+    options::{self, Case},
+    Account, AccountClient, AccountStore, ClientCredentials, CloudClient, Endpoints,
     Error, HttpOptions, Page, Request, Response, ScxClient, SessionClaims, SessionVerifier,
     System, VerifierConfig, WawiClient,
 };
@@ -360,27 +360,13 @@ fn opt_text<'v>(args: &'v Value, name: &str) -> Option<&'v str> {
     args[name].as_str()
 }
 
-fn seconds(value: &Value) -> Option<Duration> {
-    value.as_f64().map(Duration::from_secs_f64)
-}
 
-/// The neutral HTTP options as core's `HttpOptions` (the keys other constructors take
-/// themselves are skipped here).
-fn http_options(options: &Value) -> HttpOptions {
-    let mut http = HttpOptions::default();
-    if let Some(t) = seconds(&options["timeout"]) {
-        http.timeout = t;
-    }
-    if let Some(t) = seconds(&options["deadline"]) {
-        http.deadline = t;
-    }
-    if let Some(n) = options["max_retries"].as_u64() {
-        http.retry.max_retries = n as u32;
-    }
-    if let Some(agent) = options["user_agent"].as_str() {
-        http.user_agent = agent.to_owned();
-    }
-    http
+/// A constructor's options through core's schema (`jtl_connect::options`), as every binding
+/// hands them over: unknown names and bad values are core's `invalid_input`.
+fn http_options(schema: &options::Schema, options: &Value) -> Result<HttpOptions, Error> {
+    let options = if options.is_null() { json!({}) } else { options.clone() };
+    schema.parse(options.clone(), Case::Snake)?;
+    options::http_options(options["http"].clone(), Case::Snake, "")
 }
 
 fn cloud(args: &Value) -> Result<Obj, Error> {
@@ -388,7 +374,7 @@ fn cloud(args: &Value) -> Result<Obj, Error> {
     let options = &args["options"];
     let mut builder = CloudClient::builder(credentials)
         .endpoints(Endpoints::emulator(text(args, "endpoints"))?)
-        .http_options(http_options(options));
+        .http_options(http_options(&options::CLOUD_CLIENT, options)?);
     if let Some(tenant) = opt_text(args, "tenant_id") {
         builder = builder.tenant_id(tenant);
     }
@@ -406,7 +392,7 @@ fn construct(kind: &str, args: &Value) -> Result<Obj, Error> {
             let mut builder = WawiClient::builder(text(args, "base_url"), text(args, "api_key"))
                 .app_id(text(args, "app_id"))
                 .app_version(text(args, "app_version"))
-                .http_options(http_options(options));
+                .http_options(http_options(&options::WAWI_CLIENT, options)?);
             if let Some(user) = opt_text(options, "run_as") {
                 builder = builder.run_as(user);
             }
@@ -414,7 +400,7 @@ fn construct(kind: &str, args: &Value) -> Result<Obj, Error> {
         }
         "scx_client" => ScxClient::builder(text(args, "refresh_token"))
             .endpoints(Endpoints::emulator(text(args, "endpoints"))?)
-            .http_options(http_options(options))
+            .http_options(http_options(&options::SCX_CLIENT, options)?)
             .build()
             .map(Obj::Scx),
         "account_store" => {
@@ -434,41 +420,8 @@ fn construct(kind: &str, args: &Value) -> Result<Obj, Error> {
 }
 
 fn verifier_config(options: &Value) -> Result<(VerifierConfig, Option<String>), Error> {
-    let mut config = VerifierConfig::default();
-    if let Some(issuer) = options["issuer"].as_str() {
-        config.issuer = Some(issuer.to_owned());
-    }
-    if let Some(require) = options["require_issuer"].as_bool() {
-        config.require_issuer = require;
-    }
-    config.max_lifetime = seconds(&options["max_lifetime"]).or(config.max_lifetime);
-    if let Some(audience) = options["audience"].as_array() {
-        config.audience = Some(audience.iter().filter_map(|a| a.as_str().map(str::to_owned)).collect());
-    }
-    if let Some(names) = options["algorithms"].as_array() {
-        config.algorithms = names
-            .iter()
-            .map(|n| {
-                Algorithm::from_str(n.as_str().unwrap_or_default())
-                    .map_err(|_| Error::InvalidInput {
-                        message: format!("algorithms: unknown {n}"),
-                    })
-            })
-            .collect::<Result<_, _>>()?;
-    }
-    if let Some(d) = seconds(&options["leeway"]) {
-        config.leeway = d;
-    }
-    if let Some(d) = seconds(&options["jwks_ttl"]) {
-        config.jwks_ttl = d;
-    }
-    if let Some(n) = options["max_token_bytes"].as_u64() {
-        config.max_token_bytes = n as usize;
-    }
-    if let Some(claims) = options["required_claims"].as_array() {
-        config.required_claims = claims.iter().filter_map(|c| c.as_str().map(str::to_owned)).collect();
-    }
-    Ok((config, opt_text(options, "jwks_url").map(str::to_owned)))
+    let options = if options.is_null() { json!({}) } else { options.clone() };
+    options::verifier_config(options, Case::Snake)
 }
 
 fn request(method: &str, args: &Value) -> Result<Request, Error> {
@@ -713,6 +666,10 @@ fn check_error(want: &Value, e: &Error) -> Result<(), String> {
     if let Some(param) = want["param"].as_str() {
         let spelled = want["param_by_language"]["rust"].as_str().unwrap_or(param);
         ensure(message.contains(spelled), &format!("parameter {spelled} not named"))?;
+    }
+    if let Some(suggestion) = want["suggestion"].as_str() {
+        let found = message.find("did you mean").is_some_and(|at| message[at..].contains(suggestion));
+        ensure(found, &format!("no \"did you mean {suggestion}\""))?;
     }
     for text in list("message_contains") {
         let text = text.as_str().unwrap_or_default();

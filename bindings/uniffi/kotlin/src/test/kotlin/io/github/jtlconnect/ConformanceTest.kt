@@ -258,6 +258,10 @@ class ConformanceTest {
                 val spelled = ((want["param_by_language"] as Map<*, *>?)?.get("kotlin") as String?) ?: camel(param as String)
                 assertTrue(e.description.contains(spelled), "parameter $spelled not named: $got")
             }
+            want["suggestion"]?.let { s ->
+                val at = e.description.indexOf("did you mean")
+                assertTrue(at >= 0 && e.description.substring(at).contains(camel(s as String)), "no did-you-mean ${camel(s)}: $got")
+            }
             for (text in (want["message_contains"] as List<*>?).orEmpty()) assertTrue(e.description.contains(text as String), "$text not in: $got")
             val everything = "$e ${e.description} ${e.validationErrors} ${e.errorCode}"
             for (text in (want["message_excludes"] as List<*>?).orEmpty()) assertTrue(!everything.contains(text as String), "a secret is shown")
