@@ -34,20 +34,68 @@ const fn code(
 /// Every error code of [`crate::Error::code`], in a stable order.
 pub const ERROR_CODES: &[ErrorCode] = &[
     code("invalid_input", "an argument was not valid", &[]),
-    code("config", "the configuration is incomplete or inconsistent (e.g. a missing environment variable)", &[]),
-    code("invalid_credentials", "the token endpoint refused the credentials", &["status", "error_code"]),
-    code("unauthorized", "the API answered 401 even after one token refresh", &["status", "error_code"]),
-    code("forbidden", "the API answered 403: a missing scope or tenant access", &["status", "error_code"]),
-    code("not_found", "the API answered 404", &["status", "error_code"]),
-    code("conflict", "the API answered 409", &["status", "error_code", "validation_errors"]),
-    code("rate_limited", "the API answered 429 and waiting within the deadline was not possible", &["status", "error_code", "retry_after"]),
-    code("api", "any other error answer, or an answer that could not be read", &["status", "error_code", "validation_errors"]),
+    code(
+        "config",
+        "the configuration is incomplete or inconsistent (e.g. a missing environment variable)",
+        &[],
+    ),
+    code(
+        "invalid_credentials",
+        "the token endpoint refused the credentials",
+        &["status", "error_code"],
+    ),
+    code(
+        "unauthorized",
+        "the API answered 401 even after one token refresh",
+        &["status", "error_code"],
+    ),
+    code(
+        "forbidden",
+        "the API answered 403: a missing scope or tenant access",
+        &["status", "error_code"],
+    ),
+    code(
+        "not_found",
+        "the API answered 404",
+        &["status", "error_code"],
+    ),
+    code(
+        "conflict",
+        "the API answered 409",
+        &["status", "error_code", "validation_errors"],
+    ),
+    code(
+        "rate_limited",
+        "the API answered 429 and waiting within the deadline was not possible",
+        &["status", "error_code", "retry_after"],
+    ),
+    code(
+        "api",
+        "any other error answer, or an answer that could not be read",
+        &["status", "error_code", "validation_errors"],
+    ),
     code("network", "the connection failed or broke off", &[]),
-    code("timeout", "no answer within the timeout or the deadline (or a wait was cancelled)", &[]),
-    code("token_invalid", "a session token was not accepted", &["reason"]),
+    code(
+        "timeout",
+        "no answer within the timeout or the deadline (or a wait was cancelled)",
+        &[],
+    ),
+    code(
+        "token_invalid",
+        "a session token was not accepted",
+        &["reason"],
+    ),
     code("store", "the account store failed", &[]),
-    code("registration_rejected", "a Wawi app registration was rejected", &[]),
-    code("graphql", "a GraphQL answer carried errors (JTL sends them with HTTP 200)", &["errors", "data"]),
+    code(
+        "registration_rejected",
+        "a Wawi app registration was rejected",
+        &[],
+    ),
+    code(
+        "graphql",
+        "a GraphQL answer carried errors (JTL sends them with HTTP 200)",
+        &["errors", "data"],
+    ),
 ];
 
 /// Every [`TokenInvalidReason`], in a stable order.

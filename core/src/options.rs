@@ -625,22 +625,33 @@ mod tests {
         let err = http_options(json!({"maxRetry": 2}), Case::Camel, "").unwrap_err();
         assert_eq!(err.code(), "invalid_input");
         assert!(err.to_string().contains("\"maxRetry\""), "{err}");
-        assert!(err.to_string().contains("did you mean \"maxRetries\""), "{err}");
+        assert!(
+            err.to_string().contains("did you mean \"maxRetries\""),
+            "{err}"
+        );
         let err = http_options(json!({"max_retries": 2}), Case::Camel, "").unwrap_err();
-        assert!(err.to_string().contains("did you mean \"maxRetries\""), "{err}");
+        assert!(
+            err.to_string().contains("did you mean \"maxRetries\""),
+            "{err}"
+        );
         let err = verifier_config(json!({"jwks_tll": 5}), Case::Snake).unwrap_err();
-        assert!(err.to_string().contains("did you mean \"jwks_ttl\""), "{err}");
+        assert!(
+            err.to_string().contains("did you mean \"jwks_ttl\""),
+            "{err}"
+        );
     }
 
     #[test]
     fn seconds_are_floats_and_types_are_checked() {
-        let http = http_options(json!({"timeout": 1.5, "maxRetries": 0}), Case::Camel, "x/1")
-            .unwrap();
+        let http =
+            http_options(json!({"timeout": 1.5, "maxRetries": 0}), Case::Camel, "x/1").unwrap();
         assert_eq!(http.timeout, Duration::from_millis(1500));
         assert_eq!(http.retry.max_retries, 0);
         assert!(http.user_agent.starts_with("x/1 jtl-connect/"));
         let err = http_options(json!({"timeout": "5"}), Case::Snake, "").unwrap_err();
-        assert!(err.to_string().contains("http.timeout: expected a number of seconds"));
+        assert!(err
+            .to_string()
+            .contains("http.timeout: expected a number of seconds"));
         assert!(http_options(json!({"timeout": -1}), Case::Snake, "").is_err());
         assert!(http_options(json!([1]), Case::Snake, "").is_err());
     }

@@ -80,7 +80,10 @@ impl Args {
     fn new(op: &'static str, args: Value) -> Result<Self, Error> {
         match respell(args, snake_case) {
             Value::Object(map) => Ok(Self { op, map }),
-            Value::Null => Ok(Self { op, map: Map::new() }),
+            Value::Null => Ok(Self {
+                op,
+                map: Map::new(),
+            }),
             other => Err(Error::InvalidInput(format!(
                 "{op}: expected an object of arguments; found {}",
                 kind(&other)
@@ -130,7 +133,10 @@ impl Args {
         self.take(name)
             .map(|v| {
                 serde_json::from_value(v).map_err(|e| {
-                    Error::InvalidInput(format!("{}: {name}: expected a list of strings; {e}", self.op))
+                    Error::InvalidInput(format!(
+                        "{}: {name}: expected a list of strings; {e}",
+                        self.op
+                    ))
                 })
             })
             .transpose()
@@ -159,7 +165,9 @@ fn seconds(op: &str, name: &str, value: Value) -> Result<Duration, Error> {
         .as_f64()
         .and_then(|s| Duration::try_from_secs_f64(s).ok())
         .ok_or_else(|| {
-            Error::InvalidInput(format!("{op}: {name}: expected seconds (a number >= 0); found {value}"))
+            Error::InvalidInput(format!(
+                "{op}: {name}: expected seconds (a number >= 0); found {value}"
+            ))
         })
 }
 
@@ -172,14 +180,18 @@ pub fn start_config(options: Value) -> Result<(Config, Option<Value>), Error> {
             .as_f64()
             .filter(|p| p.fract() == 0.0 && (0.0..=65535.0).contains(p))
             .map(|p| p as u16)
-            .ok_or_else(|| Error::InvalidInput(format!("port: expected 0 to 65535; found {port}")))?;
+            .ok_or_else(|| {
+                Error::InvalidInput(format!("port: expected 0 to 65535; found {port}"))
+            })?;
     }
     if let Some(host) = args.take("host") {
         config.host = host
             .as_str()
             .and_then(|h| h.parse::<IpAddr>().ok())
             .ok_or_else(|| {
-                Error::InvalidInput(format!("host: expected a loopback IP address; found {host}"))
+                Error::InvalidInput(format!(
+                    "host: expected a loopback IP address; found {host}"
+                ))
             })?;
     }
     let settings = args.take("settings");
@@ -244,16 +256,25 @@ impl Emulator {
     }
 
     fn run(&self, op: &str, args: Value) -> Result<Value, Error> {
-        let op: &'static str = OPERATIONS.iter().find(|o| **o == snake_case(op)).ok_or_else(|| {
-            Error::InvalidInput(format!("unknown emulator operation {op:?}; expected one of {}", OPERATIONS.join(", ")))
-        })?;
+        let op: &'static str = OPERATIONS
+            .iter()
+            .find(|o| **o == snake_case(op))
+            .ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "unknown emulator operation {op:?}; expected one of {}",
+                    OPERATIONS.join(", ")
+                ))
+            })?;
         let mut args = Args::new(op, args)?;
         Ok(match op {
             "demo" => self.demo(),
-            "mint_session_token" => {
-                to_json(&self.mint_session_token(args.parse::<SessionTokenSpec>(&["kid", "key"], false)?)?)
+            "mint_session_token" => to_json(
+                &self
+                    .mint_session_token(args.parse::<SessionTokenSpec>(&["kid", "key"], false)?)?,
+            ),
+            "mint_app_token" => {
+                to_json(&self.mint_app_token(args.parse::<AppTokenSpec>(&["key"], false)?)?)
             }
-            "mint_app_token" => to_json(&self.mint_app_token(args.parse::<AppTokenSpec>(&["key"], false)?)?),
             "inject_fault" => {
                 if let Some(Value::Number(n)) = args.map.get("retry_after") {
                     let text = n.to_string();
@@ -267,7 +288,10 @@ impl Emulator {
             }
             "stats" => to_json(&self.stats()),
             "rotate_keys" => {
-                let grace = args.take("grace_secs").map(|g| seconds(op, "grace_secs", g)).transpose()?;
+                let grace = args
+                    .take("grace_secs")
+                    .map(|g| seconds(op, "grace_secs", g))
+                    .transpose()?;
                 self.rotate_keys(grace)
             }
             "current_kid" => Value::String(self.current_kid()),
@@ -285,7 +309,9 @@ impl Emulator {
                 Value::Null
             }
             "issue_scx_refresh_token" => Value::String(self.issue_scx_refresh_token()),
-            "issue_scx_seller_refresh_token" => Value::String(self.issue_scx_seller_refresh_token()),
+            "issue_scx_seller_refresh_token" => {
+                Value::String(self.issue_scx_seller_refresh_token())
+            }
             "push_scx_event" => {
                 let kind = args.string("type")?;
                 let event = args.take("event").unwrap_or_else(|| json!({}));
@@ -293,7 +319,9 @@ impl Emulator {
             }
             "scx_dead_letters" => Value::Array(self.scx_dead_letters()),
             "issue_wawi_api_key" => {
-                let scopes = args.strings("scopes")?.unwrap_or_else(|| vec!["all.read".to_owned()]);
+                let scopes = args
+                    .strings("scopes")?
+                    .unwrap_or_else(|| vec!["all.read".to_owned()]);
                 Value::String(self.issue_wawi_api_key(scopes))
             }
             "wawi_registrations" => Value::Array(self.wawi_registrations()),

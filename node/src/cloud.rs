@@ -41,7 +41,10 @@ pub struct CloudClientInfo {
 impl CloudClient {
     /// `new CloudClient({ clientId, clientSecret, tenantId, endpoints })`. No request is made
     /// yet. Throws `JtlError` `invalid_input` for a missing id or secret or a bad tenant id.
-    #[napi(constructor, ts_args_type = "options: import('./lib/options').CloudClientOptions")]
+    #[napi(
+        constructor,
+        ts_args_type = "options: import('./lib/options').CloudClientOptions"
+    )]
     pub fn new(env: &Env, options: Object<'_>) -> napi::Result<Self> {
         let given = Given::check(env, &options, CLOUD_CLIENT)?;
         let endpoints = given.endpoints()?;

@@ -218,13 +218,21 @@ impl Emulator {
         kind: String,
         #[napi(ts_arg_type = "any")] event: Option<Value>,
     ) -> napi::Result<Value> {
-        self.call(env, "push_scx_event", json!({ "type": kind, "event": event }))
+        self.call(
+            env,
+            "push_scx_event",
+            json!({ "type": kind, "event": event }),
+        )
     }
 
     /// Issues a Wawi API key directly, without the registration flow (default scopes
     /// `["all.read"]`).
     #[napi]
-    pub fn issue_wawi_api_key(&self, env: &Env, scopes: Option<Vec<String>>) -> napi::Result<String> {
+    pub fn issue_wawi_api_key(
+        &self,
+        env: &Env,
+        scopes: Option<Vec<String>>,
+    ) -> napi::Result<String> {
         let key = self.call(env, "issue_wawi_api_key", json!({ "scopes": scopes }))?;
         Ok(key.as_str().unwrap_or_default().to_owned())
     }
@@ -252,7 +260,11 @@ impl Emulator {
     /// Stops serving and closes the port. Calling it again does nothing.
     #[napi(ts_return_type = "Promise<void>")]
     pub fn stop<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
-        let emulator = self.inner.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let emulator = self
+            .inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         spawn(
             env,
             async move {

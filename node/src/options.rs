@@ -39,7 +39,10 @@ impl<'a, 'env> Given<'a, 'env> {
         schema: Schema,
     ) -> napi::Result<Self> {
         let keys = Object::keys(object)?;
-        check(env, schema.check_names(keys.iter().map(String::as_str), Case::Camel))?;
+        check(
+            env,
+            schema.check_names(keys.iter().map(String::as_str), Case::Camel),
+        )?;
         Ok(Self {
             env,
             object,
@@ -86,7 +89,9 @@ pub fn option_schemas() -> Value {
 }
 
 /// The error codes (`code → [meaning, fields]`) and token-invalid reasons, from the core.
-#[napi(ts_return_type = "{ errorCodes: Record<string, [string, string[]]>; tokenInvalidReasons: string[] }")]
+#[napi(
+    ts_return_type = "{ errorCodes: Record<string, [string, string[]]>; tokenInvalidReasons: string[] }"
+)]
 pub fn error_tables() -> Value {
     jtl_connect::codes::tables(Case::Camel)
 }

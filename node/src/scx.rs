@@ -63,7 +63,10 @@ pub struct ScxClient {
 #[napi]
 impl ScxClient {
     /// `new ScxClient({ refreshToken, endpoints })`. No request is made yet.
-    #[napi(constructor, ts_args_type = "options: import('./lib/options').ScxClientOptions")]
+    #[napi(
+        constructor,
+        ts_args_type = "options: import('./lib/options').ScxClientOptions"
+    )]
     pub fn new(env: &Env, options: Object<'_>) -> napi::Result<Self> {
         let given = Given::check(env, &options, SCX_CLIENT)?;
         let endpoints = given.endpoints()?;
@@ -72,9 +75,10 @@ impl ScxClient {
         let cache: Option<String> = given.get("token_cache")?;
         let http = given.json("http")?;
         let result = (|| {
-            let mut builder = jtl_connect::ScxClient::builder(Secret::new(token.unwrap_or_default()))
-                .endpoints(endpoints)
-                .http_options(options::http(http)?);
+            let mut builder =
+                jtl_connect::ScxClient::builder(Secret::new(token.unwrap_or_default()))
+                    .endpoints(endpoints)
+                    .http_options(options::http(http)?);
             if let Some(language) = language {
                 builder = builder.accept_language(language);
             }

@@ -9,11 +9,7 @@ use napi::{
 use napi_derive::napi;
 use serde_json::{Map, Value};
 
-use crate::{
-    convert::date_from_unix,
-    errors::check,
-    runtime::spawn,
-};
+use crate::{convert::date_from_unix, errors::check, runtime::spawn};
 
 /// A verifier for `client`'s session tokens (`CloudClient.sessionVerifier(options)`); the
 /// options are core's `session_verifier` schema, in camelCase.
@@ -23,12 +19,11 @@ pub(crate) fn verifier(
     options: Option<Value>,
 ) -> napi::Result<SessionVerifier> {
     let options = options.unwrap_or(Value::Null);
-    let result = options::verifier_config(options, Case::Camel).and_then(|(config, url)| {
-        match url {
+    let result =
+        options::verifier_config(options, Case::Camel).and_then(|(config, url)| match url {
             Some(url) => jtl_connect::SessionVerifier::with_jwks_url(client, &url, config),
             None => jtl_connect::SessionVerifier::new(client, config),
-        }
-    });
+        });
     Ok(SessionVerifier {
         inner: check(env, result)?,
     })
@@ -41,10 +36,9 @@ pub(crate) fn app_verifier(
     app_id: &str,
     options: Option<Value>,
 ) -> napi::Result<SessionVerifier> {
-    let built = options::app_verifier_config(options.unwrap_or(Value::Null), Case::Camel)
-        .and_then(|(config, issuer)| {
-            client.app_token_verifier_with(app_id, issuer.as_deref(), config)
-        });
+    let built = options::app_verifier_config(options.unwrap_or(Value::Null), Case::Camel).and_then(
+        |(config, issuer)| client.app_token_verifier_with(app_id, issuer.as_deref(), config),
+    );
     Ok(SessionVerifier {
         inner: check(env, built)?,
     })

@@ -1,11 +1,11 @@
 //! JTL-Wawi OnPremise: [`WawiClient`] (wraps [`jtl_connect::WawiClient`]) and the two-step
 //! app registration ([`register_wawi_app`], [`start_wawi_registration`]).
 
+use jtl_connect::options::WAWI_CLIENT;
 use jtl_connect::{
     Cancellation as CoreCancellation, PendingRegistration, RegistrationOptions, RegistrationPath,
     RegistrationStatus, Result as CoreResult, WawiApp,
 };
-use jtl_connect::options::WAWI_CLIENT;
 use napi::{
     bindgen_prelude::{Object, PromiseRaw},
     Env,
@@ -32,7 +32,10 @@ pub struct WawiClient {
 #[napi]
 impl WawiClient {
     /// `new WawiClient({ baseUrl, apiKey, appId, appVersion, apiVersion })`.
-    #[napi(constructor, ts_args_type = "options: import('./lib/options').WawiClientOptions")]
+    #[napi(
+        constructor,
+        ts_args_type = "options: import('./lib/options').WawiClientOptions"
+    )]
     pub fn new(env: &Env, options: Object<'_>) -> napi::Result<Self> {
         let given = Given::check(env, &options, WAWI_CLIENT)?;
         let base_url: Option<String> = given.get("base_url")?;

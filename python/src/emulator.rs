@@ -30,9 +30,8 @@ impl EmulatorHandle {
             Some(o) => convert::from_python(o.as_any(), "options")?,
             None => Value::Null,
         };
-        let started = py.detach(|| {
-            jtl_connect::blocking::run(jtl_emulator::Emulator::start_from(options))
-        });
+        let started =
+            py.detach(|| jtl_connect::blocking::run(jtl_emulator::Emulator::start_from(options)));
         let emulator = match started {
             Ok(Ok(emulator)) => emulator,
             Ok(Err(error)) => return Err(errors::emulator_error(py, &error)),
@@ -77,7 +76,11 @@ impl EmulatorHandle {
 
     /// Stops serving (waits until the port is closed). Idempotent.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        let taken = self.inner.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let taken = self
+            .inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         if let Some(emulator) = taken {
             py.detach(|| jtl_connect::blocking::run(emulator.shutdown()))
                 .map_err(|e| errors::to_py(py, &e))?;
@@ -88,6 +91,9 @@ impl EmulatorHandle {
     /// Whether `close()` was called.
     #[getter]
     fn closed(&self) -> bool {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner).is_none()
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_none()
     }
 }

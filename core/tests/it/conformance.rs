@@ -7,14 +7,14 @@
 
 use std::{
     path::{Path, PathBuf},
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::{SystemTime, UNIX_EPOCH},
 };
 
 use jtl_connect::{
     options::{self, Case},
-    Account, AccountClient, AccountStore, ClientCredentials, CloudClient, Endpoints,
-    Error, HttpOptions, Page, Request, Response, ScxClient, SessionClaims, SessionVerifier,
-    System, VerifierConfig, WawiClient,
+    Account, AccountClient, AccountStore, ClientCredentials, CloudClient, Endpoints, Error,
+    HttpOptions, Page, Request, Response, ScxClient, SessionClaims, SessionVerifier, System,
+    VerifierConfig, WawiClient,
 };
 use jtl_emulator::Emulator;
 use serde_json::{json, Map, Value};
@@ -75,7 +75,10 @@ async fn every_case() {
 }
 
 fn tempdir(id: &str) -> PathBuf {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     let dir = std::env::temp_dir().join(format!("jtl-conformance-{id}-{nanos}"));
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -164,7 +167,10 @@ impl<'a> Runner<'a> {
                     return Ok(Value::Array(bytes));
                 }
                 if let Some(plus) = map.get("$now_plus").and_then(Value::as_i64) {
-                    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+                    let now = SystemTime::now()
+                        .duration_since(UNIX_EPOCH)
+                        .unwrap()
+                        .as_secs();
                     return Ok(json!(now as i64 + plus));
                 }
                 if let Some(repeat) = map.get("$repeat") {
@@ -209,7 +215,9 @@ impl<'a> Runner<'a> {
         match (method, path) {
             ("POST", "/_emulator/faults") => {
                 let fault = serde_json::from_value(body).map_err(|e| text(&e))?;
-                emu.inject_fault(fault).map(|id| json!({ "id": id })).map_err(|e| text(&e))
+                emu.inject_fault(fault)
+                    .map(|id| json!({ "id": id }))
+                    .map_err(|e| text(&e))
             }
             ("POST", "/_emulator/session-tokens") => {
                 let spec = serde_json::from_value(body).map_err(|e| text(&e))?;
@@ -221,7 +229,9 @@ impl<'a> Runner<'a> {
                 .map_err(|e| text(&e))
                 .and_then(|s| serde_json::to_value(s).map_err(|e| text(&e))),
             ("GET", "/_emulator/stats") => serde_json::to_value(emu.stats()).map_err(|e| text(&e)),
-            other => Err(format!("admin call {other:?} is not in the Rust runner's table")),
+            other => Err(format!(
+                "admin call {other:?} is not in the Rust runner's table"
+            )),
         }
     }
 
@@ -233,13 +243,12 @@ impl<'a> Runner<'a> {
                 "client_id": emu.client_id(), "client_secret": emu.client_secret(),
                 "tenant_id": emu.tenant_id(), "endpoints": emu.url(),
             }))),
-            "wawi" => ok(WawiClient::new(
-                &emu.wawi_base(),
-                emu.wawi_api_key(),
-                APP_ID,
-                APP_VERSION,
-            )
-            .map(Obj::Wawi)),
+            "wawi" => {
+                ok(
+                    WawiClient::new(&emu.wawi_base(), emu.wawi_api_key(), APP_ID, APP_VERSION)
+                        .map(Obj::Wawi),
+                )
+            }
             "scx" => ok(ScxClient::new(emu.scx_refresh_token(), self.endpoints()).map(Obj::Scx)),
             "verifier" => {
                 let Obj::Cloud(client) = self.builtin("cloud")? else {
@@ -326,7 +335,10 @@ impl<'a> Runner<'a> {
             let stats = self.admin("GET", "/_emulator/stats", None).await?;
             for (name, count) in want {
                 if &stats[name] != count {
-                    return Err(format!("stats.{name}: expected {count}, got {}", stats[name]));
+                    return Err(format!(
+                        "stats.{name}: expected {count}, got {}",
+                        stats[name]
+                    ));
                 }
             }
         }
@@ -348,7 +360,9 @@ fn expect_typed_refusal(expect: &Value, param: &str) -> Result<(), String> {
     if want["code"] == "invalid_input" && want["param"] == param {
         Ok(())
     } else {
-        Err(format!("{param} cannot be given in Rust, but the case expects {expect}"))
+        Err(format!(
+            "{param} cannot be given in Rust, but the case expects {expect}"
+        ))
     }
 }
 
@@ -360,11 +374,14 @@ fn opt_text<'v>(args: &'v Value, name: &str) -> Option<&'v str> {
     args[name].as_str()
 }
 
-
 /// A constructor's options through core's schema (`jtl_connect::options`), as every binding
 /// hands them over: unknown names and bad values are core's `invalid_input`.
 fn http_options(schema: &options::Schema, options: &Value) -> Result<HttpOptions, Error> {
-    let options = if options.is_null() { json!({}) } else { options.clone() };
+    let options = if options.is_null() {
+        json!({})
+    } else {
+        options.clone()
+    };
     schema.parse(options.clone(), Case::Snake)?;
     options::http_options(options["http"].clone(), Case::Snake, "")
 }
@@ -420,14 +437,20 @@ fn construct(kind: &str, args: &Value) -> Result<Obj, Error> {
 }
 
 fn verifier_config(options: &Value) -> Result<(VerifierConfig, Option<String>), Error> {
-    let options = if options.is_null() { json!({}) } else { options.clone() };
+    let options = if options.is_null() {
+        json!({})
+    } else {
+        options.clone()
+    };
     options::verifier_config(options, Case::Snake)
 }
 
 fn request(method: &str, args: &Value) -> Result<Request, Error> {
     let mut request = Request::new(method, text(args, "path"))?;
     for (name, value) in args["params"].as_object().into_iter().flatten() {
-        let value = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+        let value = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_owned);
         request = request.query(name.clone(), value);
     }
     for (name, value) in args["headers"].as_object().into_iter().flatten() {
@@ -447,7 +470,12 @@ fn params(args: &Value) -> Vec<(String, String)> {
         .as_object()
         .into_iter()
         .flatten()
-        .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+            )
+        })
         .collect()
 }
 
@@ -456,7 +484,9 @@ async fn call(target: &Obj, method: &str, a: &Value) -> Result<Outcome, String> 
     Ok(match (target, method) {
         (Obj::Store(store), _) => store_call(store, method, a).await,
         (Obj::Verifier(v), "verify") => v.verify(text(a, "token")).await.map(|c| plain(claims(&c))),
-        (Obj::Cloud(c), "for_tenant") => c.for_tenant(text(a, "tenant_id")).map(|c| (Obj::Cloud(c), json!({}))),
+        (Obj::Cloud(c), "for_tenant") => c
+            .for_tenant(text(a, "tenant_id"))
+            .map(|c| (Obj::Cloud(c), json!({}))),
         (Obj::Cloud(c), "run_as") => Ok((Obj::Cloud(c.run_as(text(a, "user_id"))), json!({}))),
         (Obj::Cloud(c), "session_verifier") => match verifier_config(&a["options"]) {
             Ok((config, Some(url))) => SessionVerifier::with_jwks_url(c, &url, config),
@@ -464,10 +494,20 @@ async fn call(target: &Obj, method: &str, a: &Value) -> Result<Outcome, String> 
             Err(e) => Err(e),
         }
         .map(|v| (Obj::Verifier(v), json!({}))),
-        (Obj::Cloud(c), "access_token") => c.access_token().await.map(|t| plain(token(t.expose(), t.expires_at()))),
-        (Obj::Scx(c), "access_token") => c.access_token().await.map(|t| plain(token(t.expose(), t.expires_at()))),
+        (Obj::Cloud(c), "access_token") => c
+            .access_token()
+            .await
+            .map(|t| plain(token(t.expose(), t.expires_at()))),
+        (Obj::Scx(c), "access_token") => c
+            .access_token()
+            .await
+            .map(|t| plain(token(t.expose(), t.expires_at()))),
         (Obj::Cloud(c), "graphql") => c
-            .graphql(text(a, "query"), (!a["variables"].is_null()).then(|| a["variables"].clone()), opt_text(a, "operation_name"))
+            .graphql(
+                text(a, "query"),
+                (!a["variables"].is_null()).then(|| a["variables"].clone()),
+                opt_text(a, "operation_name"),
+            )
             .await
             .map(|data| plain(json!({ "data": data }))),
         (Obj::Cloud(c), "paginate_graphql") => {
@@ -510,14 +550,24 @@ async fn store_call(store: &AccountStore, method: &str, a: &Value) -> Outcome {
         .as_object()
         .into_iter()
         .flatten()
-        .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+            )
+        })
         .collect();
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let plain = |value: Value| (Obj::Plain, value);
     match method {
         "add" => {
             let system = System::parse(text(a, "system"))?;
-            store.add(system, text(a, "name"), &fields).map(|acc| plain(account(&acc)))
+            store
+                .add(system, text(a, "name"), &fields)
+                .map(|acc| plain(account(&acc)))
         }
         "get" => store.get(text(a, "id")).map(|acc| plain(account(&acc))),
         "update" => store
@@ -528,14 +578,16 @@ async fn store_call(store: &AccountStore, method: &str, a: &Value) -> Outcome {
             let accounts: Vec<Value> = all.iter().map(account).collect();
             plain(json!({ "count": accounts.len(), "accounts": accounts }))
         }),
-        "client" => store.client(text(a, "id"), opt_text(a, "tenant_id")).map(|client| {
-            let obj = match client {
-                AccountClient::Cloud(c) => Obj::Cloud(c),
-                AccountClient::Wawi(c) => Obj::Wawi(c),
-                AccountClient::Scx(c) => Obj::Scx(c),
-            };
-            (obj, json!({}))
-        }),
+        "client" => store
+            .client(text(a, "id"), opt_text(a, "tenant_id"))
+            .map(|client| {
+                let obj = match client {
+                    AccountClient::Cloud(c) => Obj::Cloud(c),
+                    AccountClient::Wawi(c) => Obj::Wawi(c),
+                    AccountClient::Scx(c) => Obj::Scx(c),
+                };
+                (obj, json!({}))
+            }),
         "test_connection" => store
             .test_connection(text(a, "id"), opt_text(a, "tenant_id"))
             .await
@@ -545,7 +597,8 @@ async fn store_call(store: &AccountStore, method: &str, a: &Value) -> Outcome {
 }
 
 fn unix(time: SystemTime) -> f64 {
-    time.duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+    time.duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 fn token(exposed: &str, expires_at: SystemTime) -> Value {
@@ -597,11 +650,13 @@ fn tamper(token: &str) -> String {
 
 /// `a.b.0.c` of a JSON value.
 fn lookup<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
-    path.split('.').filter(|p| !p.is_empty()).try_fold(value, |v, part| match v {
-        Value::Array(items) => part.parse::<usize>().ok().and_then(|i| items.get(i)),
-        Value::Object(map) => map.get(part),
-        _ => None,
-    })
+    path.split('.')
+        .filter(|p| !p.is_empty())
+        .try_fold(value, |v, part| match v {
+            Value::Array(items) => part.parse::<usize>().ok().and_then(|i| items.get(i)),
+            Value::Object(map) => map.get(part),
+            _ => None,
+        })
 }
 
 fn checks(result: &Value, wanted: &Value) -> Result<(), String> {
@@ -614,7 +669,10 @@ fn checks(result: &Value, wanted: &Value) -> Result<(), String> {
             ok(found.unwrap_or(&Value::Null) == eq)?;
         }
         if let Some(len) = check.get("len").and_then(Value::as_u64) {
-            let n = found.map(|v| v.as_array().map_or_else(|| v.as_str().map_or(0, str::len), Vec::len));
+            let n = found.map(|v| {
+                v.as_array()
+                    .map_or_else(|| v.as_str().map_or(0, str::len), Vec::len)
+            });
             ok(n == Some(len as usize))?;
         }
         if let Some(gte) = check.get("gte").and_then(Value::as_f64) {
@@ -637,7 +695,13 @@ fn checks(result: &Value, wanted: &Value) -> Result<(), String> {
 fn check_error(want: &Value, e: &Error) -> Result<(), String> {
     let message = e.to_string();
     let got = format!("{}: {message}", e.code());
-    let ensure = |good: bool, what: &str| if good { Ok(()) } else { Err(format!("{what}: {got}")) };
+    let ensure = |good: bool, what: &str| {
+        if good {
+            Ok(())
+        } else {
+            Err(format!("{what}: {got}"))
+        }
+    };
     let list = |name: &str| want[name].as_array().cloned().unwrap_or_default();
     if let Some(code) = want["code"].as_str() {
         ensure(e.code() == code, &format!("expected {code}"))?;
@@ -646,14 +710,20 @@ fn check_error(want: &Value, e: &Error) -> Result<(), String> {
         ensure(list("code_in").contains(&json!(e.code())), "code_in")?;
     }
     if let Some(status) = want["status"].as_u64() {
-        ensure(e.status() == Some(status as u16), &format!("status {:?}", e.status()))?;
+        ensure(
+            e.status() == Some(status as u16),
+            &format!("status {:?}", e.status()),
+        )?;
     }
     let reason = e.reason().map(|r| r.as_str());
     if let Some(r) = want["reason"].as_str() {
         ensure(reason == Some(r), &format!("reason {reason:?}"))?;
     }
     if want["reason_in"].is_array() {
-        ensure(list("reason_in").contains(&json!(reason)), &format!("reason {reason:?}"))?;
+        ensure(
+            list("reason_in").contains(&json!(reason)),
+            &format!("reason {reason:?}"),
+        )?;
     }
     if let Some(code) = want["error_code"].as_str() {
         let found = e.detail().and_then(|d| d.error_code.as_deref());
@@ -665,15 +735,23 @@ fn check_error(want: &Value, e: &Error) -> Result<(), String> {
     }
     if let Some(param) = want["param"].as_str() {
         let spelled = want["param_by_language"]["rust"].as_str().unwrap_or(param);
-        ensure(message.contains(spelled), &format!("parameter {spelled} not named"))?;
+        ensure(
+            message.contains(spelled),
+            &format!("parameter {spelled} not named"),
+        )?;
     }
     if let Some(suggestion) = want["suggestion"].as_str() {
-        let found = message.find("did you mean").is_some_and(|at| message[at..].contains(suggestion));
+        let found = message
+            .find("did you mean")
+            .is_some_and(|at| message[at..].contains(suggestion));
         ensure(found, &format!("no \"did you mean {suggestion}\""))?;
     }
     for text in list("message_contains") {
         let text = text.as_str().unwrap_or_default();
-        ensure(message.contains(text), &format!("{text} not in the message"))?;
+        ensure(
+            message.contains(text),
+            &format!("{text} not in the message"),
+        )?;
     }
     let everything = format!("{e:?} {message}");
     for text in list("message_excludes") {
@@ -682,8 +760,54 @@ fn check_error(want: &Value, e: &Error) -> Result<(), String> {
     }
     for key in list("validation_error_keys") {
         let key = key.as_str().unwrap_or_default();
-        let found = e.detail().is_some_and(|d| d.validation_errors.contains_key(key));
+        let found = e
+            .detail()
+            .is_some_and(|d| d.validation_errors.contains_key(key));
         ensure(found, &format!("validation error {key} missing"))?;
     }
     Ok(())
+}
+
+/// The cases name options only as the core's schemas spell them (except the cases about an
+/// unknown name), so every runner's mapping starts from the same list.
+#[test]
+fn cases_use_the_core_option_names() {
+    let names =
+        |schema: &options::Schema| -> Vec<&str> { schema.options.iter().map(|o| o.name).collect() };
+    let mut checked = 0;
+    for case in cases() {
+        if case["expect"]["error"]["suggestion"].is_string() {
+            continue;
+        }
+        for step in case["steps"].as_array().into_iter().flatten() {
+            let (schema, given) = match (step["new"].as_str(), step["call"].as_str()) {
+                (Some("cloud_client"), _) => (options::CLOUD_CLIENT, &step["args"]["options"]),
+                (Some("wawi_client"), _) => (options::WAWI_CLIENT, &step["args"]["options"]),
+                (Some("scx_client"), _) => (options::SCX_CLIENT, &step["args"]["options"]),
+                (_, Some("session_verifier")) => {
+                    (options::SESSION_VERIFIER, &step["args"]["options"])
+                }
+                _ => continue,
+            };
+            for (name, value) in given.as_object().into_iter().flatten() {
+                assert!(
+                    names(&schema).contains(&name.as_str()),
+                    "{}: {name} is no {} option",
+                    case["id"],
+                    schema.name
+                );
+                if name == "http" {
+                    for inner in value.as_object().into_iter().flatten().map(|(k, _)| k) {
+                        assert!(
+                            names(&options::HTTP).contains(&inner.as_str()),
+                            "{}: {inner} is no http option",
+                            case["id"]
+                        );
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 10, "{checked} options checked");
 }

@@ -259,8 +259,9 @@ class ConformanceTest {
                 assertTrue(e.description.contains(spelled), "parameter $spelled not named: $got")
             }
             want["suggestion"]?.let { s ->
+                val name = camel(s as String)
                 val at = e.description.indexOf("did you mean")
-                assertTrue(at >= 0 && e.description.substring(at).contains(camel(s as String)), "no did-you-mean ${camel(s)}: $got")
+                assertTrue(at >= 0 && e.description.substring(at).contains(name), "no did-you-mean $name: $got")
             }
             for (text in (want["message_contains"] as List<*>?).orEmpty()) assertTrue(e.description.contains(text as String), "$text not in: $got")
             val everything = "$e ${e.description} ${e.validationErrors} ${e.errorCode}"
