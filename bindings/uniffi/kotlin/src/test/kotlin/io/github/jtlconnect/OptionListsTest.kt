@@ -33,7 +33,7 @@ class OptionListsTest {
 
     /** Parameters of the public constructor of `open class name`. */
     private fun constructorOf(name: String): Set<String> {
-        val start = generated.indexOf("open class $name ")
+        val start = generated.indexOf("open class $name:")
         val ctor = Regex("""constructor\((`[^)]*)\)""").find(generated, start) ?: error("no constructor of $name")
         return names(ctor.groupValues[1])
     }
