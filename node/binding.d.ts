@@ -579,6 +579,16 @@ export interface AccountSystem {
   fields: Array<string>
   /** The field that holds the secret (`clientSecret`, `apiKey`, `refreshToken`). */
   secretField: string
+  /** What a form calls the system (`JTL Cloud`). */
+  label: string
+  /** The field that best tells two accounts apart in a list (camelCase). */
+  summary: string
+  /**
+   * Each field for a form, in order: name (camelCase), label, required, secret, kind
+   * (`text`, `uuid`, `url`, `bool`, `environment`), destination (changing it needs the
+   * secret again).
+   */
+  form: Array<{ name: string; label: string; required: boolean; secret: boolean; kind: 'text' | 'uuid' | 'url' | 'bool' | 'environment'; destination: boolean }>
 }
 
 /**

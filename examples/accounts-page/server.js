@@ -50,58 +50,25 @@ const SECURITY_HEADERS = {
   'Cache-Control': 'no-store',
 };
 
-// What the page says about each field of core's table (labels, kinds, which fields decide
-// where the secret goes). Core's table decides which fields exist: the server refuses to
-// start if the two disagree.
-const PRESENTATION = {
-  'jtl-cloud': {
-    label: 'JTL Cloud',
-    summary: 'client_id',
-    fields: {
-      client_id: { label: 'Client ID', required: true, kind: 'text' },
-      client_secret: { label: 'Client Secret', required: true, kind: 'text' },
-      tenant_id: { label: 'Tenant ID', required: false, kind: 'uuid' },
-      environment: { label: 'Environment', required: false, kind: 'environment', destination: true },
-    },
-  },
-  'jtl-wawi': {
-    label: 'JTL-Wawi',
-    summary: 'base_url',
-    fields: {
-      base_url: { label: 'Base URL', required: true, kind: 'url', destination: true },
-      api_key: { label: 'API Key', required: true, kind: 'text' },
-      app_id: { label: 'App ID', required: true, kind: 'text' },
-      app_version: { label: 'App version', required: true, kind: 'text' },
-    },
-  },
-  'jtl-scx': {
-    label: 'JTL SCX',
-    summary: 'environment',
-    fields: {
-      refresh_token: { label: 'Refresh Token', required: true, kind: 'text' },
-      sandbox: { label: 'SCX sandbox', required: false, kind: 'bool', destination: true },
-      environment: { label: 'Environment', required: false, kind: 'environment', destination: true },
-    },
-  },
-};
-
 const snake = (name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** The systems table: core's systems and fields, with the page's words for them. */
+/** The systems table, as core exports it (labels, required, kinds, destinations). */
 function buildSystems() {
   const systems = Object.create(null);
-  for (const { system, fields, secretField } of accountSystems()) {
-    const page = PRESENTATION[system];
-    const names = fields.map(snake);
-    if (!page || names.length !== Object.keys(page.fields).length || names.some((n) => !Object.hasOwn(page.fields, n))) {
-      throw new Error(`server.js: the page's table of ${system} fields (${page ? Object.keys(page.fields) : 'none'}) differs from core's (${names})`);
-    }
+  for (const { system, label, summary, secretField, form } of accountSystems()) {
     systems[system] = {
       id: system,
-      label: page.label,
-      summary: page.summary,
+      label,
+      summary: snake(summary),
       secretField: snake(secretField),
-      fields: names.map((name) => ({ name, ...page.fields[name], secret: name === snake(secretField) })),
+      fields: form.map(({ name, label: fieldLabel, required, secret, kind, destination }) => ({
+        name: snake(name),
+        label: fieldLabel,
+        required,
+        kind,
+        ...(destination ? { destination: true } : {}),
+        secret,
+      })),
     };
   }
   return systems;

@@ -53,9 +53,8 @@ impl<'a, 'env> Given<'a, 'env> {
     /// The value of option `name` (snake_case), or `None` when absent or `null`.
     pub(crate) fn get<T: FromNapiValue>(&self, name: &str) -> napi::Result<Option<T>> {
         let spelled = options::camel_case(name);
-        match self.object.get::<Value>(&spelled) {
-            Ok(None | Some(Value::Null)) => return Ok(None),
-            Ok(Some(_)) | Err(_) => {}
+        if let Ok(None | Some(Value::Null)) = self.object.get::<Value>(&spelled) {
+            return Ok(None);
         }
         self.object.get::<T>(&spelled).map_err(|e| {
             let schema = options::camel_case(self.schema.name);

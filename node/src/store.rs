@@ -431,6 +431,17 @@ pub struct AccountSystem {
     pub fields: Vec<String>,
     /// The field that holds the secret (`clientSecret`, `apiKey`, `refreshToken`).
     pub secret_field: String,
+    /// What a form calls the system (`JTL Cloud`).
+    pub label: String,
+    /// The field that best tells two accounts apart in a list (camelCase).
+    pub summary: String,
+    /// Each field for a form, in order: name (camelCase), label, required, secret, kind
+    /// (`text`, `uuid`, `url`, `bool`, `environment`), destination (changing it needs the
+    /// secret again).
+    #[napi(
+        ts_type = "Array<{ name: string; label: string; required: boolean; secret: boolean; kind: 'text' | 'uuid' | 'url' | 'bool' | 'environment'; destination: boolean }>"
+    )]
+    pub form: Value,
 }
 
 /// The systems of the account store and the fields each takes (core's table), e.g. to
@@ -443,6 +454,27 @@ pub fn account_systems() -> Vec<AccountSystem> {
             system: system.as_str().to_owned(),
             fields: system.field_names().into_iter().map(camel_case).collect(),
             secret_field: camel_case(system.secret_field()),
+            label: system.label().to_owned(),
+            summary: camel_case(system.summary_field()),
+            form: form(system.table()["fields"].clone()),
         })
         .collect()
+}
+
+/// The form fields of core's table with their names in camelCase.
+fn form(fields: Value) -> Value {
+    match fields {
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|mut f| {
+                    if let Some(Value::String(name)) = f.get_mut("name") {
+                        *name = camel_case(name);
+                    }
+                    f
+                })
+                .collect(),
+        ),
+        other => other,
+    }
 }

@@ -11,10 +11,7 @@ use crate::{
     paginator::{AsyncPaginator, Paginator},
     runtime::{block, spawn},
     secret::secret_arg,
-    session::{
-        app_verifier, verifier, AppVerifierArgs, AsyncSessionVerifier, SessionVerifier,
-        VerifierArgs,
-    },
+    session::{app_verifier, verifier, AsyncSessionVerifier, SessionVerifier},
     token::AccessToken,
 };
 
@@ -146,33 +143,13 @@ macro_rules! cloud_methods {
             /// A verifier of App Shell session tokens, fetching JTL's keys with this client's
             /// token. `issuer=None` means JTL's (`https://api.jtl-cloud.com`);
             /// `verify_issuer=False` skips the check. Durations are in seconds.
-            #[pyo3(signature = (*, issuer=None, verify_issuer=true, require_issuer=false, max_lifetime=None, audience=None, algorithms=None, leeway=None, jwks_url=None, jwks_ttl=None, unknown_kid_cooldown=None, max_stale=None, max_token_bytes=None, max_keys_tried=None, required_claims=None, verified_cache_size=None))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (**options))]
             fn session_verifier(
                 &self,
                 py: Python<'_>,
-                issuer: Option<String>,
-                verify_issuer: bool,
-                require_issuer: bool,
-                max_lifetime: Option<f64>,
-                audience: Option<Vec<String>>,
-                algorithms: Option<Vec<String>>,
-                leeway: Option<f64>,
-                jwks_url: Option<&str>,
-                jwks_ttl: Option<f64>,
-                unknown_kid_cooldown: Option<f64>,
-                max_stale: Option<f64>,
-                max_token_bytes: Option<usize>,
-                max_keys_tried: Option<usize>,
-                required_claims: Option<Vec<String>>,
-                verified_cache_size: Option<usize>,
+                options: Option<&Bound<'_, pyo3::types::PyDict>>,
             ) -> PyResult<$verifier> {
-                let args = VerifierArgs {
-                    issuer, verify_issuer, require_issuer, max_lifetime, audience, algorithms,
-                    leeway, jwks_url, jwks_ttl, unknown_kid_cooldown, max_stale,
-                    max_token_bytes, max_keys_tried, required_claims, verified_cache_size,
-                };
-                verifier(py, &self.inner, args).map($verifier::from)
+                verifier(py, &self.inner, options).map($verifier::from)
             }
 
             /// A verifier of JTL app tokens for `app_id`: RS256, `iss` must be `issuer`
@@ -180,26 +157,23 @@ macro_rules! cloud_methods {
             /// keys from `{issuer}/oauth/v2/keys`, `aud` must contain `app_id`. Claims:
             /// `tenant_id` (`urn:jtl:tenant_id`), `user_id` (`sub`), `app_id`. Each failure
             /// names the check (signature, issuer, audience, expiry). Durations in seconds.
-            #[pyo3(signature = (app_id, issuer=None, *, leeway=None, max_lifetime=None, jwks_ttl=None, unknown_kid_cooldown=None, max_stale=None, max_token_bytes=None, verified_cache_size=None))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (app_id, issuer=None, **options))]
             fn app_token_verifier(
                 &self,
                 py: Python<'_>,
                 app_id: &str,
                 issuer: Option<&str>,
-                leeway: Option<f64>,
-                max_lifetime: Option<f64>,
-                jwks_ttl: Option<f64>,
-                unknown_kid_cooldown: Option<f64>,
-                max_stale: Option<f64>,
-                max_token_bytes: Option<usize>,
-                verified_cache_size: Option<usize>,
+                options: Option<&Bound<'_, pyo3::types::PyDict>>,
             ) -> PyResult<$verifier> {
-                let args = AppVerifierArgs {
-                    leeway, max_lifetime, jwks_ttl, unknown_kid_cooldown, max_stale,
-                    max_token_bytes, verified_cache_size,
+                let options = match issuer {
+                    Some(issuer) => {
+                        let all = options.map_or_else(|| pyo3::types::PyDict::new(py), |o| o.clone());
+                        all.set_item("issuer", issuer)?;
+                        Some(all)
+                    }
+                    None => options.cloned(),
                 };
-                app_verifier(py, &self.inner, app_id, issuer, args).map($verifier::from)
+                app_verifier(py, &self.inner, app_id, options.as_ref()).map($verifier::from)
             }
 
             fn __repr__(&self) -> String {

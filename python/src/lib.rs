@@ -65,5 +65,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<accounts::ConnectionTest>()?;
     m.add_class::<emulator::EmulatorHandle>()?;
     m.add_function(wrap_pyfunction!(logging::refresh_log_levels, m)?)?;
+    m.add_function(wrap_pyfunction!(options::option_schemas, m)?)?;
+    m.add_function(wrap_pyfunction!(options::error_tables, m)?)?;
     Ok(())
 }

@@ -1,140 +1,44 @@
 //! App Shell session tokens: [`SessionVerifier`] / [`AsyncSessionVerifier`] return
 //! [`SessionClaims`]; [`decode_unverified`] reads a token without checking it.
 
-use std::str::FromStr;
-
+use jtl_connect::options::{self, Case};
 use pyo3::{exceptions::PyKeyError, prelude::*, types::PyDict};
 use serde_json::{Map, Value};
 
 use crate::{
-    convert::{object_to_python, optional_seconds, repr_opt, repr_str, Json},
+    convert::{object_to_python, repr_opt, repr_str, Json},
     errors,
     runtime::{block, spawn},
 };
 
-/// The keyword arguments of `CloudClient.session_verifier()`; `None` keeps the core's default.
-pub(crate) struct VerifierArgs<'a> {
-    pub(crate) issuer: Option<String>,
-    pub(crate) verify_issuer: bool,
-    pub(crate) require_issuer: bool,
-    pub(crate) max_lifetime: Option<f64>,
-    pub(crate) audience: Option<Vec<String>>,
-    pub(crate) algorithms: Option<Vec<String>>,
-    pub(crate) leeway: Option<f64>,
-    pub(crate) jwks_url: Option<&'a str>,
-    pub(crate) jwks_ttl: Option<f64>,
-    pub(crate) unknown_kid_cooldown: Option<f64>,
-    pub(crate) max_stale: Option<f64>,
-    pub(crate) max_token_bytes: Option<usize>,
-    pub(crate) max_keys_tried: Option<usize>,
-    pub(crate) required_claims: Option<Vec<String>>,
-    pub(crate) verified_cache_size: Option<usize>,
-}
-
-/// A core verifier for `client`'s JWKS (or `args.jwks_url`) configured by `args`.
+/// A core verifier for `client`'s JWKS (or `jwks_url`) from the keyword arguments of
+/// `session_verifier()` (core's `session_verifier` schema).
 pub(crate) fn verifier(
     py: Python<'_>,
     client: &jtl_connect::CloudClient,
-    args: VerifierArgs<'_>,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<jtl_connect::SessionVerifier> {
-    let mut config = jtl_connect::VerifierConfig::default();
-    if !args.verify_issuer {
-        config.issuer = None;
-    } else if let Some(issuer) = args.issuer {
-        config.issuer = Some(issuer);
-    }
-    config.require_issuer = args.require_issuer;
-    config.max_lifetime = optional_seconds(py, "max_lifetime", args.max_lifetime)?;
-    if let Some(audience) = args.audience {
-        config.audience = Some(audience);
-    }
-    if let Some(names) = args.algorithms {
-        config.algorithms = names
-            .iter()
-            .map(|name| {
-                jtl_connect::Algorithm::from_str(name).map_err(|_| {
-                    errors::invalid_input(
-                        py,
-                        format!("algorithms: expected names such as \"EdDSA\" or \"RS256\"; found {name:?}"),
-                    )
-                })
-            })
-            .collect::<PyResult<_>>()?;
-    }
-    if let Some(leeway) = optional_seconds(py, "leeway", args.leeway)? {
-        config.leeway = leeway;
-    }
-    if let Some(ttl) = optional_seconds(py, "jwks_ttl", args.jwks_ttl)? {
-        config.jwks_ttl = ttl;
-    }
-    if let Some(cooldown) = optional_seconds(py, "unknown_kid_cooldown", args.unknown_kid_cooldown)?
-    {
-        config.unknown_kid_cooldown = cooldown;
-    }
-    if let Some(stale) = optional_seconds(py, "max_stale", args.max_stale)? {
-        config.max_stale = stale;
-    }
-    if let Some(bytes) = args.max_token_bytes {
-        config.max_token_bytes = bytes;
-    }
-    if let Some(keys) = args.max_keys_tried {
-        config.max_keys_tried = keys;
-    }
-    if let Some(claims) = args.required_claims {
-        config.required_claims = claims;
-    }
-    if let Some(size) = args.verified_cache_size {
-        config.verified_cache_size = size;
-    }
-    let built = match args.jwks_url {
-        Some(url) => jtl_connect::SessionVerifier::with_jwks_url(client, url, config),
+    let given = crate::options::kwargs(options, "session_verifier")?;
+    let built = options::verifier_config(given, Case::Snake).and_then(|(config, url)| match url {
+        Some(url) => jtl_connect::SessionVerifier::with_jwks_url(client, &url, config),
         None => jtl_connect::SessionVerifier::new(client, config),
-    };
+    });
     built.map_err(|e| errors::to_py(py, &e))
 }
 
-/// The keyword arguments of `CloudClient.app_token_verifier()`; `None` keeps the default.
-pub(crate) struct AppVerifierArgs {
-    pub(crate) leeway: Option<f64>,
-    pub(crate) max_lifetime: Option<f64>,
-    pub(crate) jwks_ttl: Option<f64>,
-    pub(crate) unknown_kid_cooldown: Option<f64>,
-    pub(crate) max_stale: Option<f64>,
-    pub(crate) max_token_bytes: Option<usize>,
-    pub(crate) verified_cache_size: Option<usize>,
-}
-
-/// A core app-token verifier for `app_id` from `issuer` (default: the endpoints' issuer).
+/// A core app-token verifier for `app_id` from the keyword arguments of
+/// `app_token_verifier()` (core's `app_token_verifier` schema; `issuer` among them).
 pub(crate) fn app_verifier(
     py: Python<'_>,
     client: &jtl_connect::CloudClient,
     app_id: &str,
-    issuer: Option<&str>,
-    args: AppVerifierArgs,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<jtl_connect::SessionVerifier> {
-    let mut config = jtl_connect::VerifierConfig::default();
-    if let Some(leeway) = optional_seconds(py, "leeway", args.leeway)? {
-        config.leeway = leeway;
-    }
-    config.max_lifetime = optional_seconds(py, "max_lifetime", args.max_lifetime)?;
-    if let Some(ttl) = optional_seconds(py, "jwks_ttl", args.jwks_ttl)? {
-        config.jwks_ttl = ttl;
-    }
-    if let Some(cooldown) = optional_seconds(py, "unknown_kid_cooldown", args.unknown_kid_cooldown)?
-    {
-        config.unknown_kid_cooldown = cooldown;
-    }
-    if let Some(stale) = optional_seconds(py, "max_stale", args.max_stale)? {
-        config.max_stale = stale;
-    }
-    if let Some(bytes) = args.max_token_bytes {
-        config.max_token_bytes = bytes;
-    }
-    if let Some(size) = args.verified_cache_size {
-        config.verified_cache_size = size;
-    }
-    client
-        .app_token_verifier_with(app_id, issuer, config)
+    let given = crate::options::kwargs(options, "app_token_verifier")?;
+    options::app_verifier_config(given, Case::Snake)
+        .and_then(|(config, issuer)| {
+            client.app_token_verifier_with(app_id, issuer.as_deref(), config)
+        })
         .map_err(|e| errors::to_py(py, &e))
 }
 

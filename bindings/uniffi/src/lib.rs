@@ -50,3 +50,17 @@ pub use wawi::{
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
+
+/// Every option schema of jtl-connect as JSON text, names in snake_case:
+/// `{"http": [{"name": "timeout", "type": "seconds", "default": 30.0}, ...], ...}`.
+#[uniffi::export]
+pub fn option_schemas() -> String {
+    jtl_connect::options::schemas(jtl_connect::options::Case::Snake).to_string()
+}
+
+/// The core's error codes (`code -> [meaning, fields]`) and token-invalid reasons, as JSON
+/// text.
+#[uniffi::export]
+pub fn error_tables() -> String {
+    jtl_connect::codes::tables(jtl_connect::options::Case::Snake).to_string()
+}

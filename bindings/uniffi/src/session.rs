@@ -55,6 +55,9 @@ pub struct VerifierOptions {
     /// is accepted unless `require_issuer` is set.
     #[uniffi(default = None)]
     pub issuer: Option<String>,
+    /// `false` turns the issuer check off, as in every language (default true).
+    #[uniffi(default = None)]
+    pub verify_issuer: Option<bool>,
     /// Refuse tokens without `iss` (default false).
     #[uniffi(default = None)]
     pub require_issuer: Option<bool>,
@@ -92,6 +95,9 @@ impl VerifierOptions {
         }
         if let Some(issuer) = self.issuer {
             config.issuer = (!issuer.is_empty()).then_some(issuer);
+        }
+        if self.verify_issuer == Some(false) {
+            config.issuer = None;
         }
         config.require_issuer = self.require_issuer.unwrap_or(false);
         config.max_lifetime = self.max_lifetime_seconds.map(Duration::from_secs);

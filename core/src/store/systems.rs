@@ -29,15 +29,31 @@ pub enum System {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
     Text,
+    /// Text in UUID form (a tenant id); the page checks the form, the API decides.
+    Uuid,
     Url,
     Bool,
     Environment,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Uuid => "uuid",
+            Self::Url => "url",
+            Self::Bool => "bool",
+            Self::Environment => "environment",
+        }
+    }
 }
 
 /// One field of an account form.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Field {
     pub(crate) name: &'static str,
+    /// What a form calls it.
+    pub(crate) label: &'static str,
     pub(crate) required: bool,
     pub(crate) secret: bool,
     pub(crate) kind: Kind,
@@ -45,9 +61,16 @@ pub(crate) struct Field {
     pub(crate) destination: bool,
 }
 
-const fn field(name: &'static str, required: bool, secret: bool, kind: Kind) -> Field {
+const fn field(
+    name: &'static str,
+    label: &'static str,
+    required: bool,
+    secret: bool,
+    kind: Kind,
+) -> Field {
     Field {
         name,
+        label,
         required,
         secret,
         kind,
@@ -55,34 +78,72 @@ const fn field(name: &'static str, required: bool, secret: bool, kind: Kind) -> 
     }
 }
 
-const fn destination(name: &'static str, required: bool, kind: Kind) -> Field {
+const fn destination(name: &'static str, label: &'static str, required: bool, kind: Kind) -> Field {
     Field {
         destination: true,
-        ..field(name, required, false, kind)
+        ..field(name, label, required, false, kind)
     }
 }
 
 const CLOUD: [Field; 4] = [
-    field("client_id", true, false, Kind::Text),
-    field("client_secret", true, true, Kind::Text),
-    field("tenant_id", false, false, Kind::Text),
-    destination("environment", false, Kind::Environment),
+    field("client_id", "Client ID", true, false, Kind::Text),
+    field("client_secret", "Client Secret", true, true, Kind::Text),
+    field("tenant_id", "Tenant ID", false, false, Kind::Uuid),
+    destination("environment", "Environment", false, Kind::Environment),
 ];
 const WAWI: [Field; 4] = [
-    destination("base_url", true, Kind::Url),
-    field("api_key", true, true, Kind::Text),
-    field("app_id", true, false, Kind::Text),
-    field("app_version", true, false, Kind::Text),
+    destination("base_url", "Base URL", true, Kind::Url),
+    field("api_key", "API Key", true, true, Kind::Text),
+    field("app_id", "App ID", true, false, Kind::Text),
+    field("app_version", "App version", true, false, Kind::Text),
 ];
 const SCX: [Field; 3] = [
-    field("refresh_token", true, true, Kind::Text),
-    destination("sandbox", false, Kind::Bool),
-    destination("environment", false, Kind::Environment),
+    field("refresh_token", "Refresh Token", true, true, Kind::Text),
+    destination("sandbox", "SCX sandbox", false, Kind::Bool),
+    destination("environment", "Environment", false, Kind::Environment),
 ];
 
 impl System {
     /// Every system.
     pub const ALL: [System; 3] = [System::Cloud, System::Wawi, System::Scx];
+
+    /// What a form calls it (`JTL Cloud`, `JTL-Wawi`, `JTL SCX`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Cloud => "JTL Cloud",
+            Self::Wawi => "JTL-Wawi",
+            Self::Scx => "JTL SCX",
+        }
+    }
+
+    /// The field that best tells two accounts of this system apart in a list.
+    pub fn summary_field(self) -> &'static str {
+        match self {
+            Self::Cloud => "client_id",
+            Self::Wawi => "base_url",
+            Self::Scx => "environment",
+        }
+    }
+
+    /// This system's row of the table every language, the CLI and the page read:
+    /// `{id, label, summary, secret_field, fields: [{name, label, required, secret, kind,
+    /// destination}]}` (names in snake_case).
+    pub fn table(self) -> serde_json::Value {
+        let fields: Vec<serde_json::Value> = self
+            .fields()
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "name": f.name, "label": f.label, "required": f.required, "secret": f.secret,
+                    "kind": f.kind.name(), "destination": f.destination,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "id": self.as_str(), "label": self.label(), "summary": self.summary_field(),
+            "secret_field": self.secret_field(), "fields": fields,
+        })
+    }
 
     /// `jtl-cloud`, `jtl-wawi` or `jtl-scx`.
     pub fn as_str(self) -> &'static str {
@@ -229,7 +290,7 @@ pub(crate) fn check_fields(
             continue;
         }
         let value = match spec.kind {
-            Kind::Text => value.to_owned(),
+            Kind::Text | Kind::Uuid => value.to_owned(),
             Kind::Url => parse_url_with(name, value, true)?
                 .as_str()
                 .trim_end_matches('/')

@@ -48,6 +48,8 @@ __all__ = [
     "WawiRegistration",
     "__version__",
     "decode_unverified",
+    "error_tables",
+    "option_schemas",
     "refresh_log_levels",
     "register_wawi_app",
     "register_wawi_app_async",
@@ -64,6 +66,12 @@ _Json: TypeAlias = Any
 
 def refresh_log_levels() -> None:
     """Re-reads Python's logging levels after they were changed at run time."""
+
+def option_schemas() -> dict[str, list[dict[str, Any]]]:
+    """Every option schema of jtl-connect (names, types, defaults), from the core."""
+
+def error_tables() -> dict[str, Any]:
+    """The core's error codes (`code -> [meaning, fields]`) and token-invalid reasons."""
 
 def decode_unverified(token: str) -> UnverifiedToken:
     """Header and claims of a JWT, **not verified**: for inspection only."""
