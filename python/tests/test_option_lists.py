@@ -8,6 +8,7 @@ when a listed one has gone (so the list is kept true)."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 import re
@@ -32,9 +33,32 @@ def core_schemas() -> dict[str, list[str]]:
     return schemas
 
 
+STUBS = ROOT / "python" / "python" / "jtl_connect" / "_native.pyi"
+
+
+def stub_parameters(owner: str | None, name: str) -> set[str]:
+    """Parameter names of `owner.name` (or the function `name`) as the stubs declare them."""
+    tree = ast.parse(STUBS.read_text(encoding="utf-8"))
+    scope: list[ast.stmt] = tree.body
+    if owner is not None:
+        scope = next(n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == owner)
+    for node in scope:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            a = node.args
+            return {x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs]}
+    raise AssertionError(f"{owner}.{name} is not in the stubs")
+
+
 def parameters(function: Callable[..., Any], *leave_out: str) -> set[str]:
-    names = set(inspect.signature(function).parameters) - {"self", "cls"}
-    return names - set(leave_out)
+    """The keyword arguments a user can pass: the runtime signature, or where the native
+    function takes `**options` (checked by the core's schema), the stubs' declaration."""
+    signature = inspect.signature(function)
+    if any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
+        owner, _, name = function.__qualname__.rpartition(".")
+        names = stub_parameters(owner or None, name)
+    else:
+        names = set(signature.parameters)
+    return names - {"self", "cls"} - set(leave_out)
 
 
 def python_options() -> dict[str, set[str]]:
