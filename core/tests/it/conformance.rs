@@ -84,7 +84,9 @@ fn tempdir(id: &str) -> PathBuf {
     dir
 }
 
-/// What a step gives: an object for later steps, or only its neutral JSON.
+/// What a step gives: an object for later steps, or only its neutral JSON. A handful live
+/// per case, so the size of the store variant does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Obj {
     Cloud(CloudClient),
     Wawi(WawiClient),
