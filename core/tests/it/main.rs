@@ -11,6 +11,7 @@ mod support;
 
 mod app_token;
 mod cloud;
+mod conformance;
 mod content_type;
 mod graphql;
 mod leak;
