@@ -208,8 +208,11 @@ export declare class CloudClient {
   get tenantId(): string | null
   /** The endpoints. */
   get endpoints(): Endpoints
-  /** A valid access token (cached; one request for any number of concurrent callers). */
-  accessToken(): Promise<AccessToken>
+  /**
+   * A valid access token (cached; one request for any number of concurrent callers). A token that needs no refresh yet is answered at
+   * once, without the async runtime; otherwise a Promise. `await` works for both.
+   */
+  accessToken(): AccessToken | Promise<AccessToken>
   /**
    * A verifier of App Shell session tokens, fetching JTL's keys with this client's token.
    * Create it once and share it: it caches the keys.
@@ -453,8 +456,11 @@ export declare class Response {
 export declare class ScxClient {
   /** `new ScxClient({ refreshToken, endpoints })`. No request is made yet. */
   constructor(options: import('./lib/options').ScxClientOptions)
-  /** A valid auth token (cached, refreshed before expiry). */
-  accessToken(): Promise<AccessToken>
+  /**
+   * A valid auth token (cached, refreshed before expiry). A token that needs no refresh yet is answered at
+   * once, without the async runtime; otherwise a Promise. `await` works for both.
+   */
+  accessToken(): AccessToken | Promise<AccessToken>
   /** Unacknowledged events (`GET /v1/channel/event`, 100 at most). */
   events(): Promise<Array<ScxEvent>>
   /**
@@ -521,9 +527,9 @@ export declare class Secret {
  */
 export declare class SessionVerifier {
   /**
-   * Verifies `token` (the bare JWT, without `Bearer `): the claims of a token verified
-   * before (still in the cache of verified tokens, never past its `exp`) come back at
-   * once, without a round trip through the async runtime; any other token gives a Promise.
+   * Verifies `token` (the bare JWT, without `Bearer `): with the keys cached (or the token
+   * verified before) its claims come back at once, without a round trip through the async
+   * runtime; a token whose keys must be fetched, or that fails, gives a Promise.
    * `await verifier.verify(token)` works for both. Rejects with `JtlError`
    * `token_invalid` and a `reason` (`expired`, `bad_signature`, `unknown_key`, ...), or
    * with the error of fetching the keys.
