@@ -87,6 +87,87 @@ export declare class AccountStore {
   toJSON(): { path: string }
   /** `AccountStore(<path>)`. */
   toString(): string
+  /**
+   * A sign-in client for the Cloud account `accountId` (its client id, secret and
+   * environment): `start()`, `finish()`, then `saveGrant()`. Rejects with `not_found` for
+   * an unknown account, `invalid_input` for one of another system.
+   */
+  authorizationCodeClient(accountId: string, options: StoreSignInOptions): Promise<AuthorizationCodeClient>
+  /**
+   * Keeps a signed-in user's `grant` for the Cloud account `accountId`, sealed, replacing
+   * the user's earlier grant; resolves with what is stored (no token).
+   */
+  saveGrant(accountId: string, grant: UserGrant): Promise<StoredGrant>
+  /**
+   * One user's stored grant (no token); rejects with `not_found` if the user has not
+   * signed in.
+   */
+  grant(accountId: string, userId: string): Promise<StoredGrant>
+  /** Every user grant of an account (no tokens). */
+  grants(accountId: string): Promise<StoredGrant[]>
+  /**
+   * Deletes one user's grant (rejects with `not_found` if there is none): the user has to
+   * sign in again.
+   */
+  deleteGrant(accountId: string, userId: string): Promise<void>
+  /**
+   * A `CloudClient` that calls the API as the stored user `userId` of the account: the
+   * user's token, refreshed from the sealed refresh token (rotated ones are kept);
+   * `X-Tenant-ID` is the user's tenant unless `tenantId` is given. A revoked or expired
+   * grant rejects with `sign_in_required` on use.
+   */
+  userClient(accountId: string, userId: string, tenantId?: string | undefined | null): Promise<CloudClient>
+}
+
+/**
+ * Signs JTL users in (authorization code + PKCE `S256` + `state`) and refreshes their
+ * grants: `start()` → `SignIn` (send the user to `.url`, keep it), then
+ * `await finish(pending, state, code)` → `UserGrant`. A wrong state rejects with
+ * `state_mismatch`; an expired, reused or revoked code or refresh token with
+ * `sign_in_required` (never retried: start a new sign-in).
+ */
+export declare class AuthorizationCodeClient {
+  /**
+   * `new AuthorizationCodeClient({ clientId, clientSecret, redirectUri, scopes, endpoints })`.
+   * No request is made. Throws `invalid_input` for a missing client id or redirect URI.
+   */
+  constructor(options: AuthorizationCodeClientOptions)
+  /** The app's client id. */
+  get clientId(): string
+  /** Where JTL sends the user back. */
+  get redirectUri(): string
+  /** The scopes asked for. */
+  get scopes(): Array<string>
+  /** The endpoints (authorize and token URLs). */
+  get endpoints(): Endpoints
+  /** Whether it authenticates with a client secret (else a public client: PKCE only). */
+  get isConfidential(): boolean
+  /**
+   * Starts a sign-in: a fresh state and PKCE verifier and the URL to send the user to.
+   * Nothing is sent.
+   */
+  start(): SignIn
+  /**
+   * Exchanges the `code` that came back (with `state`) for the user's grant; the state is
+   * compared in constant time first (`state_mismatch`, nothing sent).
+   */
+  finish(pending: SignIn, state: string, code: string): Promise<UserGrant>
+  /**
+   * `finish` with the whole URL (or query string) the user came back to; an `error` in it
+   * (`access_denied`) rejects with `sign_in_required`.
+   */
+  finishRedirect(pending: SignIn, redirect: string): Promise<UserGrant>
+  /** A new access token (and, with rotation, a new refresh token: keep the result). */
+  refresh(grant: UserGrant): Promise<UserGrant>
+  /**
+   * A `CloudClient` acting as the user of `grant` (not stored; for a stored user use
+   * `store.userClient`, which also keeps rotated refresh tokens).
+   */
+  client(grant: UserGrant, tenantId?: string | undefined | null): CloudClient
+  /** `{ clientId, redirectUri, scopes, endpoints }`: no secret. */
+  toJSON(): AuthorizationCodeClientInfo
+  /** `AuthorizationCodeClient(<client id>)`. */
+  toString(): string
 }
 
 /** A flag that stops a long wait (a Wawi registration) once `cancel()` is called. */
@@ -183,6 +264,7 @@ export declare class CloudClient {
    * connection; records come from `nodes` or `edges[].node`. A repeated cursor rejects.
    */
   paginateGraphql(query: string, options: GraphqlPageOptions): Paginator
+
 }
 
 /**
@@ -280,6 +362,7 @@ export declare class Emulator {
   toJSON(): { url: string; clientId: string; tenantId: string }
   /** `Emulator(<url>)`. */
   toString(): string
+
 }
 
 /**
@@ -326,6 +409,15 @@ export declare class Endpoints {
   toJSON(): EndpointsInfo
   /** `Endpoints(<name>)`. */
   toString(): string
+
+}
+
+/** The pages of a [`Paginator`] as an async iterable iterator (`paginator.pages()`). */
+export declare class Pages {
+  /** The next page; a failed fetch rejects with its `JtlError`. */
+  next(): Promise<IteratorResult<Page, undefined>>
+  /** The same pages (an iterator is its own iterable). */
+  [globalThis.Symbol.asyncIterator](): AsyncIterableIterator<Page>
 }
 
 /**
@@ -335,8 +427,20 @@ export declare class Endpoints {
 export declare class Paginator {
   /** The next page with all its records, or `null` after the last one. */
   nextPage(): Promise<Page | null>
+  /** Every record of every page, in order; each page is fetched when needed. */
+  [globalThis.Symbol.asyncIterator](): AsyncIterator<any, undefined>
+  /** Every page, in order: `for await (const page of paginator.pages())`. */
+  pages(): AsyncIterableIterator<Page>
+  /** Every record of every page not yet consumed, collected. */
+  toArray(): Promise<any[]>
   /** `Paginator`. */
   toString(): string
+}
+
+/** The records of a [`Paginator`] as an async iterator (`paginator[Symbol.asyncIterator]()`). */
+export declare class Records {
+  /** The next record; a failed page fetch rejects with its `JtlError`. */
+  next(): Promise<IteratorResult<any, undefined>>
 }
 
 /** A successful (2xx) answer; error answers reject with a `JtlError` instead. */
@@ -384,6 +488,13 @@ export declare class ScxClient {
    * seller's JTL-Wawi (e.g. `Wawi/1.11.0.3`).
    */
   sellerSignUp(channel: string, userAgent: string): Promise<SellerSignUp>
+  /**
+   * Fetches the pending events, awaits `handler(event)` on each (a Promise is awaited, any
+   * other value counts as done) and acknowledges only the events whose handler resolved
+   * (core's [`jtl_connect::ScxClient::process_events`]). A handler that throws or rejects
+   * leaves its event unacknowledged: SCX delivers it again, so handlers must be idempotent.
+   */
+  processEvents(handler: (event: ScxEvent) => unknown): Promise<ProcessedEvents>
   /** `{}`: nothing to show without the token. */
   toJSON(): {}
   /** `ScxClient`. */
@@ -457,6 +568,69 @@ export declare class SessionVerifier {
   /** `{ jwksUrl }`. */
   toJSON(): { jwksUrl: string }
   /** `SessionVerifier(<jwks url>)`. */
+  toString(): string
+}
+
+/**
+ * A sign-in in progress (from `start()`): send the user to `url`, keep the rest (the
+ * `state` and PKCE `verifier`, both secrets) on the server until the user comes back:
+ * `session.signIn = pending.serialize().expose()`, later `SignIn.deserialize(text)`.
+ * `toJSON()`/`util.inspect` show neither secret nor the URL's query.
+ */
+export declare class SignIn {
+  /** Where to send the user (the authorize URL with state and PKCE challenge). */
+  get url(): string
+  /** The `state` sent; the redirect must bring back the same value. */
+  get state(): Secret
+  /** The PKCE code verifier, sent only with the code exchange. */
+  get verifier(): Secret
+  /** The redirect URI it was started with. */
+  get redirectUri(): string
+  /** When it was started. */
+  get createdAt(): Date
+  /**
+   * The whole pending sign-in as JSON text, in a `Secret` (it holds the state and the
+   * verifier), for a server-side session. `SignIn.deserialize` restores it.
+   */
+  serialize(): Secret
+  /** A pending sign-in from `serialize()`'s text (a string or the `Secret`). */
+  static deserialize(text: string | Secret): SignIn
+  /** `{ url, redirectUri }` (the URL without its query): no secret. */
+  toJSON(): SignInInfo
+  /** `SignIn(<authorize URL>)`. */
+  toString(): string
+}
+
+/**
+ * A user's grant to the app (from `finish()` or a refresh): who, which tenant, which
+ * scopes, and the tokens (secrets). Keep it with `store.saveGrant(accountId, grant)`
+ * (sealed). `toJSON()`/`util.inspect` show who and until when, never a token.
+ */
+export declare class UserGrant {
+  /** The user (`sub`). */
+  get userId(): string
+  /** The user's display name, if the ID token carries one. */
+  get userName(): string | null
+  /** The tenant the user signed in to (`X-Tenant-ID` of the user's client). */
+  get tenantId(): string | null
+  /** The scopes granted. */
+  get scopes(): Array<string>
+  /** When the access token expires. */
+  get expiresAt(): Date
+  /** The refresh token (the long-lived secret). */
+  get refreshToken(): Secret
+  /** The current access token. */
+  get accessToken(): Secret
+  /**
+   * The grant as JSON text, in a `Secret` (it holds both tokens), for apps that keep
+   * grants outside the account store. `UserGrant.deserialize` restores it.
+   */
+  serialize(): Secret
+  /** A grant from `serialize()`'s text (a string or the `Secret`). */
+  static deserialize(text: string | Secret): UserGrant
+  /** `{ userId, userName, tenantId, scopes, expiresAt }`: no token. */
+  toJSON(): UserGrantInfo
+  /** `UserGrant(<user id>, tenant <tenant id>)`. */
   toString(): string
 }
 
@@ -597,6 +771,36 @@ export interface AccountSystem {
  */
 export declare function accountSystems(): Array<AccountSystem>
 
+/** What `toJSON()` of an [`AuthorizationCodeClient`] shows: no secret. */
+export interface AuthorizationCodeClientInfo {
+  /** The client id. */
+  clientId: string
+  /** The redirect URI. */
+  redirectUri: string
+  /** The scopes asked for. */
+  scopes: Array<string>
+  /** The endpoints' name. */
+  endpoints: string
+}
+
+/** What `new AuthorizationCodeClient({...})` takes. */
+export interface AuthorizationCodeClientOptions {
+  /** The app's client id. */
+  clientId?: string
+  /** The app's client secret (sent as HTTP Basic); left out: a public client (PKCE only). */
+  clientSecret?: string
+  /** Where JTL sends the user back: `https://...`, or `http://` on a loopback host. */
+  redirectUri?: string
+  /** Scopes to ask for (`openid` and `offline_access` are always added). */
+  scopes?: Array<string>
+  /** Which JTL: an `Endpoints`, or `"production"`, `"beta"`, ... or an emulator URL. */
+  endpoints?: Endpoints | string
+  /** How long a started sign-in may take, in seconds (default 600). */
+  signInTimeout?: number
+  /** Timeouts and retries of the token requests (seconds). */
+  http?: import('./lib/options').HttpOptions
+}
+
 /** What `toJSON()` of a [`CloudClient`] shows: no secret. */
 export interface CloudClientInfo {
   /** The client id. */
@@ -662,6 +866,16 @@ export interface EndpointsOptions {
 /** The error codes (`code → [meaning, fields]`) and token-invalid reasons, from the core. */
 export declare function errorTables(): { errorCodes: Record<string, [string, string[]]>; tokenInvalidReasons: string[] }
 
+/** An event whose handler threw or rejected. */
+export interface FailedScxEvent {
+  /** The event id. */
+  id: string
+  /** The event type. */
+  type: string
+  /** What the handler threw, as an `Error` with its message. */
+  error: Error
+}
+
 /** Options of `graphql(query, variables, options)`. */
 export interface GraphqlOptions {
   /** Which operation of the document to run (needed when it defines several). */
@@ -695,6 +909,8 @@ export interface KeyRotation {
   resealed: number
   /** Accounts left as they were because they had been changed outside the store. */
   unreadable: number
+  /** User grants (signed-in users) re-sealed under the new key. */
+  grantsResealed: number
 }
 
 /**
@@ -729,6 +945,22 @@ export interface PageOptions {
   pageNumber?: number
 }
 
+/** One step of an async iterator of pages: `{ done, value }`. */
+export interface PageStep {
+  /** Whether the pages are used up. */
+  done: boolean
+  /** The page (absent when done). */
+  value?: Page
+}
+
+/** What `processEvents` did. */
+export interface ProcessedEvents {
+  /** Ids of the events whose handler resolved, all acknowledged. */
+  acknowledged: Array<string>
+  /** The events whose handler threw or rejected (not acknowledged: delivered again). */
+  failed: Array<FailedScxEvent>
+}
+
 /** JTL's rate-limit headers of an answer. */
 export interface RateLimit {
   /** `X-RateLimit-Limit`: requests per interval. */
@@ -737,6 +969,14 @@ export interface RateLimit {
   remaining?: number
   /** `X-RateLimit-Interval-Length-Seconds`. */
   intervalSecs?: number
+}
+
+/** One step of an async iterator of records: `{ done, value }`. */
+export interface RecordStep {
+  /** Whether the records are used up. */
+  done: boolean
+  /** The record (absent when done). */
+  value?: any
 }
 
 /**
@@ -760,11 +1000,13 @@ export interface RegistrationSettings {
   pollIntervalMs?: number
   /** Give up after this many milliseconds without a decision (default 600000). */
   timeoutMs?: number
-  /**
-   * Stops the wait when cancelled (`registerWawiApp` also takes an `AbortSignal` as
-   * `signal`).
-   */
+  /** Stops the wait when cancelled. */
   cancellation?: Cancellation
+  /**
+   * Aborting it stops the wait for approval, as `cancellation` does (the Promise rejects
+   * with `timeout`).
+   */
+  signal?: AbortSignal
   /** Timeouts and retries of each call (`HttpOptions`). */
   http?: import('./lib/options').HttpOptions
 }
@@ -837,6 +1079,14 @@ export interface SessionClaims {
   claims: Record<string, any>
 }
 
+/** What `toJSON()` of a [`SignIn`] shows: no secret. */
+export interface SignInInfo {
+  /** The authorize URL without its query. */
+  url: string
+  /** The redirect URI it was started with. */
+  redirectUri: string
+}
+
 /**
  * Starts an emulator of JTL's servers in this process on a free loopback port: the demo
  * client (`clientId`/`clientSecret`/`tenantId`), session tokens, faults and counters for
@@ -850,12 +1100,57 @@ export declare function startEmulator(options?: import('./lib/testing').Emulator
  */
 export declare function startWawiRegistration(baseUrl: string, app: WawiAppOptions, options?: RegistrationSettings | undefined | null): Promise<WawiPendingRegistration>
 
+/**
+ * A user's grant as the account store shows it: who, which tenant and scopes, until when;
+ * never a token.
+ */
+export interface StoredGrant {
+  /** The account (a JTL Cloud app) the user signed in to. */
+  accountId: string
+  /** The user. */
+  userId: string
+  /** The user's display name, if known. */
+  userName?: string
+  /** The user's tenant. */
+  tenantId?: string
+  /** The granted scopes. */
+  scopes: Array<string>
+  /** When the stored access token expires (it is refreshed on use). */
+  accessExpiresAt: Date
+  /** When the user first signed in. */
+  createdAt: Date
+  /** Last change (sign-in or refresh). */
+  updatedAt: Date
+}
+
+/** What `store.authorizationCodeClient(accountId, {...})` takes. */
+export interface StoreSignInOptions {
+  /** Where JTL sends the user back (required). */
+  redirectUri: string
+  /** Scopes to ask for (`openid` and `offline_access` are always added). */
+  scopes?: Array<string>
+}
+
 /** Header and claims of a JWT, read without verifying anything. */
 export interface UnverifiedToken {
   /** The JOSE header (`alg`, `kid`, ...). */
   header: Record<string, any>
   /** The payload's claims. */
   claims: Record<string, any>
+}
+
+/** What `toJSON()` of a [`UserGrant`] shows: no token. */
+export interface UserGrantInfo {
+  /** The user. */
+  userId: string
+  /** The user's display name, if known. */
+  userName?: string
+  /** The tenant. */
+  tenantId?: string
+  /** The scopes granted. */
+  scopes: Array<string>
+  /** When the access token expires. */
+  expiresAt: Date
 }
 
 /** Counters of a verifier, for tests and metrics. */

@@ -159,6 +159,16 @@ pub(crate) fn date_from_unix(env: &Env, seconds: i64) -> napi::Result<JsDate<'_>
     env.create_date(seconds as f64 * 1000.0)
 }
 
+/// `secs` seconds as a duration; `invalid_input` naming `what` for a negative or not finite number.
+pub(crate) fn seconds(what: &str, secs: f64) -> CoreResult<Duration> {
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(invalid(format!(
+            "{what}: expected a non-negative number of seconds; found {secs}"
+        )));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,14 +200,4 @@ mod tests {
         assert_eq!(camel_case("faults_served"), "faultsServed");
         assert_eq!(camel_case("token"), "token");
     }
-}
-
-/// `secs` seconds as a duration; `invalid_input` naming `what` for a negative or not finite number.
-pub(crate) fn seconds(what: &str, secs: f64) -> CoreResult<Duration> {
-    if !secs.is_finite() || secs < 0.0 {
-        return Err(invalid(format!(
-            "{what}: expected a non-negative number of seconds; found {secs}"
-        )));
-    }
-    Ok(Duration::from_secs_f64(secs))
 }

@@ -7,15 +7,16 @@ use jtl_connect::{
     RegistrationStatus, Result as CoreResult, WawiApp,
 };
 use napi::{
-    bindgen_prelude::{Object, PromiseRaw},
+    bindgen_prelude::{FnArgs, Function, Object, PromiseRaw},
     Env,
 };
 use napi_derive::napi;
+use serde_json::Value;
 
 use crate::{
     api::api_methods,
     convert::millis,
-    errors::check,
+    errors::{check, with_code},
     options::{self, Given},
     runtime::spawn,
     secret::Secret,
@@ -146,15 +147,52 @@ pub struct RegistrationSettings {
     pub poll_interval_ms: Option<f64>,
     /// Give up after this many milliseconds without a decision (default 600000).
     pub timeout_ms: Option<f64>,
-    /// Stops the wait when cancelled (`registerWawiApp` also takes an `AbortSignal` as
-    /// `signal`).
+    /// Stops the wait when cancelled.
     pub cancellation: Option<&'static Cancellation>,
+    /// Aborting it stops the wait for approval, as `cancellation` does (the Promise rejects
+    /// with `timeout`).
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Object<'static>>,
     /// Timeouts and retries of each call (`HttpOptions`).
     #[napi(ts_type = "import('./lib/options').HttpOptions")]
     pub http: Option<serde_json::Value>,
 }
 
-fn registration_options(settings: RegistrationSettings) -> CoreResult<RegistrationOptions> {
+/// The flag that stops the wait: `cancellation`'s, set as well when `signal` aborts (an
+/// `abort` listener on the signal, or set at once if it has already aborted).
+fn cancellation(
+    env: &Env,
+    settings: &RegistrationSettings,
+) -> napi::Result<Option<CoreCancellation>> {
+    let given = settings.cancellation.map(|c| c.inner.clone());
+    let Some(signal) = &settings.signal else {
+        return Ok(given);
+    };
+    let cancellation = given.unwrap_or_default();
+    if signal.get::<bool>("aborted")?.unwrap_or(false) {
+        cancellation.cancel();
+        return Ok(Some(cancellation));
+    }
+    type Listen<'env> = Function<'env, FnArgs<(&'static str, Function<'env, (), ()>, Value)>, ()>;
+    let Some(listen) = signal.get::<Listen>("addEventListener")? else {
+        let message = "signal: expected an AbortSignal; found an object without addEventListener";
+        return Err(with_code(env, "invalid_input", message));
+    };
+    let flag = cancellation.clone();
+    let on_abort = env.create_function_from_closure("onAbort", move |_| {
+        flag.cancel();
+        Ok(())
+    })?;
+    let once = serde_json::json!({ "once": true });
+    listen.apply(signal, FnArgs::from(("abort", on_abort, once)))?;
+    Ok(Some(cancellation))
+}
+
+/// The core's registration options from `settings` (the wait stops on `cancellation`).
+fn registration_options(
+    settings: RegistrationSettings,
+    cancellation: Option<CoreCancellation>,
+) -> CoreResult<RegistrationOptions> {
     let mut options = RegistrationOptions {
         tenant_id: settings.tenant_id,
         path: match settings.registration_path.as_deref() {
@@ -162,7 +200,7 @@ fn registration_options(settings: RegistrationSettings) -> CoreResult<Registrati
             None => RegistrationPath::default(),
         },
         challenge_code: settings.challenge_code,
-        cancellation: settings.cancellation.map(|c| c.inner.clone()),
+        cancellation,
         http: options::http(settings.http)?,
         ..RegistrationOptions::default()
     };
@@ -257,7 +295,9 @@ impl WawiPendingRegistration {
         options: Option<RegistrationSettings>,
     ) -> napi::Result<PromiseRaw<'env, WawiRegistration>> {
         let pending = self.inner.clone();
-        let options = registration_options(options.unwrap_or_default());
+        let options = options.unwrap_or_default();
+        let stop = cancellation(env, &options)?;
+        let options = registration_options(options, stop);
         spawn(
             env,
             async move {
@@ -291,7 +331,9 @@ pub fn start_wawi_registration<'env>(
     options: Option<RegistrationSettings>,
 ) -> napi::Result<PromiseRaw<'env, WawiPendingRegistration>> {
     let app = WawiApp::from(app);
-    let options = registration_options(options.unwrap_or_default());
+    let options = options.unwrap_or_default();
+    let stop = cancellation(env, &options)?;
+    let options = registration_options(options, stop);
     spawn(
         env,
         async move { PendingRegistration::start(&base_url, &app, &options?).await },
@@ -309,7 +351,9 @@ pub fn register_wawi_app<'env>(
     options: Option<RegistrationSettings>,
 ) -> napi::Result<PromiseRaw<'env, WawiRegistration>> {
     let app = WawiApp::from(app);
-    let options = registration_options(options.unwrap_or_default());
+    let options = options.unwrap_or_default();
+    let stop = cancellation(env, &options)?;
+    let options = registration_options(options, stop);
     spawn(
         env,
         async move { jtl_connect::register_wawi_app(&base_url, &app, options?).await },

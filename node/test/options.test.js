@@ -46,7 +46,8 @@ test('optionSchemas lists every option of the core in camelCase, with defaults',
   assert.equal(http.timeout.default, 30)
   const verifier = schemas.sessionVerifier.map((o) => o.name)
   assert.ok(verifier.includes('verifyIssuer') && verifier.includes('unknownKidCooldown'))
-  assert.deepEqual(Object.keys(jtl.ERROR_CODES).length, 15)
+  assert.deepEqual(Object.keys(jtl.ERROR_CODES).length, 17)
+  assert.ok('sign_in_required' in jtl.ERROR_CODES && 'state_mismatch' in jtl.ERROR_CODES)
   assert.ok(jtl.TOKEN_INVALID_REASONS.includes('lifetime_too_long'))
 })
 
