@@ -254,7 +254,7 @@ export declare class CloudClient {
    * `errors` in the answer reject with a `JtlError` `graphql` carrying `errors` and the
    * partial `data`. Queries are retried like idempotent requests; a mutation carries a
    * fresh `Idempotency-Key`, so its retries cannot run it twice. The third argument is
-   * the operation name or `{ operationName, idempotencyKey, headers, timeoutMs }`.
+   * the operation name or `{ operationName, idempotencyKey, headers, timeout }`.
    */
   graphql(query: string, variables?: Record<string, any> | null, options?: string | GraphqlOptions): Promise<any>
   /**
@@ -887,8 +887,8 @@ export interface GraphqlOptions {
   idempotencyKey?: string | boolean
   /** Extra headers (they replace the client's defaults of the same name). */
   headers?: Record<string, string | number | boolean>
-  /** Timeout of each attempt in milliseconds, instead of the client's. */
-  timeoutMs?: number
+  /** Timeout of each attempt in seconds, instead of the client's. */
+  timeout?: number
 }
 
 /** Options of `paginateGraphql(query, options)`. */
@@ -996,10 +996,10 @@ export interface RegistrationSettings {
   registrationPath?: 'v1' | 'v2' | 'unversioned'
   /** The challenge code (1–30 characters); random if left out. */
   challengeCode?: string
-  /** Pause between polls in milliseconds (default 5000). */
-  pollIntervalMs?: number
-  /** Give up after this many milliseconds without a decision (default 600000). */
-  timeoutMs?: number
+  /** Pause between polls in seconds (default 5). */
+  pollInterval?: number
+  /** Give up after this many seconds without a decision (default 600). */
+  timeout?: number
   /** Stops the wait when cancelled. */
   cancellation?: Cancellation
   /**
@@ -1037,8 +1037,8 @@ export interface RequestOptions {
    * and DELETE yes; POST and PATCH no.
    */
   idempotent?: boolean
-  /** Timeout of each attempt in milliseconds, instead of the client's. */
-  timeoutMs?: number
+  /** Timeout of each attempt in seconds, instead of the client's. */
+  timeout?: number
 }
 
 /** One event of the SCX event queue. */

@@ -1,7 +1,7 @@
 //! JTL-Wawi OnPremise: [`WawiClient`] (wraps [`jtl_connect::WawiClient`]) and the two-step
 //! app registration ([`register_wawi_app`], [`start_wawi_registration`]).
 
-use jtl_connect::options::WAWI_CLIENT;
+use jtl_connect::options::{REGISTRATION, WAWI_CLIENT};
 use jtl_connect::{
     Cancellation as CoreCancellation, PendingRegistration, RegistrationOptions, RegistrationPath,
     RegistrationStatus, Result as CoreResult, WawiApp,
@@ -15,7 +15,6 @@ use serde_json::Value;
 
 use crate::{
     api::api_methods,
-    convert::millis,
     errors::{check, with_code},
     options::{self, Given},
     runtime::spawn,
@@ -143,10 +142,10 @@ pub struct RegistrationSettings {
     pub registration_path: Option<String>,
     /// The challenge code (1–30 characters); random if left out.
     pub challenge_code: Option<String>,
-    /// Pause between polls in milliseconds (default 5000).
-    pub poll_interval_ms: Option<f64>,
-    /// Give up after this many milliseconds without a decision (default 600000).
-    pub timeout_ms: Option<f64>,
+    /// Pause between polls in seconds (default 5).
+    pub poll_interval: Option<f64>,
+    /// Give up after this many seconds without a decision (default 600).
+    pub timeout: Option<f64>,
     /// Stops the wait when cancelled.
     pub cancellation: Option<&'static Cancellation>,
     /// Aborting it stops the wait for approval, as `cancellation` does (the Promise rejects
@@ -204,11 +203,16 @@ fn registration_options(
         http: options::http(settings.http)?,
         ..RegistrationOptions::default()
     };
-    if let Some(ms) = settings.poll_interval_ms {
-        options.poll_interval = millis("pollIntervalMs", ms)?;
+    let given = [
+        ("poll_interval", settings.poll_interval),
+        ("timeout", settings.timeout),
+    ];
+    let durations = options::durations(REGISTRATION, &given)?;
+    if let Some(pause) = durations.seconds("poll_interval") {
+        options.poll_interval = pause;
     }
-    if let Some(ms) = settings.timeout_ms {
-        options.timeout = millis("timeoutMs", ms)?;
+    if let Some(timeout) = durations.seconds("timeout") {
+        options.timeout = timeout;
     }
     Ok(options)
 }

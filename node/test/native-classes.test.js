@@ -70,3 +70,22 @@ test('processEvents: plain and async handlers, synchronous throws, non-Error rej
     await emulator.stop()
   }
 })
+
+test('durations are seconds, checked by core: request timeout, registration pollInterval/timeout', async () => {
+  const emulator = await jtl.startEmulator()
+  try {
+    const client = cloudClient(emulator)
+    assert.equal((await client.get('info', { timeout: 5 })).status, 200)
+    const bad = await rejection(client.get('info', { timeout: -0.5 }))
+    assert.equal(bad.code, 'invalid_input')
+    assert.match(bad.message, /timeout/)
+    const nan = await rejection(client.get('info', { timeout: NaN }))
+    assert.match(nan.message, /timeout/)
+    const app = { appId: 'com.example.seconds', displayName: 'S', version: '1', description: 'd', providerName: 'p', providerWebsite: 'https://example.com', mandatoryScopes: ['all.read'] }
+    const wrong = await rejection(jtl.registerWawiApp(emulator.wawiBase, app, { tenantId: emulator.tenantId, pollInterval: -1 }))
+    assert.equal(wrong.code, 'invalid_input')
+    assert.match(wrong.message, /pollInterval/)
+  } finally {
+    await emulator.stop()
+  }
+})
