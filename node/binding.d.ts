@@ -257,7 +257,7 @@ export declare class CloudClient {
    * `errors` in the answer reject with a `JtlError` `graphql` carrying `errors` and the
    * partial `data`. Queries are retried like idempotent requests; a mutation carries a
    * fresh `Idempotency-Key`, so its retries cannot run it twice. The third argument is
-   * the operation name or `{ operationName, idempotencyKey, headers, timeoutMs }`.
+   * the operation name or `{ operationName, idempotencyKey, headers, timeout }`.
    */
   graphql(query: string, variables?: Record<string, any> | null, options?: string | GraphqlOptions): Promise<any>
   /**
@@ -267,6 +267,7 @@ export declare class CloudClient {
    * connection; records come from `nodes` or `edges[].node`. A repeated cursor rejects.
    */
   paginateGraphql(query: string, options: GraphqlPageOptions): Paginator
+
 }
 
 /**
@@ -364,6 +365,7 @@ export declare class Emulator {
   toJSON(): { url: string; clientId: string; tenantId: string }
   /** `Emulator(<url>)`. */
   toString(): string
+
 }
 
 /**
@@ -410,6 +412,15 @@ export declare class Endpoints {
   toJSON(): EndpointsInfo
   /** `Endpoints(<name>)`. */
   toString(): string
+
+}
+
+/** The pages of a [`Paginator`] as an async iterable iterator (`paginator.pages()`). */
+export declare class Pages {
+  /** The next page; a failed fetch rejects with its `JtlError`. */
+  next(): Promise<IteratorResult<Page, undefined>>
+  /** The same pages (an iterator is its own iterable). */
+  [globalThis.Symbol.asyncIterator](): AsyncIterableIterator<Page>
 }
 
 /**
@@ -419,8 +430,20 @@ export declare class Endpoints {
 export declare class Paginator {
   /** The next page with all its records, or `null` after the last one. */
   nextPage(): Promise<Page | null>
+  /** Every record of every page, in order; each page is fetched when needed. */
+  [globalThis.Symbol.asyncIterator](): AsyncIterator<any, undefined>
+  /** Every page, in order: `for await (const page of paginator.pages())`. */
+  pages(): AsyncIterableIterator<Page>
+  /** Every record of every page not yet consumed, collected. */
+  toArray(): Promise<any[]>
   /** `Paginator`. */
   toString(): string
+}
+
+/** The records of a [`Paginator`] as an async iterator (`paginator[Symbol.asyncIterator]()`). */
+export declare class Records {
+  /** The next record; a failed page fetch rejects with its `JtlError`. */
+  next(): Promise<IteratorResult<any, undefined>>
 }
 
 /** A successful (2xx) answer; error answers reject with a `JtlError` instead. */
@@ -474,6 +497,13 @@ export declare class ScxClient {
    * seller's JTL-Wawi (e.g. `Wawi/1.11.0.3`).
    */
   sellerSignUp(channel: string, userAgent: string): Promise<SellerSignUp>
+  /**
+   * Fetches the pending events, awaits `handler(event)` on each (a Promise is awaited, any
+   * other value counts as done) and acknowledges only the events whose handler resolved
+   * (core's [`jtl_connect::ScxClient::process_events`]). A handler that throws or rejects
+   * leaves its event unacknowledged: SCX delivers it again, so handlers must be idempotent.
+   */
+  processEvents(handler: (event: ScxEvent) => unknown): Promise<ProcessedEvents>
   /** `{}`: nothing to show without the token. */
   toJSON(): {}
   /** `ScxClient`. */
@@ -853,6 +883,16 @@ export interface EndpointsOptions {
 /** The error codes (`code → [meaning, fields]`) and token-invalid reasons, from the core. */
 export declare function errorTables(): { errorCodes: Record<string, [string, string[]]>; tokenInvalidReasons: string[] }
 
+/** An event whose handler threw or rejected. */
+export interface FailedScxEvent {
+  /** The event id. */
+  id: string
+  /** The event type. */
+  type: string
+  /** What the handler threw, as an `Error` with its message. */
+  error: Error
+}
+
 /** Options of `graphql(query, variables, options)`. */
 export interface GraphqlOptions {
   /** Which operation of the document to run (needed when it defines several). */
@@ -864,8 +904,8 @@ export interface GraphqlOptions {
   idempotencyKey?: string | boolean
   /** Extra headers (they replace the client's defaults of the same name). */
   headers?: Record<string, string | number | boolean>
-  /** Timeout of each attempt in milliseconds, instead of the client's. */
-  timeoutMs?: number
+  /** Timeout of each attempt in seconds, instead of the client's. */
+  timeout?: number
 }
 
 /** Options of `paginateGraphql(query, options)`. */
@@ -925,6 +965,22 @@ export interface PageOptions {
   pageNumber?: number
 }
 
+/** One step of an async iterator of pages: `{ done, value }`. */
+export interface PageStep {
+  /** Whether the pages are used up. */
+  done: boolean
+  /** The page (absent when done). */
+  value?: Page
+}
+
+/** What `processEvents` did. */
+export interface ProcessedEvents {
+  /** Ids of the events whose handler resolved, all acknowledged. */
+  acknowledged: Array<string>
+  /** The events whose handler threw or rejected (not acknowledged: delivered again). */
+  failed: Array<FailedScxEvent>
+}
+
 /** JTL's rate-limit headers of an answer. */
 export interface RateLimit {
   /** `X-RateLimit-Limit`: requests per interval. */
@@ -933,6 +989,14 @@ export interface RateLimit {
   remaining?: number
   /** `X-RateLimit-Interval-Length-Seconds`. */
   intervalSecs?: number
+}
+
+/** One step of an async iterator of records: `{ done, value }`. */
+export interface RecordStep {
+  /** Whether the records are used up. */
+  done: boolean
+  /** The record (absent when done). */
+  value?: any
 }
 
 /**
@@ -952,15 +1016,17 @@ export interface RegistrationSettings {
   registrationPath?: 'v1' | 'v2' | 'unversioned'
   /** The challenge code (1–30 characters); random if left out. */
   challengeCode?: string
-  /** Pause between polls in milliseconds (default 5000). */
-  pollIntervalMs?: number
-  /** Give up after this many milliseconds without a decision (default 600000). */
-  timeoutMs?: number
-  /**
-   * Stops the wait when cancelled (`registerWawiApp` also takes an `AbortSignal` as
-   * `signal`).
-   */
+  /** Pause between polls in seconds (default 5). */
+  pollInterval?: number
+  /** Give up after this many seconds without a decision (default 600). */
+  timeout?: number
+  /** Stops the wait when cancelled. */
   cancellation?: Cancellation
+  /**
+   * Aborting it stops the wait for approval, as `cancellation` does (the Promise rejects
+   * with `timeout`).
+   */
+  signal?: AbortSignal
   /** Timeouts and retries of each call (`HttpOptions`). */
   http?: import('./lib/options').HttpOptions
 }
@@ -991,8 +1057,8 @@ export interface RequestOptions {
    * and DELETE yes; POST and PATCH no.
    */
   idempotent?: boolean
-  /** Timeout of each attempt in milliseconds, instead of the client's. */
-  timeoutMs?: number
+  /** Timeout of each attempt in seconds, instead of the client's. */
+  timeout?: number
 }
 
 /** One event of the SCX event queue. */

@@ -88,41 +88,6 @@ export type {
   WawiClientOptions,
 } from './lib/options'
 
-declare module './binding' {
-  /** A paginator is an async iterable of records: `for await (const item of paginator)`. */
-  interface Paginator extends AsyncIterable<any> {
-    /** Every record of every page, in order; each page is fetched when needed. */
-    [Symbol.asyncIterator](): AsyncGenerator<any, void, undefined>
-    /** Every page, in order. */
-    pages(): AsyncGenerator<Page, void, undefined>
-    /** Every record of every page, collected. */
-    toArray(): Promise<any[]>
-  }
-
-  interface ScxClient {
-    /**
-     * Fetches the pending events, awaits `handler(event)` on each, and acknowledges only the
-     * events whose handler resolved (in batches of at most 100). A failed event is delivered
-     * again after SCX's redelivery timeout (at most 10 deliveries), so handlers must be
-     * idempotent.
-     */
-    processEvents(handler: (event: ScxEvent) => unknown | Promise<unknown>): Promise<ProcessedEvents>
-  }
-
-  /** What `processEvents` did. */
-  interface ProcessedEvents {
-    /** Ids of the events whose handler resolved; all acknowledged. */
-    acknowledged: string[]
-    /** The events whose handler threw or rejected: not acknowledged, delivered again. */
-    failed: { id: string; type: string; error: unknown }[]
-  }
-
-  interface RegistrationSettings {
-    /** Aborting it stops the wait for approval (the Promise rejects with `timeout`). */
-    signal?: AbortSignal
-  }
-}
-
 /** The stable codes of `JtlError.code`, the same in every language of jtl-connect. */
 export type ErrorCode =
   | 'invalid_input'

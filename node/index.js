@@ -2,18 +2,14 @@
 
 /**
  * jtl-connect for Node: the native addon (Rust, napi-rs) plus a thin JavaScript layer:
- * the `JtlError` class, `util.inspect` without secrets, async iteration of paginators,
- * `AbortSignal` for the Wawi registration, and the `jtlSession` middleware.
+ * the `JtlError` class and the `jtlSession` middleware. Everything else (async iteration of
+ * paginators, `util.inspect` without secrets, `AbortSignal`, `processEvents`) is the addon's.
  */
 const native = require('./lib/native.js')
 const errors = require('./lib/errors.js')
 const { jtlSession, bearerToken } = require('./lib/middleware.js')
 
 errors.register(native)
-require('./lib/inspect.js')(native)
-require('./lib/paginator.js')(native)
-require('./lib/scx.js')(native)
-const { registerWawiApp, startWawiRegistration } = require('./lib/wawi.js')(native)
 
 module.exports = {
   // Clients and their results
@@ -31,8 +27,8 @@ module.exports = {
   jtlSession,
   bearerToken,
   // JTL-Wawi app registration
-  registerWawiApp,
-  startWawiRegistration,
+  registerWawiApp: native.registerWawiApp,
+  startWawiRegistration: native.startWawiRegistration,
   WawiRegistration: native.WawiRegistration,
   WawiPendingRegistration: native.WawiPendingRegistration,
   Cancellation: native.Cancellation,

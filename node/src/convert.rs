@@ -135,16 +135,6 @@ pub(crate) fn camel_case(name: &str) -> String {
     out
 }
 
-/// A non-negative number of milliseconds as a [`Duration`].
-pub(crate) fn millis(what: &str, ms: f64) -> CoreResult<Duration> {
-    if !ms.is_finite() || ms < 0.0 {
-        return Err(invalid(format!(
-            "{what}: expected a non-negative number of milliseconds; found {ms}"
-        )));
-    }
-    Ok(Duration::from_secs_f64(ms / 1000.0))
-}
-
 /// A JavaScript `Date` for `time`.
 pub(crate) fn date(env: &Env, time: SystemTime) -> napi::Result<JsDate<'_>> {
     let ms = match time.duration_since(UNIX_EPOCH) {

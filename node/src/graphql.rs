@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::{
     cloud::CloudClient,
-    convert::{header_pairs, invalid, kind, millis},
+    convert::{header_pairs, invalid, kind},
     errors::check,
     paginator::Paginator,
     runtime::spawn,
@@ -30,8 +30,8 @@ pub struct GraphqlOptions {
     /// Extra headers (they replace the client's defaults of the same name).
     #[napi(ts_type = "Record<string, string | number | boolean>")]
     pub headers: Option<Map<String, Value>>,
-    /// Timeout of each attempt in milliseconds, instead of the client's.
-    pub timeout_ms: Option<f64>,
+    /// Timeout of each attempt in seconds, instead of the client's.
+    pub timeout: Option<f64>,
 }
 
 /// Options of `paginateGraphql(query, options)`.
@@ -80,8 +80,12 @@ fn build(
     for (name, value) in header_pairs(options.headers)? {
         request = request.header(name, value);
     }
-    if let Some(ms) = options.timeout_ms {
-        request = request.timeout(millis("timeoutMs", ms)?);
+    let durations = crate::options::durations(
+        jtl_connect::options::REQUEST,
+        &[("timeout", options.timeout)],
+    )?;
+    if let Some(timeout) = durations.seconds("timeout") {
+        request = request.timeout(timeout);
     }
     Ok(request)
 }
@@ -92,7 +96,7 @@ impl CloudClient {
     /// `errors` in the answer reject with a `JtlError` `graphql` carrying `errors` and the
     /// partial `data`. Queries are retried like idempotent requests; a mutation carries a
     /// fresh `Idempotency-Key`, so its retries cannot run it twice. The third argument is
-    /// the operation name or `{ operationName, idempotencyKey, headers, timeoutMs }`.
+    /// the operation name or `{ operationName, idempotencyKey, headers, timeout }`.
     #[napi(
         ts_args_type = "query: string, variables?: Record<string, any> | null, options?: string | GraphqlOptions",
         ts_return_type = "Promise<any>"

@@ -13,6 +13,7 @@ pub mod emulator;
 pub mod endpoints;
 pub mod errors;
 pub mod graphql;
+pub mod inspect;
 pub mod options;
 pub mod paginator;
 pub mod request;

@@ -24,6 +24,22 @@ pub(crate) fn http(value: Option<Value>) -> jtl_connect::Result<jtl_connect::Htt
     options::http_options(value.unwrap_or(Value::Null), Case::Camel, PRODUCT)
 }
 
+/// The durations (seconds) among a call's options, checked by core's `schema` (type, sign,
+/// the message naming the option): `[("timeout", Some(2.5))]` → [`options::Options`].
+pub(crate) fn durations(
+    schema: Schema,
+    given: &[(&str, Option<f64>)],
+) -> jtl_connect::Result<options::Options> {
+    let values = given.iter().filter_map(|(name, secs)| {
+        let secs = (*secs)?;
+        // NaN and infinities have no JSON number: core refuses the text with the option's name.
+        let value = serde_json::Number::from_f64(secs)
+            .map_or(Value::String(secs.to_string()), Value::Number);
+        Some((options::camel_case(name), value))
+    });
+    schema.parse(Value::Object(values.collect()), Case::Camel)
+}
+
 /// A constructor's option object whose names were checked against `schema`.
 pub(crate) struct Given<'a, 'env> {
     env: &'a Env,

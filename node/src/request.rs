@@ -1,10 +1,10 @@
 //! Request options from JavaScript as a core [`jtl_connect::Request`].
 
-use jtl_connect::{Request, Result as CoreResult};
+use jtl_connect::{options::REQUEST, Request, Result as CoreResult};
 use napi_derive::napi;
 use serde_json::{Map, Value};
 
-use crate::convert::{header_pairs, millis, query_pairs};
+use crate::convert::{header_pairs, query_pairs};
 
 /// One API call: `client.request({ method, path, params, json, headers })`, or the options
 /// of `request(method, path, options)`, `get(path, options)` and the other helpers.
@@ -30,8 +30,8 @@ pub struct RequestOptions {
     /// Whether the call may be repeated after a failure. Default: GET, HEAD, OPTIONS, PUT
     /// and DELETE yes; POST and PATCH no.
     pub idempotent: Option<bool>,
-    /// Timeout of each attempt in milliseconds, instead of the client's.
-    pub timeout_ms: Option<f64>,
+    /// Timeout of each attempt in seconds, instead of the client's.
+    pub timeout: Option<f64>,
 }
 
 /// A core request for `method path` with `options` (their own `method`/`path` are ignored
@@ -50,8 +50,9 @@ pub(crate) fn build(method: &str, path: &str, options: RequestOptions) -> CoreRe
     if let Some(idempotent) = options.idempotent {
         request = request.idempotent(idempotent);
     }
-    if let Some(ms) = options.timeout_ms {
-        request = request.timeout(millis("timeoutMs", ms)?);
+    let durations = crate::options::durations(REQUEST, &[("timeout", options.timeout)])?;
+    if let Some(timeout) = durations.seconds("timeout") {
+        request = request.timeout(timeout);
     }
     Ok(request)
 }

@@ -1,9 +1,14 @@
 //! [`ScxClient`]: the SCX Channel API (wraps [`jtl_connect::ScxClient`]).
 
+use std::{cell::Cell, rc::Rc};
+
 use jtl_connect::{options::SCX_CLIENT, Secret};
 use napi::{
-    bindgen_prelude::{Either, Object, PromiseRaw},
-    Env, JsDate,
+    bindgen_prelude::{
+        CallbackContext, Either, FromNapiValue, Function, Object, PromiseRaw, Unknown,
+    },
+    threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode},
+    Env, JsDate, JsValue, Status,
 };
 use napi_derive::napi;
 use serde_json::Value;
@@ -30,6 +35,80 @@ pub struct ScxEvent {
     /// The event's payload.
     #[napi(ts_type = "any")]
     pub event: Value,
+}
+
+/// What `processEvents` did.
+#[napi(object, object_from_js = false)]
+pub struct ProcessedEvents<'env> {
+    /// Ids of the events whose handler resolved, all acknowledged.
+    pub acknowledged: Vec<String>,
+    /// The events whose handler threw or rejected (not acknowledged: delivered again).
+    pub failed: Vec<FailedScxEvent<'env>>,
+}
+
+/// An event whose handler threw or rejected.
+#[napi(object, object_from_js = false)]
+pub struct FailedScxEvent<'env> {
+    /// The event id.
+    pub id: String,
+    /// The event type.
+    #[napi(js_name = "type")]
+    pub kind: String,
+    /// What the handler threw, as an `Error` with its message.
+    #[napi(ts_type = "Error")]
+    pub error: Object<'env>,
+}
+
+/// The handler as called from the tokio side: its return value is looked at on the
+/// JavaScript thread (see [`settle`]).
+type Handler = ThreadsafeFunction<ScxEvent, Unknown<'static>, ScxEvent, Status, false>;
+
+/// Calls `handler(event)` and waits until it is settled: `Ok` once it returned a plain value
+/// or its Promise resolved, `Err(message)` once it threw or its Promise rejected.
+async fn settle(handler: &Handler, event: ScxEvent) -> Result<(), String> {
+    let (sender, receiver) = tokio::sync::oneshot::channel::<Result<(), String>>();
+    let status = handler.call_with_return_value(
+        event,
+        ThreadsafeFunctionCallMode::NonBlocking,
+        move |returned, _| {
+            let sender = Rc::new(Cell::new(Some(sender)));
+            let send = move |outcome| {
+                if let Some(sender) = sender.take() {
+                    // The receiver is gone only when processEvents itself was dropped.
+                    let _ = sender.send(outcome);
+                }
+            };
+            let value = match returned {
+                Ok(value) => value,
+                Err(error) => {
+                    send(Err(error.reason));
+                    return Ok(());
+                }
+            };
+            if !value.is_promise()? {
+                send(Ok(()));
+                return Ok(());
+            }
+            let (resolved, rejected) = (send.clone(), send);
+            PromiseRaw::<Unknown>::from_unknown(value)?
+                .then(move |_| {
+                    resolved(Ok(()));
+                    Ok(())
+                })?
+                .catch(move |ctx: CallbackContext<Unknown>| {
+                    let error = napi::Error::from_unknown_without_coercion(ctx.value);
+                    rejected(Err(error.reason));
+                    Ok(())
+                })?;
+            Ok(())
+        },
+    );
+    if status != Status::Ok {
+        return Err(format!("the handler could not be called ({status})"));
+    }
+    receiver
+        .await
+        .unwrap_or_else(|_| Err("the handler was dropped".to_owned()))
 }
 
 /// A seller sign-up link (Seller API, `POST /v1/seller/channel/{channel}`).
@@ -154,6 +233,48 @@ impl ScxClient {
                 Ok(SellerSignUp {
                     sign_up_url: link.sign_up_url,
                     expires_at: date(env, link.expires_at)?,
+                })
+            },
+        )
+    }
+
+    /// Fetches the pending events, awaits `handler(event)` on each (a Promise is awaited, any
+    /// other value counts as done) and acknowledges only the events whose handler resolved
+    /// (core's [`jtl_connect::ScxClient::process_events`]). A handler that throws or rejects
+    /// leaves its event unacknowledged: SCX delivers it again, so handlers must be idempotent.
+    #[napi(
+        ts_args_type = "handler: (event: ScxEvent) => unknown",
+        ts_return_type = "Promise<ProcessedEvents>"
+    )]
+    pub fn process_events<'env>(
+        &self,
+        env: &'env Env,
+        handler: Function<'env, ScxEvent, Unknown<'static>>,
+    ) -> napi::Result<PromiseRaw<'env, ProcessedEvents<'env>>> {
+        let handler: Handler = handler
+            .build_threadsafe_function::<ScxEvent>()
+            .callee_handled::<false>()
+            .build()?;
+        let client = self.inner.clone();
+        spawn(
+            env,
+            async move {
+                client
+                    .process_events(|event| settle(&handler, ScxEvent::from(event)))
+                    .await
+            },
+            |env, outcome| {
+                let failed = outcome.failed.into_iter().map(|failed| {
+                    let error = env.create_error(napi::Error::from_reason(failed.message))?;
+                    Ok(FailedScxEvent {
+                        id: failed.id,
+                        kind: failed.kind,
+                        error,
+                    })
+                });
+                Ok(ProcessedEvents {
+                    acknowledged: outcome.acknowledged,
+                    failed: failed.collect::<napi::Result<_>>()?,
                 })
             },
         )

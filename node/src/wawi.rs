@@ -1,21 +1,21 @@
 //! JTL-Wawi OnPremise: [`WawiClient`] (wraps [`jtl_connect::WawiClient`]) and the two-step
 //! app registration ([`register_wawi_app`], [`start_wawi_registration`]).
 
-use jtl_connect::options::WAWI_CLIENT;
+use jtl_connect::options::{REGISTRATION, WAWI_CLIENT};
 use jtl_connect::{
     Cancellation as CoreCancellation, PendingRegistration, RegistrationOptions, RegistrationPath,
     RegistrationStatus, Result as CoreResult, WawiApp,
 };
 use napi::{
-    bindgen_prelude::{Object, PromiseRaw},
+    bindgen_prelude::{FnArgs, Function, Object, PromiseRaw},
     Env,
 };
 use napi_derive::napi;
+use serde_json::Value;
 
 use crate::{
     api::api_methods,
-    convert::millis,
-    errors::check,
+    errors::{check, with_code},
     options::{self, Given},
     runtime::spawn,
     secret::Secret,
@@ -142,19 +142,56 @@ pub struct RegistrationSettings {
     pub registration_path: Option<String>,
     /// The challenge code (1–30 characters); random if left out.
     pub challenge_code: Option<String>,
-    /// Pause between polls in milliseconds (default 5000).
-    pub poll_interval_ms: Option<f64>,
-    /// Give up after this many milliseconds without a decision (default 600000).
-    pub timeout_ms: Option<f64>,
-    /// Stops the wait when cancelled (`registerWawiApp` also takes an `AbortSignal` as
-    /// `signal`).
+    /// Pause between polls in seconds (default 5).
+    pub poll_interval: Option<f64>,
+    /// Give up after this many seconds without a decision (default 600).
+    pub timeout: Option<f64>,
+    /// Stops the wait when cancelled.
     pub cancellation: Option<&'static Cancellation>,
+    /// Aborting it stops the wait for approval, as `cancellation` does (the Promise rejects
+    /// with `timeout`).
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Object<'static>>,
     /// Timeouts and retries of each call (`HttpOptions`).
     #[napi(ts_type = "import('./lib/options').HttpOptions")]
     pub http: Option<serde_json::Value>,
 }
 
-fn registration_options(settings: RegistrationSettings) -> CoreResult<RegistrationOptions> {
+/// The flag that stops the wait: `cancellation`'s, set as well when `signal` aborts (an
+/// `abort` listener on the signal, or set at once if it has already aborted).
+fn cancellation(
+    env: &Env,
+    settings: &RegistrationSettings,
+) -> napi::Result<Option<CoreCancellation>> {
+    let given = settings.cancellation.map(|c| c.inner.clone());
+    let Some(signal) = &settings.signal else {
+        return Ok(given);
+    };
+    let cancellation = given.unwrap_or_default();
+    if signal.get::<bool>("aborted")?.unwrap_or(false) {
+        cancellation.cancel();
+        return Ok(Some(cancellation));
+    }
+    type Listen<'env> = Function<'env, FnArgs<(&'static str, Function<'env, (), ()>, Value)>, ()>;
+    let Some(listen) = signal.get::<Listen>("addEventListener")? else {
+        let message = "signal: expected an AbortSignal; found an object without addEventListener";
+        return Err(with_code(env, "invalid_input", message));
+    };
+    let flag = cancellation.clone();
+    let on_abort = env.create_function_from_closure("onAbort", move |_| {
+        flag.cancel();
+        Ok(())
+    })?;
+    let once = serde_json::json!({ "once": true });
+    listen.apply(signal, FnArgs::from(("abort", on_abort, once)))?;
+    Ok(Some(cancellation))
+}
+
+/// The core's registration options from `settings` (the wait stops on `cancellation`).
+fn registration_options(
+    settings: RegistrationSettings,
+    cancellation: Option<CoreCancellation>,
+) -> CoreResult<RegistrationOptions> {
     let mut options = RegistrationOptions {
         tenant_id: settings.tenant_id,
         path: match settings.registration_path.as_deref() {
@@ -162,15 +199,20 @@ fn registration_options(settings: RegistrationSettings) -> CoreResult<Registrati
             None => RegistrationPath::default(),
         },
         challenge_code: settings.challenge_code,
-        cancellation: settings.cancellation.map(|c| c.inner.clone()),
+        cancellation,
         http: options::http(settings.http)?,
         ..RegistrationOptions::default()
     };
-    if let Some(ms) = settings.poll_interval_ms {
-        options.poll_interval = millis("pollIntervalMs", ms)?;
+    let given = [
+        ("poll_interval", settings.poll_interval),
+        ("timeout", settings.timeout),
+    ];
+    let durations = options::durations(REGISTRATION, &given)?;
+    if let Some(pause) = durations.seconds("poll_interval") {
+        options.poll_interval = pause;
     }
-    if let Some(ms) = settings.timeout_ms {
-        options.timeout = millis("timeoutMs", ms)?;
+    if let Some(timeout) = durations.seconds("timeout") {
+        options.timeout = timeout;
     }
     Ok(options)
 }
@@ -257,7 +299,9 @@ impl WawiPendingRegistration {
         options: Option<RegistrationSettings>,
     ) -> napi::Result<PromiseRaw<'env, WawiRegistration>> {
         let pending = self.inner.clone();
-        let options = registration_options(options.unwrap_or_default());
+        let options = options.unwrap_or_default();
+        let stop = cancellation(env, &options)?;
+        let options = registration_options(options, stop);
         spawn(
             env,
             async move {
@@ -291,7 +335,9 @@ pub fn start_wawi_registration<'env>(
     options: Option<RegistrationSettings>,
 ) -> napi::Result<PromiseRaw<'env, WawiPendingRegistration>> {
     let app = WawiApp::from(app);
-    let options = registration_options(options.unwrap_or_default());
+    let options = options.unwrap_or_default();
+    let stop = cancellation(env, &options)?;
+    let options = registration_options(options, stop);
     spawn(
         env,
         async move { PendingRegistration::start(&base_url, &app, &options?).await },
@@ -309,7 +355,9 @@ pub fn register_wawi_app<'env>(
     options: Option<RegistrationSettings>,
 ) -> napi::Result<PromiseRaw<'env, WawiRegistration>> {
     let app = WawiApp::from(app);
-    let options = registration_options(options.unwrap_or_default());
+    let options = options.unwrap_or_default();
+    let stop = cancellation(env, &options)?;
+    let options = registration_options(options, stop);
     spawn(
         env,
         async move { jtl_connect::register_wawi_app(&base_url, &app, options?).await },

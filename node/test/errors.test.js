@@ -114,7 +114,7 @@ test('errors', async (t) => {
     await impatient.accessToken()
     emulator.injectFault({ service: 'api', kind: 'delay', delayMs: 2000 })
     assertJtlError(await rejection(impatient.get('info')), 'timeout')
-    assertJtlError(await rejection(client.get('info', { timeoutMs: -1 })), 'invalid_input')
+    assertJtlError(await rejection(client.get('info', { timeout: -1 })), 'invalid_input')
   })
 
   await t.test('token_invalid: with the reason', async () => {

@@ -76,7 +76,7 @@ test('secrets never print', async (t) => {
     const registration = await jtl.registerWawiApp(
       emulator.wawiBase,
       { appId: 'com.example.secret', displayName: 'Secret', description: 'd', version: '1.0', providerName: 'p', providerWebsite: 'https://example.com', mandatoryScopes: ['all.read'] },
-      { tenantId: emulator.tenantId, pollIntervalMs: 20, timeoutMs: 5000 },
+      { tenantId: emulator.tenantId, pollInterval: 0.02, timeout: 5 },
     )
     const key = registration.apiKey.expose()
     assert.ok(key.length > 8)

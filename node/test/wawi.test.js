@@ -24,7 +24,7 @@ test('Wawi registration and client', async (t) => {
 
   await t.test('registerWawiApp resolves once the registration is approved', async () => {
     const started = Date.now()
-    const registration = await jtl.registerWawiApp(emulator.wawiBase, app, { tenantId, pollIntervalMs: 50, timeoutMs: 10000 })
+    const registration = await jtl.registerWawiApp(emulator.wawiBase, app, { tenantId, pollInterval: 0.05, timeout: 10 })
     assert.ok(Date.now() - started >= 150, 'it waited for the approval')
     assert.ok(registration instanceof jtl.WawiRegistration)
     assert.equal(registration.appId, app.appId)
@@ -58,7 +58,7 @@ test('Wawi registration and client', async (t) => {
     emulator.updateSettings({ wawiAutoApproveMs: null })
     const controller = new AbortController()
     setTimeout(() => controller.abort(), 100)
-    const err = await rejection(jtl.registerWawiApp(emulator.wawiBase, { ...app, appId: 'com.example.aborted' }, { tenantId, pollIntervalMs: 20, signal: controller.signal }))
+    const err = await rejection(jtl.registerWawiApp(emulator.wawiBase, { ...app, appId: 'com.example.aborted' }, { tenantId, pollInterval: 0.02, signal: controller.signal }))
     assert.equal(err.code, 'timeout')
     assert.match(err.message, /cancelled/)
   })
@@ -118,7 +118,7 @@ for (const registrationPath of ['v1', 'v2']) {
     await t.test('rejected: registration_rejected at the poll that sees it', async () => {
       const pending = await jtl.startWawiRegistration(emulator.wawiBase, { ...app, appId: `com.example.rejected.${registrationPath}` }, options)
       emulator.rejectWawiRegistration(pending.requestId)
-      const err = await rejection(pending.wait({ pollIntervalMs: 20, timeoutMs: 5000 }))
+      const err = await rejection(pending.wait({ pollInterval: 0.02, timeout: 5 }))
       assert.equal(err.code, 'registration_rejected')
     })
 
