@@ -209,29 +209,15 @@ impl SessionVerifier {
     /// the keys gives the fetch's error (`network`, `api`, ...). An app-token verifier's
     /// messages name the failed check (`app token: the issuer check failed: ...`).
     pub async fn verify(&self, token: &str) -> Result<SessionClaims> {
-        let config = &self.inner.config;
-        let kind = self.inner.kind;
-        decode::check_size(token, config.max_token_bytes)
-            .map_err(|e| kind.name_check("format", e))?;
-        let digest = self
-            .inner
-            .verified
-            .as_ref()
-            .map(|cache| (cache, VerifiedCache::digest(token)));
-        if let Some((cache, digest)) = &digest {
-            if let Some(hit) = self.cached(cache, digest) {
-                return Ok(hit);
-            }
-        }
+        let digest = match self.seen(token)? {
+            Seen::Verified(hit) => return Ok(hit),
+            Seen::New(digest) => digest,
+        };
         let payload = self
             .check_signature(token)
             .await
-            .map_err(|e| kind.name_check("signature", e))?;
-        let claims = Arc::new(claims::check(payload, config, config.clock.unix(), kind)?);
-        if let Some((cache, digest)) = digest {
-            cache.insert(digest, claims.clone(), config.clock.now());
-        }
-        Ok(Arc::unwrap_or_clone(claims))
+            .map_err(|e| self.inner.kind.name_check("signature", e))?;
+        self.accept(payload, digest)
     }
 
     /// Verifies `token` without the async runtime when nothing needs I/O: the keys are
@@ -241,35 +227,53 @@ impl SessionVerifier {
     /// `verify`. Lets bindings verify synchronously, without a round trip through the
     /// runtime (issue 19).
     pub fn verify_now(&self, token: &str) -> Option<Result<SessionClaims>> {
-        let config = &self.inner.config;
-        let kind = self.inner.kind;
-        if let Err(e) = decode::check_size(token, config.max_token_bytes) {
-            return Some(Err(kind.name_check("format", e)));
-        }
-        let digest = self
-            .inner
-            .verified
-            .as_ref()
-            .map(|cache| (cache, VerifiedCache::digest(token)));
-        if let Some((cache, digest)) = &digest {
-            if let Some(hit) = self.cached(cache, digest) {
-                return Some(Ok(hit));
-            }
-        }
+        let digest = match self.seen(token) {
+            Err(e) => return Some(Err(e)),
+            Ok(Seen::Verified(hit)) => return Some(Ok(hit)),
+            Ok(Seen::New(digest)) => digest,
+        };
         let keys = self.inner.jwks.fresh_keys()?;
         let payload = match self.signature_with(token, &keys) {
             Ok(Some(payload)) => payload,
             Ok(None) => return None,
-            Err(e) => return Some(Err(kind.name_check("signature", e))),
+            Err(e) => return Some(Err(self.inner.kind.name_check("signature", e))),
         };
-        let claims = match claims::check(payload, config, config.clock.unix(), kind) {
-            Ok(claims) => Arc::new(claims),
-            Err(e) => return Some(Err(e)),
+        Some(self.accept(payload, digest))
+    }
+
+    /// The checks before any key is needed, shared by [`Self::verify`] and
+    /// [`Self::verify_now`]: the size, then the cache of verified tokens.
+    fn seen(&self, token: &str) -> Result<Seen> {
+        decode::check_size(token, self.inner.config.max_token_bytes)
+            .map_err(|e| self.inner.kind.name_check("format", e))?;
+        let Some(cache) = self.inner.verified.as_ref() else {
+            return Ok(Seen::New(None));
         };
-        if let Some((cache, digest)) = digest {
+        let digest = VerifiedCache::digest(token);
+        Ok(match self.cached(cache, &digest) {
+            Some(hit) => Seen::Verified(hit),
+            None => Seen::New(Some(digest)),
+        })
+    }
+
+    /// The claims of a token whose signature held, once they pass their checks; remembered
+    /// under `digest` in the cache of verified tokens.
+    fn accept(
+        &self,
+        payload: Map<String, Value>,
+        digest: Option<Digest32>,
+    ) -> Result<SessionClaims> {
+        let config = &self.inner.config;
+        let claims = Arc::new(claims::check(
+            payload,
+            config,
+            config.clock.unix(),
+            self.inner.kind,
+        )?);
+        if let (Some(cache), Some(digest)) = (self.inner.verified.as_ref(), digest) {
             cache.insert(digest, claims.clone(), config.clock.now());
         }
-        Some(Ok(Arc::unwrap_or_clone(claims)))
+        Ok(Arc::unwrap_or_clone(claims))
     }
 
     /// [`Self::check_signature`] with `keys` only: `None` if none of them verified it.
@@ -447,6 +451,14 @@ fn header_kid(header: &Map<String, Value>) -> Result<Option<&str>> {
 fn shorten(kid: &str) -> String {
     let short: String = kid.chars().take(64).collect();
     format!("{short:?}")
+}
+
+/// What [`SessionVerifier::seen`] found before any key was needed.
+enum Seen {
+    /// Verified before and still cached: its claims.
+    Verified(SessionClaims),
+    /// Not verified yet: its digest for the cache of verified tokens, if there is one.
+    New(Option<Digest32>),
 }
 
 #[cfg(test)]
