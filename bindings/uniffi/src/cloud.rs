@@ -9,7 +9,8 @@ use crate::{
     error::JtlError,
     http::client_methods,
     runtime::{block, spawn},
-    session::{SessionVerifier, VerifierOptions},
+    options::{AppTokenVerifierOptions, HttpOptions, VerifierOptions},
+    session::SessionVerifier,
     token::AccessToken,
 };
 
@@ -44,18 +45,25 @@ impl fmt::Display for CloudClient {
 #[uniffi::export]
 impl CloudClient {
     /// A client for the app's credentials; `endpoints` default to production. No request is
-    /// made yet. `token_cache` (`postgresql://…`) shares its tokens with every process using
-    /// that database, sealed with `JTL_CONNECT_MASTER_KEY`.
-    #[uniffi::constructor(default(tenant_id = None, endpoints = None, token_cache = None))]
+    /// made yet. `accept_language` is sent as `Accept-Language`; `token_cache`
+    /// (`postgresql://…`) shares its tokens with every process using that database, sealed
+    /// with `JTL_CONNECT_MASTER_KEY`; `http`: timeouts, retries, User-Agent.
+    #[uniffi::constructor(default(tenant_id = None, endpoints = None, accept_language = None, token_cache = None, http = None))]
     pub fn new(
         client_id: String,
         client_secret: String,
         tenant_id: Option<String>,
         endpoints: Option<Arc<Endpoints>>,
+        accept_language: Option<String>,
         token_cache: Option<String>,
+        http: Option<HttpOptions>,
     ) -> Result<Arc<Self>, JtlError> {
         let credentials = ClientCredentials::new(client_id, Secret::new(client_secret))?;
-        let mut builder = jtl_connect::CloudClient::builder(credentials);
+        let mut builder = jtl_connect::CloudClient::builder(credentials)
+            .http_options(HttpOptions::core(http)?);
+        if let Some(language) = accept_language {
+            builder = builder.accept_language(language);
+        }
         if let Some(endpoints) = endpoints {
             builder = builder.endpoints(endpoints.inner.clone());
         }
@@ -102,11 +110,18 @@ impl CloudClient {
 
     /// A valid access token (cached; one request for any number of concurrent callers).
     pub fn access_token(&self) -> Result<Arc<AccessToken>, JtlError> {
+        if let Some(token) = self.inner.token_cache().fresh() {
+            return Ok(AccessToken::wrap(token));
+        }
         block(self.inner.access_token()).map(AccessToken::wrap)
     }
 
-    /// `accessToken`, as a suspend/async function.
+    /// `accessToken`, as a suspend/async function. A cached token that needs no refresh yet
+    /// is answered on the first poll, without the core's runtime.
     pub async fn access_token_async(&self) -> Result<Arc<AccessToken>, JtlError> {
+        if let Some(token) = self.inner.token_cache().fresh() {
+            return Ok(AccessToken::wrap(token));
+        }
         let inner = self.inner.clone();
         spawn(async move { inner.access_token().await })
             .await
@@ -120,21 +135,19 @@ impl CloudClient {
         &self,
         options: Option<VerifierOptions>,
     ) -> Result<Arc<SessionVerifier>, JtlError> {
-        SessionVerifier::build(&self.inner, options.unwrap_or_default())
+        SessionVerifier::build(&self.inner, options)
     }
 
-    /// A verifier of JTL app tokens for `app_id`: RS256, `iss` must be `issuer` (default the
-    /// endpoints' `https://id.jtl-cloud.com`), keys from `{issuer}/oauth/v2/keys`, `aud` must
-    /// contain `app_id`; each failure names the check. Of `options`, `leeway_seconds` and
-    /// `max_lifetime_seconds` apply.
-    #[uniffi::method(default(issuer = None, options = None))]
+    /// A verifier of JTL app tokens for `app_id`: RS256, `iss` must be `options.issuer`
+    /// (default the endpoints' `https://id.jtl-cloud.com`), keys from
+    /// `{issuer}/oauth/v2/keys`, `aud` must contain `app_id`; each failure names the check.
+    #[uniffi::method(default(options = None))]
     pub fn app_token_verifier(
         &self,
         app_id: String,
-        issuer: Option<String>,
-        options: Option<VerifierOptions>,
+        options: Option<AppTokenVerifierOptions>,
     ) -> Result<Arc<SessionVerifier>, JtlError> {
-        SessionVerifier::app(&self.inner, &app_id, issuer, options.unwrap_or_default())
+        SessionVerifier::app(&self.inner, &app_id, options)
     }
 }
 

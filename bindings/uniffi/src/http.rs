@@ -4,6 +4,7 @@
 
 use std::{collections::HashMap, fmt, sync::Mutex};
 
+use jtl_connect::options::{Case, REQUEST};
 use serde_json::Value;
 
 use crate::error::JtlError;
@@ -188,15 +189,25 @@ pub(crate) fn pairs(map: Option<HashMap<String, String>>) -> Vec<(String, String
     pairs
 }
 
-/// A core request from the foreign arguments.
+/// A core request from the foreign arguments; `timeout` in seconds (checked by the core's
+/// `request` schema).
 pub(crate) fn build_request(
     method: &str,
     path: String,
     query: Option<HashMap<String, String>>,
     json: Option<String>,
     headers: Option<HashMap<String, String>>,
+    idempotent: Option<bool>,
+    timeout: Option<f64>,
 ) -> Result<jtl_connect::Request, JtlError> {
+    let given = REQUEST.parse(serde_json::json!({ "timeout": timeout }), Case::Camel)?;
     let mut request = jtl_connect::Request::new(method, path)?;
+    if let Some(idempotent) = idempotent {
+        request = request.idempotent(idempotent);
+    }
+    if let Some(timeout) = given.seconds("timeout") {
+        request = request.timeout(timeout);
+    }
     for (name, value) in pairs(query) {
         request = request.query(name, value);
     }
@@ -216,8 +227,10 @@ macro_rules! client_methods {
         #[uniffi::export]
         impl $client {
             /// Sends a request: `method` (`GET`, `POST`, ...), `path` relative to the API base,
-            /// optional query parameters, JSON body (as text) and extra headers.
-            #[uniffi::method(default(query = None, json = None, headers = None))]
+            /// optional query parameters, JSON body (as text) and extra headers; `idempotent`
+            /// lets a POST or PATCH be retried like a GET; `timeout` (seconds) replaces the
+            /// client's for this request.
+            #[uniffi::method(default(query = None, json = None, headers = None, idempotent = None, timeout = None))]
             pub fn request(
                 &self,
                 method: String,
@@ -225,8 +238,10 @@ macro_rules! client_methods {
                 query: Option<std::collections::HashMap<String, String>>,
                 json: Option<String>,
                 headers: Option<std::collections::HashMap<String, String>>,
+                idempotent: Option<bool>,
+                timeout: Option<f64>,
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                let request = $crate::http::build_request(&method, path, query, json, headers)?;
+                let request = $crate::http::build_request(&method, path, query, json, headers, idempotent, timeout)?;
                 let inner = self.inner.clone();
                 $crate::runtime::block(async move { inner.request(request).await })
                     .map($crate::http::Response::wrap)
@@ -273,12 +288,14 @@ macro_rules! client_methods {
                     .map($crate::http::Response::wrap)
             }
 
-            /// `DELETE path`.
+            /// `DELETE path`, with an optional JSON body (as text).
+            #[uniffi::method(default(json = None))]
             pub fn delete(
                 &self,
                 path: String,
+                json: Option<String>,
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                $crate::runtime::block(self.inner.delete(&path)).map($crate::http::Response::wrap)
+                self.request("DELETE".to_owned(), path, None, json, None, None, None)
             }
 
             /// One page (1-based) of a paginated endpoint.
@@ -311,7 +328,7 @@ macro_rules! client_methods {
             }
 
             /// `request`, as a suspend/async function.
-            #[uniffi::method(default(query = None, json = None, headers = None))]
+            #[uniffi::method(default(query = None, json = None, headers = None, idempotent = None, timeout = None))]
             pub async fn request_async(
                 &self,
                 method: String,
@@ -319,8 +336,10 @@ macro_rules! client_methods {
                 query: Option<std::collections::HashMap<String, String>>,
                 json: Option<String>,
                 headers: Option<std::collections::HashMap<String, String>>,
+                idempotent: Option<bool>,
+                timeout: Option<f64>,
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                let request = $crate::http::build_request(&method, path, query, json, headers)?;
+                let request = $crate::http::build_request(&method, path, query, json, headers, idempotent, timeout)?;
                 let inner = self.inner.clone();
                 $crate::runtime::spawn(async move { inner.request(request).await })
                     .await

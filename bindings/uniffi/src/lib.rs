@@ -19,6 +19,7 @@ mod endpoints;
 mod error;
 mod graphql;
 mod http;
+mod options;
 mod runtime;
 mod scx;
 mod session;
@@ -31,13 +32,16 @@ pub use cloud::CloudClient;
 pub use endpoints::Endpoints;
 pub use error::JtlError;
 pub use http::{Header, Page, Paginator, RateLimit, Response};
+pub use options::{
+    app_token_verifier_options_from_json, check_options, http_options_from_json,
+    verifier_options_from_json, AppTokenVerifierOptions, HttpOptions, VerifierOptions,
+};
 pub use scx::{
     FailedScxEvent, ProcessedEvents, ScxClient, ScxEvent, ScxEventHandler, ScxHandlerError,
     SellerSignUp,
 };
 pub use session::{
-    decode_unverified, SessionClaims, SessionVerifier, UnverifiedToken, VerifierOptions,
-    VerifierStats,
+    decode_unverified, SessionClaims, SessionVerifier, UnverifiedToken, VerifierStats,
 };
 pub use store::{Account, AccountClient, AccountStore, ConnectionTest, KeyRotation};
 pub use token::AccessToken;

@@ -9,6 +9,7 @@ use crate::{
     endpoints::Endpoints,
     error::JtlError,
     http::client_methods,
+    options::HttpOptions,
     runtime::{block, spawn},
     token::AccessToken,
 };
@@ -142,14 +143,21 @@ pub struct SellerSignUp {
 impl ScxClient {
     /// A client for `refresh_token`; `endpoints` default to production (use
     /// `Endpoints.sandbox()` for the SCX sandbox). `token_cache` (`postgresql://…`) shares
-    /// its tokens with every process using that database, as `CloudClient`'s does.
-    #[uniffi::constructor(default(endpoints = None, token_cache = None))]
+    /// its tokens with every process using that database, as `CloudClient`'s does;
+    /// `accept_language` is sent as `Accept-Language`; `http`: timeouts, retries, User-Agent.
+    #[uniffi::constructor(default(endpoints = None, accept_language = None, token_cache = None, http = None))]
     pub fn new(
         refresh_token: String,
         endpoints: Option<Arc<Endpoints>>,
+        accept_language: Option<String>,
         token_cache: Option<String>,
+        http: Option<HttpOptions>,
     ) -> Result<Arc<Self>, JtlError> {
-        let mut builder = jtl_connect::ScxClient::builder(Secret::new(refresh_token));
+        let mut builder = jtl_connect::ScxClient::builder(Secret::new(refresh_token))
+            .http_options(HttpOptions::core(http)?);
+        if let Some(language) = accept_language {
+            builder = builder.accept_language(language);
+        }
         if let Some(endpoints) = endpoints {
             builder = builder.endpoints(endpoints.inner.clone());
         }
@@ -161,7 +169,22 @@ impl ScxClient {
 
     /// A valid auth token (cached, refreshed before expiry).
     pub fn access_token(&self) -> Result<Arc<AccessToken>, JtlError> {
+        if let Some(token) = self.inner.token_cache().fresh() {
+            return Ok(AccessToken::wrap(token));
+        }
         block(self.inner.access_token()).map(AccessToken::wrap)
+    }
+
+    /// `accessToken`, as a suspend/async function. A cached token that needs no refresh yet
+    /// is answered on the first poll, without the core's runtime.
+    pub async fn access_token_async(&self) -> Result<Arc<AccessToken>, JtlError> {
+        if let Some(token) = self.inner.token_cache().fresh() {
+            return Ok(AccessToken::wrap(token));
+        }
+        let inner = self.inner.clone();
+        spawn(async move { inner.access_token().await })
+            .await
+            .map(AccessToken::wrap)
     }
 
     /// Pending events of the channel's queue.

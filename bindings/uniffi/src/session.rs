@@ -1,13 +1,14 @@
 //! Session-token verification and inspection (wraps [`jtl_connect::SessionVerifier`] and
 //! [`jtl_connect::decode_unverified`]).
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
-use jtl_connect::{Algorithm, VerifierConfig};
+use jtl_connect::options::{app_verifier_config, verifier_config, Case};
 use serde_json::Value;
 
 use crate::{
     error::JtlError,
+    options::{plain, AppTokenVerifierOptions, VerifierOptions},
     runtime::{block, spawn},
 };
 
@@ -44,76 +45,6 @@ impl From<jtl_connect::SessionClaims> for SessionClaims {
     }
 }
 
-/// Settings of a [`SessionVerifier`]; every field is optional (the core's defaults apply).
-#[derive(Clone, Debug, Default, uniffi::Record)]
-pub struct VerifierOptions {
-    /// Accepted algorithms (default `["EdDSA"]`); never taken from the token's header.
-    #[uniffi(default = None)]
-    pub algorithms: Option<Vec<String>>,
-    /// The expected `iss` (default `https://api.jtl-cloud.com`): a present `iss` must match;
-    /// an empty string turns the check off. A token without `iss` (JTL's documented shape)
-    /// is accepted unless `require_issuer` is set.
-    #[uniffi(default = None)]
-    pub issuer: Option<String>,
-    /// `false` turns the issuer check off, as in every language (default true).
-    #[uniffi(default = None)]
-    pub verify_issuer: Option<bool>,
-    /// Refuse tokens without `iss` (default false).
-    #[uniffi(default = None)]
-    pub require_issuer: Option<bool>,
-    /// Refuse tokens that live longer than this many seconds (`lifetime_too_long`).
-    #[uniffi(default = None)]
-    pub max_lifetime_seconds: Option<u64>,
-    /// If set, `aud` must contain one of these.
-    #[uniffi(default = None)]
-    pub audience: Option<Vec<String>>,
-    /// Tolerated clock difference in seconds (default 60).
-    #[uniffi(default = None)]
-    pub leeway_seconds: Option<u64>,
-    /// How long fetched keys are used, in seconds (default 600).
-    #[uniffi(default = None)]
-    pub jwks_ttl_seconds: Option<u64>,
-    /// Another JWKS URL than the endpoints' one.
-    #[uniffi(default = None)]
-    pub jwks_url: Option<String>,
-}
-
-impl VerifierOptions {
-    fn config(self) -> Result<VerifierConfig, JtlError> {
-        let mut config = VerifierConfig::default();
-        if let Some(names) = self.algorithms {
-            config.algorithms = names
-                .iter()
-                .map(|name| {
-                    name.parse::<Algorithm>().map_err(|_| {
-                        JtlError::invalid_input(format!(
-                            "algorithms: expected EdDSA, RS256, RS384, RS512, PS256, PS384 or PS512; found {name:?}"
-                        ))
-                    })
-                })
-                .collect::<Result<_, _>>()?;
-        }
-        if let Some(issuer) = self.issuer {
-            config.issuer = (!issuer.is_empty()).then_some(issuer);
-        }
-        if self.verify_issuer == Some(false) {
-            config.issuer = None;
-        }
-        config.require_issuer = self.require_issuer.unwrap_or(false);
-        config.max_lifetime = self.max_lifetime_seconds.map(Duration::from_secs);
-        if self.audience.is_some() {
-            config.audience = self.audience;
-        }
-        if let Some(secs) = self.leeway_seconds {
-            config.leeway = Duration::from_secs(secs);
-        }
-        if let Some(secs) = self.jwks_ttl_seconds {
-            config.jwks_ttl = Duration::from_secs(secs);
-        }
-        Ok(config)
-    }
-}
-
 /// Verifies App Shell session tokens against JTL's JWKS (cached, rotated keys picked up,
 /// algorithms from the allow-list only).
 #[derive(Debug, uniffi::Object)]
@@ -123,34 +54,27 @@ pub struct SessionVerifier {
 }
 
 impl SessionVerifier {
+    /// A session verifier built by the core from `options`.
     pub(crate) fn build(
         client: &jtl_connect::CloudClient,
-        mut options: VerifierOptions,
+        options: Option<VerifierOptions>,
     ) -> Result<Arc<Self>, JtlError> {
-        let jwks_url = options.jwks_url.take();
-        let config = options.config()?;
+        let (config, jwks_url) = verifier_config(plain(&options.unwrap_or_default()), Case::Camel)?;
         let inner = match jwks_url {
             Some(url) => jtl_connect::SessionVerifier::with_jwks_url(client, &url, config)?,
             None => jtl_connect::SessionVerifier::new(client, config)?,
         };
         Ok(Arc::new(Self { inner }))
     }
-}
 
-impl SessionVerifier {
-    /// A verifier of `app_id`'s JTL app tokens from `issuer` (default: the endpoints'); of
-    /// `options` only the leeway and the lifetime limit apply.
+    /// A verifier of `app_id`'s JTL app tokens, built by the core from `options`.
     pub(crate) fn app(
         client: &jtl_connect::CloudClient,
         app_id: &str,
-        issuer: Option<String>,
-        options: VerifierOptions,
+        options: Option<AppTokenVerifierOptions>,
     ) -> Result<Arc<Self>, JtlError> {
-        let mut config = VerifierConfig::default();
-        if let Some(secs) = options.leeway_seconds {
-            config.leeway = Duration::from_secs(secs);
-        }
-        config.max_lifetime = options.max_lifetime_seconds.map(Duration::from_secs);
+        let (config, issuer) =
+            app_verifier_config(plain(&options.unwrap_or_default()), Case::Camel)?;
         let inner = client.app_token_verifier_with(app_id, issuer.as_deref(), config)?;
         Ok(Arc::new(Self { inner }))
     }
@@ -160,7 +84,10 @@ impl SessionVerifier {
 impl SessionVerifier {
     /// The claims of `token` if it is valid; a `TokenInvalid` error with a `reason` if not.
     pub fn verify(&self, token: String) -> Result<SessionClaims, JtlError> {
-        block(self.inner.verify(&token)).map(SessionClaims::from)
+        match self.inner.verify_now(&token) {
+            Some(done) => Ok(done?.into()),
+            None => block(self.inner.verify(&token)).map(SessionClaims::from),
+        }
     }
 
     /// Counters: JWKS fetches, signature checks, verified-cache hits.
@@ -173,8 +100,12 @@ impl SessionVerifier {
         }
     }
 
-    /// `verify`, as a suspend/async function.
+    /// `verify`, as a suspend/async function. A token verified before, or one whose keys are
+    /// cached and fresh, is answered on the first poll, without the core's runtime.
     pub async fn verify_async(&self, token: String) -> Result<SessionClaims, JtlError> {
+        if let Some(done) = self.inner.verify_now(&token) {
+            return Ok(done?.into());
+        }
         let inner = self.inner.clone();
         spawn(async move { inner.verify(&token).await })
             .await

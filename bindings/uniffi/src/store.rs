@@ -8,6 +8,7 @@ use jtl_connect::System;
 use crate::{
     cloud::CloudClient,
     error::JtlError,
+    options::HttpOptions,
     runtime::{block, spawn},
     scx::ScxClient,
     wawi::WawiClient,
@@ -137,10 +138,16 @@ fn fields(map: &HashMap<String, String>) -> Vec<(&str, &str)> {
 impl AccountStore {
     /// Opens (or creates) the store at `path`, or at the default path; `master_key` (32
     /// bytes) instead of `JTL_CONNECT_MASTER_KEY` or the key file. A wrong key is `config`.
-    #[uniffi::constructor(default(path = None, master_key = None))]
-    pub fn new(path: Option<String>, master_key: Option<Vec<u8>>) -> Result<Arc<Self>, JtlError> {
+    /// `http`: timeouts, retries and User-Agent of the clients it hands out.
+    #[uniffi::constructor(default(path = None, master_key = None, http = None))]
+    pub fn new(
+        path: Option<String>,
+        master_key: Option<Vec<u8>>,
+        http: Option<HttpOptions>,
+    ) -> Result<Arc<Self>, JtlError> {
+        let http = HttpOptions::core(http)?;
         let path = path.map(PathBuf::from);
-        let inner = match key("master_key", master_key)? {
+        let mut inner = match key("master_key", master_key)? {
             Some(key) => {
                 let path = match path {
                     Some(path) => path,
@@ -150,6 +157,7 @@ impl AccountStore {
             }
             None => jtl_connect::AccountStore::open(path.as_deref())?,
         };
+        inner.set_http_options(http);
         Ok(Arc::new(Self {
             inner: Arc::new(inner),
         }))

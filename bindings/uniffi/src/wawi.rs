@@ -1,13 +1,18 @@
 //! JTL-Wawi OnPremise: [`WawiClient`] and the two-step app registration (wraps
 //! [`jtl_connect::WawiClient`] and [`jtl_connect::register_wawi_app`]).
 
-use std::{fmt, sync::Arc, time::Duration};
+use std::{fmt, sync::Arc};
 
-use jtl_connect::{RegistrationOptions, RegistrationPath, RegistrationStatus, Secret};
+use jtl_connect::{
+    options::{Case, REGISTRATION},
+    RegistrationOptions, RegistrationPath, RegistrationStatus, Secret,
+};
+use serde_json::json;
 
 use crate::{
     error::JtlError,
     http::client_methods,
+    options::HttpOptions,
     runtime::{block, spawn},
 };
 
@@ -36,20 +41,27 @@ impl fmt::Display for WawiClient {
 impl WawiClient {
     /// A client for the Wawi API at `base_url` (plain `http://` allowed: OnPremise runs in the
     /// local network) with `api_key`, as the app `app_id` in version `app_version` (both
-    /// required by JTL; blank ones are an `invalid_input` error before any request).
-    #[uniffi::constructor(default(api_version = None))]
+    /// required by JTL; blank ones are an `invalid_input` error before any request);
+    /// `run_as` acts as that Wawi user (`X-RunAs`); `http`: timeouts, retries, User-Agent.
+    #[uniffi::constructor(default(api_version = None, run_as = None, http = None))]
     pub fn new(
         base_url: String,
         api_key: String,
         app_id: String,
         app_version: String,
         api_version: Option<String>,
+        run_as: Option<String>,
+        http: Option<HttpOptions>,
     ) -> Result<Arc<Self>, JtlError> {
         let mut builder = jtl_connect::WawiClient::builder(&base_url, Secret::new(api_key))
             .app_id(app_id)
-            .app_version(app_version);
+            .app_version(app_version)
+            .http_options(HttpOptions::core(http)?);
         if let Some(version) = api_version {
             builder = builder.api_version(version);
+        }
+        if let Some(user) = run_as {
+            builder = builder.run_as(user);
         }
         Ok(Self::wrap(builder.build()?))
     }
@@ -139,29 +151,30 @@ impl WawiRegistration {
     }
 }
 
+/// The registration options, checked by the core's `registration` schema (seconds >= 0).
 fn options(
     tenant_id: String,
     registration_path: Option<String>,
     challenge_code: Option<String>,
-    poll_interval_ms: Option<u64>,
-    timeout_seconds: Option<u64>,
+    poll_interval: Option<f64>,
+    timeout: Option<f64>,
 ) -> Result<RegistrationOptions, JtlError> {
-    let mut options = RegistrationOptions {
+    let given = REGISTRATION.parse(
+        json!({"pollInterval": poll_interval, "timeout": timeout}),
+        Case::Camel,
+    )?;
+    let defaults = RegistrationOptions::default();
+    Ok(RegistrationOptions {
         tenant_id: Some(tenant_id),
         path: match registration_path.as_deref() {
             Some(path) => RegistrationPath::parse(path)?,
             None => RegistrationPath::default(),
         },
         challenge_code,
-        ..RegistrationOptions::default()
-    };
-    if let Some(ms) = poll_interval_ms {
-        options.poll_interval = Duration::from_millis(ms);
-    }
-    if let Some(secs) = timeout_seconds {
-        options.timeout = Duration::from_secs(secs);
-    }
-    Ok(options)
+        poll_interval: given.seconds("poll_interval").unwrap_or(defaults.poll_interval),
+        timeout: given.seconds("timeout").unwrap_or(defaults.timeout),
+        ..defaults
+    })
 }
 
 /// Registers `app` with the JTL-Wawi at `base_url` for the tenant `tenant_id` (a UUID, required
@@ -170,23 +183,23 @@ fn options(
 /// or timed out; 402 (no licence / app not authorised by JTL) and 410 (already answered) are
 /// `api` errors saying so, 409 (AppId already registered) `conflict`. `registration_path` is
 /// `v1` (default), `v2` or `unversioned`.
-#[uniffi::export(default(registration_path = None, challenge_code = None, poll_interval_ms = None, timeout_seconds = None))]
+#[uniffi::export(default(registration_path = None, challenge_code = None, poll_interval = None, timeout = None))]
 pub fn register_wawi_app(
     base_url: String,
     app: WawiApp,
     tenant_id: String,
     registration_path: Option<String>,
     challenge_code: Option<String>,
-    poll_interval_ms: Option<u64>,
-    timeout_seconds: Option<u64>,
+    poll_interval: Option<f64>,
+    timeout: Option<f64>,
 ) -> Result<Arc<WawiRegistration>, JtlError> {
     let app = jtl_connect::WawiApp::from(app);
     let options = options(
         tenant_id,
         registration_path,
         challenge_code,
-        poll_interval_ms,
-        timeout_seconds,
+        poll_interval,
+        timeout,
     )?;
     let inner =
         block(async move { jtl_connect::register_wawi_app(&base_url, &app, options).await })?;
@@ -194,23 +207,23 @@ pub fn register_wawi_app(
 }
 
 /// `registerWawiApp`, as a suspend/async function.
-#[uniffi::export(default(registration_path = None, challenge_code = None, poll_interval_ms = None, timeout_seconds = None))]
+#[uniffi::export(default(registration_path = None, challenge_code = None, poll_interval = None, timeout = None))]
 pub async fn register_wawi_app_async(
     base_url: String,
     app: WawiApp,
     tenant_id: String,
     registration_path: Option<String>,
     challenge_code: Option<String>,
-    poll_interval_ms: Option<u64>,
-    timeout_seconds: Option<u64>,
+    poll_interval: Option<f64>,
+    timeout: Option<f64>,
 ) -> Result<Arc<WawiRegistration>, JtlError> {
     let app = jtl_connect::WawiApp::from(app);
     let options = options(
         tenant_id,
         registration_path,
         challenge_code,
-        poll_interval_ms,
-        timeout_seconds,
+        poll_interval,
+        timeout,
     )?;
     let inner =
         spawn(async move { jtl_connect::register_wawi_app(&base_url, &app, options).await })
@@ -247,18 +260,19 @@ impl WawiPendingRegistration {
         })
     }
 
-    /// Polls every `poll_interval_ms` until accepted, rejected or `timeout_seconds`.
-    #[uniffi::method(default(poll_interval_ms = 5000, timeout_seconds = 600))]
+    /// Polls every `poll_interval` seconds (default 5) until accepted, rejected or `timeout`
+    /// seconds (default 600).
+    #[uniffi::method(default(poll_interval = None, timeout = None))]
     pub fn wait(
         &self,
-        poll_interval_ms: u64,
-        timeout_seconds: u64,
+        poll_interval: Option<f64>,
+        timeout: Option<f64>,
     ) -> Result<Arc<WawiRegistration>, JtlError> {
-        let inner = block(self.inner.wait(
-            Duration::from_millis(poll_interval_ms),
-            Duration::from_secs(timeout_seconds),
-            None,
-        ))?;
+        let options = options(String::new(), None, None, poll_interval, timeout)?;
+        let inner = block(
+            self.inner
+                .wait(options.poll_interval, options.timeout, None),
+        )?;
         Ok(Arc::new(WawiRegistration { inner }))
     }
 }

@@ -149,7 +149,7 @@ class AccountsAndOtherSystemsTest {
                 providerWebsite = "https://example.com",
                 mandatoryScopes = listOf("all.read"),
             )
-            val registration = registerWawiApp(base, app, tenantId = emulator.tenantId, pollIntervalMs = 50uL, timeoutSeconds = 20uL)
+            val registration = registerWawiApp(base, app, tenantId = emulator.tenantId, pollInterval = 0.05, timeout = 20.0)
             assertEquals("acme/kotlin-test", registration.appId())
             assertTrue(registration.apiKey().isNotEmpty())
             assertFalse(registration.toString().contains(registration.apiKey()))

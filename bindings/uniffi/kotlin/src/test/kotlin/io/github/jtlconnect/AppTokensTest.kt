@@ -57,7 +57,7 @@ class AppTokensTest {
                 assertEquals("algorithm_not_allowed", eddsa.reason)
                 val strict = client.sessionVerifier(VerifierOptions(requireIssuer = true))
                 assertEquals("missing_claim", assertThrows<JtlException.TokenInvalid> { strict.verify(emulator.mintSessionToken()) }.reason)
-                val short = client.sessionVerifier(VerifierOptions(maxLifetimeSeconds = 600uL))
+                val short = client.sessionVerifier(VerifierOptions(maxLifetime = 600.0))
                 assertEquals("lifetime_too_long", assertThrows<JtlException.TokenInvalid> { short.verify(emulator.mintSessionToken()) }.reason)
             }
         }

@@ -116,34 +116,31 @@ class ConformanceTest {
 
         fun subject(name: String): Any = objects.getOrPut(name) { builtin(name) }
 
+        /** Neutral snake_case option names as Kotlin spells them (nested objects too). */
+        fun camelKeys(value: Any?): Any? = if (value is Map<*, *>) value.entries.associate { (k, v) -> camel(k as String) to camelKeys(v) } else value
+
+        /** HTTP options from plain values, through the core's parser (`httpOptionsFromJson`). */
+        fun http(o: Map<*, *>): HttpOptions? = o["http"]?.let { httpOptionsFromJson(Json.write(camelKeys(it))) }
+
         fun construct(kind: String, a: Map<String, Any?>): Any {
-            val options = (a["options"] as Map<*, *>?) ?: emptyMap<String, Any?>()
-            require(options.isEmpty()) { "the Kotlin client constructors take no options yet: $options" }
+            val o = (a["options"] as Map<*, *>?) ?: emptyMap<String, Any?>()
+            // Options as plain values go through the core's schema first (unknown names, types).
+            if (kind != "endpoints_emulator") checkOptions(kind, Json.write(camelKeys(o.filterKeys { it != "http" })))
             return when (kind) {
-                "cloud_client" -> CloudClient(a["client_id"] as String, a["client_secret"] as String, a["tenant_id"] as String?, a["endpoints"] as Endpoints?)
-                "wawi_client" -> WawiClient(a["base_url"] as String, a["api_key"] as String, a["app_id"] as String, a["app_version"] as String)
-                "scx_client" -> ScxClient(a["refresh_token"] as String, a["endpoints"] as Endpoints?)
-                "account_store" -> AccountStore(a["path"] as String?, a["master_key"] as ByteArray?)
+                "cloud_client" -> CloudClient(a["client_id"] as String, a["client_secret"] as String, a["tenant_id"] as String?, a["endpoints"] as Endpoints?,
+                    acceptLanguage = o["accept_language"] as String?, tokenCache = o["token_cache"] as String?, http = http(o))
+                "wawi_client" -> WawiClient(a["base_url"] as String, a["api_key"] as String, a["app_id"] as String, a["app_version"] as String,
+                    apiVersion = o["api_version"] as String?, runAs = o["run_as"] as String?, http = http(o))
+                "scx_client" -> ScxClient(a["refresh_token"] as String, a["endpoints"] as Endpoints?,
+                    acceptLanguage = o["accept_language"] as String?, tokenCache = o["token_cache"] as String?, http = http(o))
+                "account_store" -> AccountStore(a["path"] as String?, a["master_key"] as ByteArray?, http = http(o))
                 "endpoints_emulator" -> Endpoints.emulator(a["url"] as String)
                 else -> error("unknown constructor $kind")
             }
         }
 
-        fun verifierOptions(o: Map<*, *>): VerifierOptions {
-            val known = setOf("algorithms", "issuer", "require_issuer", "max_lifetime", "audience", "leeway", "jwks_ttl", "jwks_url")
-            require(known.containsAll(o.keys)) { "options Kotlin's VerifierOptions lacks: ${o.keys - known}" }
-            @Suppress("UNCHECKED_CAST")
-            return VerifierOptions(
-                algorithms = o["algorithms"] as List<String>?,
-                issuer = o["issuer"] as String?,
-                requireIssuer = o["require_issuer"] as Boolean?,
-                maxLifetimeSeconds = (o["max_lifetime"] as Number?)?.toLong()?.toULong(),
-                audience = o["audience"] as List<String>?,
-                leewaySeconds = (o["leeway"] as Number?)?.toLong()?.toULong(),
-                jwksTtlSeconds = (o["jwks_ttl"] as Number?)?.toLong()?.toULong(),
-                jwksUrl = o["jwks_url"] as String?,
-            )
-        }
+        /** Verifier options from plain values, through the core's parser (`verifierOptionsFromJson`). */
+        fun verifierOptions(o: Map<*, *>): VerifierOptions = verifierOptionsFromJson(Json.write(camelKeys(o)))
 
         @Suppress("UNCHECKED_CAST")
         fun call(target: Any, method: String, a: Map<String, Any?>): Any? {
@@ -169,7 +166,6 @@ class ConformanceTest {
                 }
             }
             if (target is SessionVerifier) return target.verify(a["token"] as String)
-            require(a["idempotent"] == null) { "Kotlin's request takes no idempotent flag yet" }
             val path = a["path"] as String?
             val pageSize = (a["page_size"] as Number?)?.toInt()?.toUInt()
             return when (target) {
@@ -180,20 +176,20 @@ class ConformanceTest {
                     "session_verifier" -> target.sessionVerifier(verifierOptions((a["options"] as Map<*, *>?) ?: emptyMap<String, Any>()))
                     "graphql" -> Json.parse(target.graphql(a["query"] as String, a["variables"]?.let { Json.write(it) }, a["operation_name"] as String?))
                     "paginate_graphql" -> target.paginateGraphql(a["query"] as String, a["connection"] as String, a["variables"]?.let { Json.write(it) }, pageSize).collectAll()
-                    "get", "delete", "post", "put", "patch", "request" -> target.request(a["method"] as String? ?: method.uppercase(), path!!, query, json, headers)
+                    "get", "delete", "post", "put", "patch", "request" -> target.request(a["method"] as String? ?: method.uppercase(), path!!, query, json, headers, a["idempotent"] as Boolean?)
                     "page" -> target.page(path!!, (a["page_number"] as Number).toLong().toULong(), pageSize!!, query)
                     "paginate" -> target.paginate(path!!, query, pageSize).collectAll()
                     else -> error("unknown call $method")
                 }
                 is WawiClient -> when (method) {
-                    "get", "delete", "post", "put", "patch", "request" -> target.request(a["method"] as String? ?: method.uppercase(), path!!, query, json, headers)
+                    "get", "delete", "post", "put", "patch", "request" -> target.request(a["method"] as String? ?: method.uppercase(), path!!, query, json, headers, a["idempotent"] as Boolean?)
                     "page" -> target.page(path!!, (a["page_number"] as Number).toLong().toULong(), pageSize!!, query)
                     "paginate" -> target.paginate(path!!, query, pageSize).collectAll()
                     else -> error("unknown call $method")
                 }
                 is ScxClient -> when (method) {
                     "access_token" -> target.accessToken()
-                    "get", "delete", "post", "put", "patch", "request" -> target.request(a["method"] as String? ?: method.uppercase(), path!!, query, json, headers)
+                    "get", "delete", "post", "put", "patch", "request" -> target.request(a["method"] as String? ?: method.uppercase(), path!!, query, json, headers, a["idempotent"] as Boolean?)
                     "page" -> target.page(path!!, (a["page_number"] as Number).toLong().toULong(), pageSize!!, query)
                     "paginate" -> target.paginate(path!!, query, pageSize).collectAll()
                     else -> error("unknown call $method")

@@ -50,11 +50,10 @@ class OptionListsTest {
     fun `Kotlin options match the core's`() {
         val schemas = coreSchemas()
         assertTrue(schemas.keys.containsAll(listOf("http", "session_verifier", "cloud_client")), "${schemas.keys}")
-        val verifier = recordOf("VerifierOptions")
         val exposed = mapOf(
-            "http" to emptySet(),
-            "session_verifier" to verifier,
-            "app_token_verifier" to verifier + "issuer",
+            "http" to recordOf("HttpOptions"),
+            "session_verifier" to recordOf("VerifierOptions"),
+            "app_token_verifier" to recordOf("AppTokenVerifierOptions"),
             "cloud_client" to constructorOf("CloudClient"),
             "wawi_client" to constructorOf("WawiClient"),
             "scx_client" to constructorOf("ScxClient"),

@@ -51,7 +51,7 @@ class WawiScxTest {
             for (path in listOf("v1", "v2")) {
                 val pending = startWawiRegistration(base, app("acme/rejected-$path"), tenantId = emulator.tenantId, registrationPath = path)
                 emulator.admin("POST", "wawi/registrations/${pending.requestId()}/reject")
-                val rejected = assertThrows<JtlException> { pending.wait(pollIntervalMs = 20uL, timeoutSeconds = 5uL) }
+                val rejected = assertThrows<JtlException> { pending.wait(pollInterval = 0.02, timeout = 5.0) }
                 assertEquals("registration_rejected", rejected.code)
             }
             emulator.admin("PATCH", "settings", """{"wawi_licensed":false}""")
