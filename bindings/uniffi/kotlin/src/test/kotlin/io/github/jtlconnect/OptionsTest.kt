@@ -28,4 +28,35 @@ class OptionsTest {
             assertEquals(emulator.tenantId, lenient.verify(token).tenantId)
         }
     }
+
+    @Test
+    fun `typed HttpOptions are built by the core, maxRetries 0 sends one request and a negative timeout is refused`() {
+        TestEmulator().use { emulator ->
+            emulator.admin("POST", "faults", """{"service":"api","kind":"status","status":503,"count":1}""")
+            val client = CloudClient(emulator.clientId, emulator.clientSecret, emulator.tenantId, emulator.endpoints(),
+                http = HttpOptions(maxRetries = 0u, timeout = 5.0, userAgent = "kotlin-test/1.0"))
+            assertEquals(503, assertThrows<JtlException.Api> { client.get("info") }.status)
+            assertEquals(1L, emulator.stat("api"))
+            val negative = assertThrows<JtlException.InvalidInput> {
+                CloudClient(emulator.clientId, emulator.clientSecret, http = HttpOptions(timeout = -1.0))
+            }
+            assertTrue(negative.description.contains("http.timeout"), negative.description)
+            val badAgent = assertThrows<JtlException.InvalidInput> { AccountStore(http = HttpOptions(userAgent = " ")) }
+            assertTrue(badAgent.description.contains("http.userAgent"), badAgent.description)
+        }
+    }
+
+    @Test
+    fun `plain option values go through the core's parser`() {
+        assertEquals(HttpOptions(timeout = 5.0, maxRetries = 0u), httpOptionsFromJson("""{"timeout": 5, "maxRetries": 0}"""))
+        val typo = assertThrows<JtlException.InvalidInput> { httpOptionsFromJson("""{"maxRetry": 1}""") }
+        assertTrue(typo.description.contains("did you mean \"maxRetries\""), typo.description)
+        val wrong = assertThrows<JtlException.InvalidInput> { verifierOptionsFromJson("""{"leeway": "a minute"}""") }
+        assertTrue(wrong.description.contains("sessionVerifier.leeway: expected a number of seconds"), wrong.description)
+        assertEquals(VerifierOptions(verifyIssuer = false, maxTokenBytes = 64uL), verifierOptionsFromJson("""{"verifyIssuer": false, "maxTokenBytes": 64}"""))
+        assertEquals(AppTokenVerifierOptions(jwksTtl = 300.0), appTokenVerifierOptionsFromJson("""{"jwksTtl": 300}"""))
+        val unknown = assertThrows<JtlException.InvalidInput> { checkOptions("cloudClient", """{"tenantID": "x"}""") }
+        assertTrue(unknown.description.contains("did you mean \"tenantId\""), unknown.description)
+        checkOptions("wawiClient", """{"runAs": "42", "http": {"timeout": 1}}""")
+    }
 }
