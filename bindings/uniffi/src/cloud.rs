@@ -8,8 +8,8 @@ use crate::{
     endpoints::Endpoints,
     error::JtlError,
     http::client_methods,
-    runtime::{block, spawn},
     options::{AppTokenVerifierOptions, HttpOptions, VerifierOptions},
+    runtime::{block, spawn},
     session::SessionVerifier,
     token::AccessToken,
 };
@@ -59,8 +59,8 @@ impl CloudClient {
         http: Option<HttpOptions>,
     ) -> Result<Arc<Self>, JtlError> {
         let credentials = ClientCredentials::new(client_id, Secret::new(client_secret))?;
-        let mut builder = jtl_connect::CloudClient::builder(credentials)
-            .http_options(HttpOptions::core(http)?);
+        let mut builder =
+            jtl_connect::CloudClient::builder(credentials).http_options(HttpOptions::core(http)?);
         if let Some(language) = accept_language {
             builder = builder.accept_language(language);
         }

@@ -11,6 +11,9 @@
 // `JtlError` carries the exception's fields inline, as the foreign classes show them; it is
 // built once per failed call at the FFI boundary, so its size does not matter.
 #![allow(clippy::result_large_err)]
+// Foreign functions take optional arguments with defaults (Kotlin named arguments, Swift
+// labels) where Rust would take a builder: `request(method, path, query?, json?, ...)`.
+#![allow(clippy::too_many_arguments)]
 
 uniffi::setup_scaffolding!();
 

@@ -130,12 +130,8 @@ pub(crate) fn plain<T: Serialize>(record: &T) -> Value {
 fn from_json<T: DeserializeOwned>(schema: Schema, json: &str) -> Result<T, JtlError> {
     let value = crate::http::parse_json(json)?;
     schema.parse(value.clone(), Case::Camel)?;
-    serde_json::from_value(value).map_err(|e| {
-        JtlError::invalid_input(format!(
-            "{}: {e}",
-            options::camel_case(schema.name)
-        ))
-    })
+    serde_json::from_value(value)
+        .map_err(|e| JtlError::invalid_input(format!("{}: {e}", options::camel_case(schema.name))))
 }
 
 impl HttpOptions {

@@ -171,7 +171,9 @@ fn options(
             None => RegistrationPath::default(),
         },
         challenge_code,
-        poll_interval: given.seconds("poll_interval").unwrap_or(defaults.poll_interval),
+        poll_interval: given
+            .seconds("poll_interval")
+            .unwrap_or(defaults.poll_interval),
         timeout: given.seconds("timeout").unwrap_or(defaults.timeout),
         ..defaults
     })

@@ -1,6 +1,7 @@
 //! Issue 19 item 2: a cached token and a cached verification come back from the async
 //! (Kotlin `suspend`, Swift `async`) methods on their first poll, without a trip through the
 //! core's runtime; the emulator runs on its own runtime, as a separate server would.
+#![allow(clippy::expect_used)]
 
 use std::{
     future::Future,
@@ -71,7 +72,10 @@ fn cached_tokens_and_verifications_are_ready_on_the_first_poll() {
         .expect("a token of cached keys is verified on the first poll")
         .expect("the claims");
     assert_eq!(claims.tenant_id, emu.tenant_id());
-    assert_eq!(verifier.stats().signature_checks, before.signature_checks + 1);
+    assert_eq!(
+        verifier.stats().signature_checks,
+        before.signature_checks + 1
+    );
     assert_eq!(verifier.stats().jwks_fetches, before.jwks_fetches);
 
     let scx = ScxClient::new(
