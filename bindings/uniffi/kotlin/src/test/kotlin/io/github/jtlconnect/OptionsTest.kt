@@ -59,4 +59,19 @@ class OptionsTest {
         assertTrue(unknown.description.contains("did you mean \"tenantId\""), unknown.description)
         checkOptions("wawiClient", """{"runAs": "42", "http": {"timeout": 1}}""")
     }
+
+    @Test
+    fun `acceptLanguage picks SCX's language and a deleted item can carry a JSON body`() {
+        TestEmulator().use { emulator ->
+            val german = assertThrows<JtlException.InvalidCredentials> { ScxClient("unknown-token", emulator.endpoints()).events() }
+            assertTrue(german.description.contains("Zu diesem"), german.description)
+            val english = assertThrows<JtlException.InvalidCredentials> {
+                ScxClient("unknown-token", emulator.endpoints(), acceptLanguage = "en").events()
+            }
+            assertTrue(english.description.contains("No account"), english.description)
+            val client = emulator.client()
+            val bad = assertThrows<JtlException.InvalidInput> { client.delete("items/1", json = "{not json") }
+            assertTrue(bad.description.startsWith("json:"), bad.description)
+        }
+    }
 }
