@@ -2,14 +2,13 @@
 //! runtime ([`crate::runtime`]). For scripts, threads, and the language bindings.
 //! Never call it from async code: it returns a `config` error there instead of blocking.
 
-use crate::ApiClient;
 use std::sync::Arc;
 
 use serde_json::Value;
 
 use crate::{
-    runtime::block_on, wawi::registration::RegistrationOptions, AccessToken, Page, Result,
-    ScxEvent, WawiApp, WawiRegistration,
+    runtime::block_on, wawi::registration::RegistrationOptions, AccessToken, ApiClient, Page,
+    Result, ScxEvent, WawiApp, WawiRegistration,
 };
 
 pub use crate::runtime::block_on as run;

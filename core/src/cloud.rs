@@ -343,7 +343,7 @@ impl CloudClient {
         let call = request.into_call(base, &defaults, Flavor::Api)?;
         self.shared
             .transport
-            .send(call, &Auth::Bearer(self.shared.cache.clone()))
+            .send(call, &Auth::Bearer(Arc::new(self.shared.cache.clone())))
             .await
     }
 }

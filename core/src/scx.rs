@@ -12,7 +12,6 @@
 //! by the event id. [`ScxClient::process_events`] acknowledges only the events whose handler
 //! succeeded; a failed event comes back after the timeout.
 
-use crate::ApiClient;
 use std::{
     collections::HashSet,
     fmt,
@@ -30,7 +29,7 @@ use crate::{
         AccessToken, CacheOptions, ScxRefreshSource, SharedChoice, SharedTokenCache, TokenCache,
         TokenSource,
     },
-    Endpoints, Error, Result, Secret,
+    ApiClient, Endpoints, Error, Result, Secret,
 };
 
 /// One event of `GET /v1/channel/event`.
@@ -250,7 +249,7 @@ impl ScxClient {
         let call = request.into_call(self.shared.endpoints.scx_base(), &defaults, Flavor::Api)?;
         self.shared
             .transport
-            .send(call, &Auth::Bearer(self.shared.cache.clone()))
+            .send(call, &Auth::Bearer(Arc::new(self.shared.cache.clone())))
             .await
     }
 

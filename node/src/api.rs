@@ -2,10 +2,9 @@
 //! `delete`, `page`, `paginate`), written once for the three core clients: [`Api`] says how
 //! a client sends, [`api_methods!`] adds the JavaScript methods to a class.
 
-use jtl_connect::ApiClient;
 use std::{future::Future, pin::Pin};
 
-use jtl_connect::{Request, Result as CoreResult};
+use jtl_connect::{ApiClient, Request, Result as CoreResult};
 use napi::{
     bindgen_prelude::{Either, PromiseRaw},
     Env,

@@ -1,14 +1,13 @@
 //! `paginate PATH --out FILE.jsonl`: every record of a list endpoint, one JSON object per
 //! line, with a progress bar on a terminal's stderr.
 
-use jtl_connect::ApiClient;
 use std::{
     fs::File,
     io::{self, BufWriter, Write},
     path::Path,
 };
 
-use jtl_connect::{AccountClient, Paginator};
+use jtl_connect::{AccountClient, ApiClient, Paginator};
 use serde_json::json;
 
 use crate::{

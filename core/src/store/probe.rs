@@ -3,11 +3,10 @@
 //! The target's answer is never quoted: a test that pointed at an internal service must not
 //! turn the store into a way of reading it.
 
-use crate::ApiClient;
 use std::{collections::BTreeMap, time::Instant};
 
 use super::{AccountClient, ConnectionTest, System};
-use crate::{Endpoints, Error, Result};
+use crate::{ApiClient, Endpoints, Error, Result};
 
 /// Calls the service through `client` and reports what happened.
 pub(crate) async fn run(

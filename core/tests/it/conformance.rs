@@ -5,7 +5,6 @@
 //! The dispatcher maps the neutral snake_case call to the Rust API: options become the
 //! builder's option structs, results are normalised to the neutral JSON.
 
-use jtl_connect::ApiClient;
 use std::{
     path::{Path, PathBuf},
     time::{SystemTime, UNIX_EPOCH},
@@ -13,8 +12,8 @@ use std::{
 
 use jtl_connect::{
     options::{self, Case},
-    Account, AccountClient, AccountStore, ClientCredentials, CloudClient, Endpoints, Error,
-    HttpOptions, Page, Request, Response, ScxClient, SessionClaims, SessionVerifier, System,
+    Account, AccountClient, AccountStore, ApiClient, ClientCredentials, CloudClient, Endpoints,
+    Error, HttpOptions, Page, Request, Response, ScxClient, SessionClaims, SessionVerifier, System,
     VerifierConfig, WawiClient,
 };
 use jtl_emulator::Emulator;

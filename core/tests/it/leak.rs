@@ -1,13 +1,12 @@
 //! With debug logging on, a whole flow (tokens, refresh after 401, retries, SCX, Wawi, errors)
 //! must not log, print or put into an error any credential or token.
 
-use jtl_connect::ApiClient;
 use std::{
     io::Write,
     sync::{Arc, Mutex},
 };
 
-use jtl_connect::{ClientCredentials, CloudClient, ScxClient, WawiClient};
+use jtl_connect::{ApiClient, ClientCredentials, CloudClient, ScxClient, WawiClient};
 use jtl_emulator::{Fault, Service};
 use tracing_subscriber::fmt::MakeWriter;
 

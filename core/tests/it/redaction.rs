@@ -4,7 +4,6 @@
 //! or value, not `Debug`. Covered: Cloud (client secret, its HTTP Basic value, access
 //! token), Wawi (API key, registration challenge code), SCX (refresh token, auth token).
 
-use jtl_connect::ApiClient;
 use std::time::Duration;
 
 use base64::{
@@ -12,8 +11,8 @@ use base64::{
     Engine,
 };
 use jtl_connect::{
-    register_wawi_app, ClientCredentials, CloudClient, Error, RegistrationOptions, ScxClient,
-    WawiApp, WawiClient,
+    register_wawi_app, ApiClient, ClientCredentials, CloudClient, Error, RegistrationOptions,
+    ScxClient, WawiApp, WawiClient,
 };
 use jtl_emulator::{ClientSpec, EchoShape, Emulator, Fault, Service};
 use serde_json::json;

@@ -4,7 +4,6 @@
 //! Cross-process: the parent runs the emulator, children are this test binary run again on
 //! one test (`one_process_fifty_threads_one_request`, which is also a test of its own).
 
-use jtl_connect::ApiClient;
 use std::{
     collections::BTreeSet,
     io::{BufRead, BufReader},
@@ -14,7 +13,7 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use jtl_connect::{blocking, CloudClient, SharedTokenCache};
+use jtl_connect::{blocking, ApiClient, CloudClient, SharedTokenCache};
 use jtl_emulator::{Emulator, Fault, FaultKind, Service};
 
 use crate::support::*;

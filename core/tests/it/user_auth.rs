@@ -2,14 +2,14 @@
 //! a client that acts as the user, refresh with rotation, `invalid_grant`, and user grants in
 //! the account store, all against the emulator's `/oauth2/auth` over real HTTP.
 
-use jtl_connect::ApiClient;
 use std::{
     sync::{Arc, Mutex},
     time::{Duration, SystemTime},
 };
 
 use jtl_connect::{
-    AccountStore, AuthorizationCodeClient, CloudClient, Secret, SignIn, System, UserGrant,
+    AccountStore, ApiClient, AuthorizationCodeClient, CloudClient, Secret, SignIn, System,
+    UserGrant,
 };
 use jtl_emulator::{
     config::{DEMO_SECOND_USER_ID, DEMO_USER_ID},

@@ -8,7 +8,6 @@
 //! have reached the application is never sent twice. The table goes to stdout and to
 //! `target/reliability/fault-matrix.md`.
 
-use jtl_connect::ApiClient;
 use std::{
     collections::BTreeMap,
     ops::RangeInclusive,
@@ -22,8 +21,8 @@ use std::{
 use jtl_connect::{
     clock::ManualClock,
     wawi::registration::{PendingRegistration, RegistrationOptions, WawiApp},
-    CloudClient, Error, HttpOptions, RetryPolicy, ScxClient, SessionVerifier, VerifierConfig,
-    WawiClient,
+    ApiClient, CloudClient, Error, HttpOptions, RetryPolicy, ScxClient, SessionVerifier,
+    VerifierConfig, WawiClient,
 };
 use jtl_connect_reliability::report::Table;
 use jtl_emulator::{Emulator, Fault, FaultKind, Service, SessionTokenSpec};

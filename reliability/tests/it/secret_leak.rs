@@ -6,7 +6,6 @@
 //! key) are searched for every client secret, API key, refresh token, access token and
 //! session token the flow saw, in the forms they travel in (plain, HTTP Basic, URL-encoded).
 
-use jtl_connect::ApiClient;
 use std::{
     fmt::Debug,
     path::{Path, PathBuf},
@@ -15,8 +14,9 @@ use std::{
 
 use base64::{engine::general_purpose::STANDARD, Engine};
 use jtl_connect::{
-    register_wawi_app, AccountClient, AccountStore, ClientCredentials, CloudClient, HttpOptions,
-    RegistrationOptions, RetryPolicy, ScxClient, System, VerifierConfig, WawiApp, WawiClient,
+    register_wawi_app, AccountClient, AccountStore, ApiClient, ClientCredentials, CloudClient,
+    HttpOptions, RegistrationOptions, RetryPolicy, ScxClient, System, VerifierConfig, WawiApp,
+    WawiClient,
 };
 use jtl_connect_reliability::{capture::Captured, report::Table};
 use jtl_emulator::{ClientSpec, Fault, Service, SessionTokenSpec};
