@@ -4,7 +4,7 @@
 
 use std::{future::Future, pin::Pin};
 
-use jtl_connect::{Request, Result as CoreResult};
+use jtl_connect::{ApiClient, Request, Result as CoreResult};
 use napi::{
     bindgen_prelude::{Either, PromiseRaw},
     Env,
@@ -49,7 +49,7 @@ macro_rules! impl_api {
         impl Api for $client {
             fn send(&self, request: Request) -> Boxed<jtl_connect::Response> {
                 let client = self.clone();
-                Box::pin(async move { client.request(request).await })
+                Box::pin(async move { ApiClient::request(&client, request).await })
             }
 
             fn page(
@@ -60,7 +60,7 @@ macro_rules! impl_api {
                 size: u32,
             ) -> Boxed<jtl_connect::Page> {
                 let client = self.clone();
-                Box::pin(async move { client.page(&path, &query, number, size).await })
+                Box::pin(async move { ApiClient::page(&client, &path, &query, number, size).await })
             }
 
             fn paginate(
@@ -69,7 +69,7 @@ macro_rules! impl_api {
                 query: Vec<(String, String)>,
                 page_size: Option<u32>,
             ) -> jtl_connect::Paginator {
-                <$client>::paginate(self, path, query, page_size)
+                ApiClient::paginate(self, path, query, page_size)
             }
         }
     };

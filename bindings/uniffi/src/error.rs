@@ -163,8 +163,10 @@ impl fmt::Display for JtlError {
 impl std::error::Error for JtlError {}
 
 impl From<CoreError> for JtlError {
+    /// The core's messages name parameters in snake_case; Kotlin and Swift callers wrote
+    /// camelCase (`clientId`), so the message says it their way.
     fn from(error: CoreError) -> Self {
-        Self::from_core(&error)
+        Self::from_core(&error.in_case(jtl_connect::options::Case::Camel))
     }
 }
 

@@ -2,12 +2,22 @@
 //! methods (`request/get/post/put/patch/delete/page/paginate`, each also as `...Async`),
 //! generated for each client by [`client_methods!`].
 
-use std::{collections::HashMap, fmt, sync::Mutex};
+use std::{
+    collections::HashMap,
+    fmt,
+    sync::{Arc, Mutex},
+};
 
-use jtl_connect::options::{Case, REQUEST};
+use jtl_connect::{
+    options::{Case, REQUEST},
+    ApiClient, Request,
+};
 use serde_json::Value;
 
-use crate::error::JtlError;
+use crate::{
+    error::JtlError,
+    runtime::{block, spawn},
+};
 
 /// An answer from JTL (any 2xx; error statuses become a `JtlError`).
 #[derive(uniffi::Object)]
@@ -220,8 +230,62 @@ pub(crate) fn build_request(
     Ok(request)
 }
 
-/// The request methods of a client wrapper whose `inner` is the async core client. Blocking
-/// methods run on the core's runtime; `...Async` methods are spawned on it.
+/// Sends `request` through the core's [`ApiClient`], blocking on the core's runtime.
+pub(crate) fn send<C: ApiClient>(
+    client: &C,
+    request: Result<Request, JtlError>,
+) -> Result<Arc<Response>, JtlError> {
+    block(client.request(request?)).map(Response::wrap)
+}
+
+/// [`send`], spawned on the core's runtime and awaited by the foreign executor.
+pub(crate) async fn send_async<C: ApiClient>(
+    client: &C,
+    request: Result<Request, JtlError>,
+) -> Result<Arc<Response>, JtlError> {
+    let (client, request) = (client.clone(), request?);
+    spawn(async move { client.request(request).await })
+        .await
+        .map(Response::wrap)
+}
+
+/// `method path` with an optional JSON body (as text).
+pub(crate) fn with_body(
+    method: &str,
+    path: String,
+    json: Option<String>,
+) -> Result<Request, JtlError> {
+    build_request(method, path, None, json, None, None, None)
+}
+
+/// One page through the core's [`ApiClient::page`], blocking on the core's runtime.
+pub(crate) fn page<C: ApiClient>(
+    client: &C,
+    path: &str,
+    page_number: u64,
+    page_size: u32,
+    query: Option<HashMap<String, String>>,
+) -> Result<Page, JtlError> {
+    block(client.page(path, &pairs(query), page_number, page_size)).map(Page::from)
+}
+
+/// [`page`], spawned on the core's runtime and awaited by the foreign executor.
+pub(crate) async fn page_async<C: ApiClient>(
+    client: &C,
+    path: String,
+    page_number: u64,
+    page_size: u32,
+    query: Option<HashMap<String, String>>,
+) -> Result<Page, JtlError> {
+    let (client, query) = (client.clone(), pairs(query));
+    spawn(async move { client.page(&path, &query, page_number, page_size).await })
+        .await
+        .map(Page::from)
+}
+
+/// The request surface (`request/get/post/put/patch/delete/page/paginate`, and `...Async`)
+/// of a client wrapper whose `inner` implements the core's [`ApiClient`]: each method
+/// forwards to the generic functions above, so the three clients share one implementation.
 macro_rules! client_methods {
     ($client:ident) => {
         #[uniffi::export]
@@ -241,61 +305,34 @@ macro_rules! client_methods {
                 idempotent: Option<bool>,
                 timeout: Option<f64>,
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                let request = $crate::http::build_request(&method, path, query, json, headers, idempotent, timeout)?;
-                let inner = self.inner.clone();
-                $crate::runtime::block(async move { inner.request(request).await })
-                    .map($crate::http::Response::wrap)
+                let request = $crate::http::build_request(&method, path, query, json, headers, idempotent, timeout);
+                $crate::http::send(&self.inner, request)
             }
 
             /// `GET path`.
-            pub fn get(
-                &self,
-                path: String,
-            ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                $crate::runtime::block(self.inner.get(&path)).map($crate::http::Response::wrap)
+            pub fn get(&self, path: String) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
+                $crate::http::send(&self.inner, Ok(jtl_connect::Request::get(path)))
             }
 
             /// `POST path` with a JSON body (as text).
-            pub fn post(
-                &self,
-                path: String,
-                json: String,
-            ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                let body = $crate::http::parse_json(&json)?;
-                $crate::runtime::block(self.inner.post(&path, body))
-                    .map($crate::http::Response::wrap)
+            pub fn post(&self, path: String, json: String) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
+                $crate::http::send(&self.inner, $crate::http::with_body("POST", path, Some(json)))
             }
 
             /// `PUT path` with a JSON body (as text).
-            pub fn put(
-                &self,
-                path: String,
-                json: String,
-            ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                let body = $crate::http::parse_json(&json)?;
-                $crate::runtime::block(self.inner.put(&path, body))
-                    .map($crate::http::Response::wrap)
+            pub fn put(&self, path: String, json: String) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
+                $crate::http::send(&self.inner, $crate::http::with_body("PUT", path, Some(json)))
             }
 
             /// `PATCH path` with a JSON body (as text).
-            pub fn patch(
-                &self,
-                path: String,
-                json: String,
-            ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                let body = $crate::http::parse_json(&json)?;
-                $crate::runtime::block(self.inner.patch(&path, body))
-                    .map($crate::http::Response::wrap)
+            pub fn patch(&self, path: String, json: String) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
+                $crate::http::send(&self.inner, $crate::http::with_body("PATCH", path, Some(json)))
             }
 
             /// `DELETE path`, with an optional JSON body (as text).
             #[uniffi::method(default(json = None))]
-            pub fn delete(
-                &self,
-                path: String,
-                json: Option<String>,
-            ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                self.request("DELETE".to_owned(), path, None, json, None, None, None)
+            pub fn delete(&self, path: String, json: Option<String>) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
+                $crate::http::send(&self.inner, $crate::http::with_body("DELETE", path, json))
             }
 
             /// One page (1-based) of a paginated endpoint.
@@ -307,9 +344,7 @@ macro_rules! client_methods {
                 page_size: u32,
                 query: Option<std::collections::HashMap<String, String>>,
             ) -> Result<$crate::http::Page, $crate::error::JtlError> {
-                let query = $crate::http::pairs(query);
-                $crate::runtime::block(self.inner.page(&path, &query, page_number, page_size))
-                    .map($crate::http::Page::from)
+                $crate::http::page(&self.inner, &path, page_number, page_size, query)
             }
 
             /// Every record of a paginated endpoint, fetched lazily page by page.
@@ -320,7 +355,8 @@ macro_rules! client_methods {
                 query: Option<std::collections::HashMap<String, String>>,
                 page_size: Option<u32>,
             ) -> std::sync::Arc<$crate::http::Paginator> {
-                $crate::http::Paginator::wrap(self.inner.paginate(
+                $crate::http::Paginator::wrap(jtl_connect::ApiClient::paginate(
+                    &self.inner,
                     &path,
                     $crate::http::pairs(query),
                     page_size,
@@ -339,35 +375,34 @@ macro_rules! client_methods {
                 idempotent: Option<bool>,
                 timeout: Option<f64>,
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                let request = $crate::http::build_request(&method, path, query, json, headers, idempotent, timeout)?;
-                let inner = self.inner.clone();
-                $crate::runtime::spawn(async move { inner.request(request).await })
-                    .await
-                    .map($crate::http::Response::wrap)
+                let request = $crate::http::build_request(&method, path, query, json, headers, idempotent, timeout);
+                $crate::http::send_async(&self.inner, request).await
             }
 
             /// `get`, as a suspend/async function.
-            pub async fn get_async(
-                &self,
-                path: String,
-            ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                let inner = self.inner.clone();
-                $crate::runtime::spawn(async move { inner.get(&path).await })
-                    .await
-                    .map($crate::http::Response::wrap)
+            pub async fn get_async(&self, path: String) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
+                $crate::http::send_async(&self.inner, Ok(jtl_connect::Request::get(path))).await
             }
 
             /// `post`, as a suspend/async function.
-            pub async fn post_async(
-                &self,
-                path: String,
-                json: String,
-            ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                let body = $crate::http::parse_json(&json)?;
-                let inner = self.inner.clone();
-                $crate::runtime::spawn(async move { inner.post(&path, body).await })
-                    .await
-                    .map($crate::http::Response::wrap)
+            pub async fn post_async(&self, path: String, json: String) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
+                $crate::http::send_async(&self.inner, $crate::http::with_body("POST", path, Some(json))).await
+            }
+
+            /// `put`, as a suspend/async function.
+            pub async fn put_async(&self, path: String, json: String) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
+                $crate::http::send_async(&self.inner, $crate::http::with_body("PUT", path, Some(json))).await
+            }
+
+            /// `patch`, as a suspend/async function.
+            pub async fn patch_async(&self, path: String, json: String) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
+                $crate::http::send_async(&self.inner, $crate::http::with_body("PATCH", path, Some(json))).await
+            }
+
+            /// `delete`, as a suspend/async function.
+            #[uniffi::method(default(json = None))]
+            pub async fn delete_async(&self, path: String, json: Option<String>) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
+                $crate::http::send_async(&self.inner, $crate::http::with_body("DELETE", path, json)).await
             }
 
             /// `page`, as a suspend/async function.
@@ -379,13 +414,7 @@ macro_rules! client_methods {
                 page_size: u32,
                 query: Option<std::collections::HashMap<String, String>>,
             ) -> Result<$crate::http::Page, $crate::error::JtlError> {
-                let query = $crate::http::pairs(query);
-                let inner = self.inner.clone();
-                $crate::runtime::spawn(async move {
-                    inner.page(&path, &query, page_number, page_size).await
-                })
-                .await
-                .map($crate::http::Page::from)
+                $crate::http::page_async(&self.inner, path, page_number, page_size, query).await
             }
         }
     };

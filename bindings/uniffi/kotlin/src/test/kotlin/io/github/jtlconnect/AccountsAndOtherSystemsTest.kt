@@ -46,7 +46,7 @@ class AccountsAndOtherSystemsTest {
                 store.update(wawi.id, fields = mapOf("base_url" to "http://127.0.0.1:9/elsewhere"))
             }
             assertEquals("invalid_input", moved.code)
-            assertTrue(moved.description.startsWith("api_key: required again when base_url changes"), moved.description)
+            assertTrue(moved.description.startsWith("apiKey: required again when baseUrl changes"), moved.description)
 
             // Link-local and metadata addresses.
             for (url in listOf("http://169.254.169.254/latest/meta-data", "http://[fe80::1]/", "http://metadata.google.internal/")) {
@@ -54,7 +54,7 @@ class AccountsAndOtherSystemsTest {
                     store.add("jtl-wawi", "Metadata", mapOf("base_url" to url, "api_key" to "k", "app_id" to "acme/kotlin-test", "app_version" to "1.0.0"))
                 }
                 assertEquals("invalid_input", refused.code)
-                assertTrue(refused.description.startsWith("base_url: link-local"), refused.description)
+                assertTrue(refused.description.startsWith("baseUrl: link-local"), refused.description)
             }
 
             // Rotation: the old key and an old ciphertext stop working.

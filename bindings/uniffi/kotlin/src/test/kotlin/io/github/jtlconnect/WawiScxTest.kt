@@ -71,14 +71,14 @@ class WawiScxTest {
             val base = "${emulator.url}/api/eazybusiness"
             val noId = assertThrows<JtlException> { WawiClient(base, "demo-wawi-api-key", appId = "", appVersion = "1.0.0") }
             assertEquals("invalid_input", noId.code)
-            assertTrue(noId.description.contains("app_id"), noId.description)
+            assertTrue(noId.description.contains("appId"), noId.description)
             val noVersion = assertThrows<JtlException> { WawiClient(base, "demo-wawi-api-key", appId = "acme/x", appVersion = " ") }
-            assertTrue(noVersion.description.contains("app_version"), noVersion.description)
+            assertTrue(noVersion.description.contains("appVersion"), noVersion.description)
             val bare = assertThrows<JtlException> {
                 registerWawiApp(base, WawiApp(appId = "acme/bare", displayName = "Bare", version = "1"), tenantId = emulator.tenantId)
             }
             assertEquals("invalid_input", bare.code)
-            assertTrue(bare.description.contains("provider_website"), bare.description)
+            assertTrue(bare.description.contains("providerWebsite"), bare.description)
             assertEquals(0L, emulator.stat("wawi"))
             assertEquals(0L, emulator.stat("wawi_registration"))
         }
