@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::error::JtlError;
 
 /// The `User-Agent` product token of this binding (the core's follows it).
-const PRODUCT: &str = concat!("jtl-connect-kotlin/", env!("CARGO_PKG_VERSION"));
+const PRODUCT: &str = concat!("jtl-connect-uniffi/", env!("CARGO_PKG_VERSION"));
 
 /// Timeouts, retries and identification of a client (the core's `http` schema).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, uniffi::Record)]
