@@ -21,15 +21,18 @@ const PRODUCT: &str = concat!("jtl-connect-uniffi/", env!("CARGO_PKG_VERSION"));
 pub struct HttpOptions {
     /// One attempt's limit in seconds (default 30).
     #[uniffi(default = None)]
+    #[serde(serialize_with = "seconds")]
     pub timeout: Option<f64>,
     /// The whole call's limit, retries and waits included, in seconds (default 90).
     #[uniffi(default = None)]
+    #[serde(serialize_with = "seconds")]
     pub deadline: Option<f64>,
     /// Retries after a 429, 5xx or connection failure (default 3; 0: none).
     #[uniffi(default = None)]
     pub max_retries: Option<u32>,
     /// The longest `Retry-After` waited for, in seconds (default 30).
     #[uniffi(default = None)]
+    #[serde(serialize_with = "seconds")]
     pub max_retry_after: Option<f64>,
     /// Your product token (`my-app/1.0`), sent before jtl-connect's own.
     #[uniffi(default = None)]
@@ -56,25 +59,30 @@ pub struct VerifierOptions {
     pub require_issuer: Option<bool>,
     /// Refuse tokens that live longer than this (`lifetime_too_long`), in seconds.
     #[uniffi(default = None)]
+    #[serde(serialize_with = "seconds")]
     pub max_lifetime: Option<f64>,
     /// If set, `aud` must contain one of these.
     #[uniffi(default = None)]
     pub audience: Option<Vec<String>>,
     /// Tolerated clock difference in seconds (default 60).
     #[uniffi(default = None)]
+    #[serde(serialize_with = "seconds")]
     pub leeway: Option<f64>,
     /// Another JWKS URL than the endpoints' one.
     #[uniffi(default = None)]
     pub jwks_url: Option<String>,
     /// How long fetched keys are used, in seconds (default 600).
     #[uniffi(default = None)]
+    #[serde(serialize_with = "seconds")]
     pub jwks_ttl: Option<f64>,
     /// The least time between two refetches for an unknown key id, in seconds (default 30).
     #[uniffi(default = None)]
+    #[serde(serialize_with = "seconds")]
     pub unknown_kid_cooldown: Option<f64>,
     /// How long expired keys keep serving while JTL's JWKS cannot be reached, in seconds
     /// (default 3600).
     #[uniffi(default = None)]
+    #[serde(serialize_with = "seconds")]
     pub max_stale: Option<f64>,
     /// Longer tokens are refused before decoding (`too_large`; default 16384).
     #[uniffi(default = None)]
@@ -100,18 +108,23 @@ pub struct AppTokenVerifierOptions {
     pub issuer: Option<String>,
     /// Tolerated clock difference in seconds (default 60).
     #[uniffi(default = None)]
+    #[serde(serialize_with = "seconds")]
     pub leeway: Option<f64>,
     /// Refuse tokens that live longer than this (`lifetime_too_long`), in seconds.
     #[uniffi(default = None)]
+    #[serde(serialize_with = "seconds")]
     pub max_lifetime: Option<f64>,
     /// How long fetched keys are used, in seconds (default 600).
     #[uniffi(default = None)]
+    #[serde(serialize_with = "seconds")]
     pub jwks_ttl: Option<f64>,
     /// The least time between two refetches for an unknown key id, in seconds (default 30).
     #[uniffi(default = None)]
+    #[serde(serialize_with = "seconds")]
     pub unknown_kid_cooldown: Option<f64>,
     /// How long expired keys keep serving while the JWKS cannot be reached, in seconds.
     #[uniffi(default = None)]
+    #[serde(serialize_with = "seconds")]
     pub max_stale: Option<f64>,
     /// Longer tokens are refused before decoding (`too_large`; default 16384).
     #[uniffi(default = None)]
@@ -119,6 +132,15 @@ pub struct AppTokenVerifierOptions {
     /// Verified tokens remembered until their `exp` (default 1024; 0: none).
     #[uniffi(default = None)]
     pub verified_cache_size: Option<u64>,
+}
+
+/// A duration as the core's parser takes it; NaN and infinities as text, so the core refuses
+/// them (`null` would mean "the default").
+fn seconds<S: serde::Serializer>(value: &Option<f64>, to: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) if !v.is_finite() => to.serialize_str(&v.to_string()),
+        other => other.serialize(to),
+    }
 }
 
 /// A record as the core's parser takes it: an object of camelCase names (`null`: default).

@@ -41,6 +41,10 @@ class OptionsTest {
                 CloudClient(emulator.clientId, emulator.clientSecret, http = HttpOptions(timeout = -1.0))
             }
             assertTrue(negative.description.contains("http.timeout"), negative.description)
+            val nan = assertThrows<JtlException.InvalidInput> { WawiClient(emulator.url, "k", "a", "1", http = HttpOptions(deadline = Double.NaN)) }
+            assertTrue(nan.description.contains("http.deadline"), nan.description)
+            val infinite = assertThrows<JtlException.InvalidInput> { client.sessionVerifier(VerifierOptions(leeway = Double.POSITIVE_INFINITY)) }
+            assertTrue(infinite.description.contains("sessionVerifier.leeway"), infinite.description)
             val badAgent = assertThrows<JtlException.InvalidInput> { AccountStore(http = HttpOptions(userAgent = " ")) }
             assertTrue(badAgent.description.contains("http.userAgent"), badAgent.description)
         }
