@@ -1,7 +1,7 @@
 //! JTL-Wawi OnPremise: [`WawiClient`] and the two-step app registration (wraps
 //! [`jtl_connect::WawiClient`] and [`jtl_connect::register_wawi_app`]).
 
-use std::{fmt, sync::Arc};
+use std::{fmt, sync::Arc, time::Duration};
 
 use jtl_connect::{
     options::{Case, REGISTRATION},
@@ -151,7 +151,26 @@ impl WawiRegistration {
     }
 }
 
-/// The registration options, checked by the core's `registration` schema (seconds >= 0).
+/// The poll interval and timeout in seconds (default 5 and 600), checked by the core's
+/// `registration` schema (numbers >= 0).
+fn durations(
+    poll_interval: Option<f64>,
+    timeout: Option<f64>,
+) -> Result<(Duration, Duration), JtlError> {
+    let given = REGISTRATION.parse(
+        json!({"pollInterval": poll_interval, "timeout": timeout}),
+        Case::Camel,
+    )?;
+    let defaults = RegistrationOptions::default();
+    Ok((
+        given
+            .seconds("poll_interval")
+            .unwrap_or(defaults.poll_interval),
+        given.seconds("timeout").unwrap_or(defaults.timeout),
+    ))
+}
+
+/// The registration options of the foreign arguments.
 fn options(
     tenant_id: String,
     registration_path: Option<String>,
@@ -159,11 +178,7 @@ fn options(
     poll_interval: Option<f64>,
     timeout: Option<f64>,
 ) -> Result<RegistrationOptions, JtlError> {
-    let given = REGISTRATION.parse(
-        json!({"pollInterval": poll_interval, "timeout": timeout}),
-        Case::Camel,
-    )?;
-    let defaults = RegistrationOptions::default();
+    let (poll_interval, timeout) = durations(poll_interval, timeout)?;
     Ok(RegistrationOptions {
         tenant_id: Some(tenant_id),
         path: match registration_path.as_deref() {
@@ -171,11 +186,9 @@ fn options(
             None => RegistrationPath::default(),
         },
         challenge_code,
-        poll_interval: given
-            .seconds("poll_interval")
-            .unwrap_or(defaults.poll_interval),
-        timeout: given.seconds("timeout").unwrap_or(defaults.timeout),
-        ..defaults
+        poll_interval,
+        timeout,
+        ..RegistrationOptions::default()
     })
 }
 
@@ -270,11 +283,8 @@ impl WawiPendingRegistration {
         poll_interval: Option<f64>,
         timeout: Option<f64>,
     ) -> Result<Arc<WawiRegistration>, JtlError> {
-        let options = options(String::new(), None, None, poll_interval, timeout)?;
-        let inner = block(
-            self.inner
-                .wait(options.poll_interval, options.timeout, None),
-        )?;
+        let (poll_interval, timeout) = durations(poll_interval, timeout)?;
+        let inner = block(self.inner.wait(poll_interval, timeout, None))?;
         Ok(Arc::new(WawiRegistration { inner }))
     }
 }

@@ -51,6 +51,8 @@ class WawiScxTest {
             for (path in listOf("v1", "v2")) {
                 val pending = startWawiRegistration(base, app("acme/rejected-$path"), tenantId = emulator.tenantId, registrationPath = path)
                 emulator.admin("POST", "wawi/registrations/${pending.requestId()}/reject")
+                val negative = assertThrows<JtlException.InvalidInput> { pending.wait(pollInterval = -1.0) }
+                assertTrue(negative.description.contains("registration.pollInterval"), negative.description)
                 val rejected = assertThrows<JtlException> { pending.wait(pollInterval = 0.02, timeout = 5.0) }
                 assertEquals("registration_rejected", rejected.code)
             }
