@@ -27,9 +27,10 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::{
+    clock::now,
     config::{DEMO_APP_ID, DEMO_TENANT_ID},
     jwt::b64,
-    state::{now, Shared},
+    state::Shared,
     Error,
 };
 

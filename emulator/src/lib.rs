@@ -32,6 +32,7 @@ mod admin;
 mod app_tokens;
 mod catalogue;
 pub mod cli;
+mod clock;
 pub mod config;
 mod control;
 mod erp;

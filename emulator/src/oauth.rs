@@ -15,11 +15,12 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::{
+    clock::now,
     config::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SECOND_TENANT_ID, DEMO_TENANT_ID},
     faults::ExpiresInOverride,
     jwt,
     service::{error_response, no_store, Service},
-    state::{now, Shared},
+    state::Shared,
     Error,
 };
 

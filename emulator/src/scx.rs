@@ -22,10 +22,11 @@ use serde_json::{json, Value};
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
 use crate::{
+    clock::{now, rfc3339},
     config::{DEMO_SCX_REFRESH_TOKEN, DEMO_SCX_SELLER_REFRESH_TOKEN},
     faults::ExpiresInOverride,
     service::{error_response, Service},
-    state::{now, rfc3339, Shared},
+    state::Shared,
     BODY_LIMIT,
 };
 

@@ -6,8 +6,6 @@ use std::{
     sync::{Mutex, MutexGuard, PoisonError},
 };
 
-use time::OffsetDateTime;
-
 use crate::{
     catalogue::Catalogue,
     config::Settings,
@@ -96,17 +94,4 @@ impl Shared {
         let keys = std::mem::replace(&mut inner.keys, KeyRing::new());
         *inner = Inner::fresh(self.initial.clone(), keys);
     }
-}
-
-/// Seconds since the Unix epoch.
-pub(crate) fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
-}
-
-/// RFC 3339 text of a Unix time, in UTC with an explicit `+00:00` offset as SCX writes it.
-pub(crate) fn rfc3339(unix: i64) -> String {
-    let at = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let format =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]+00:00");
-    at.format(&format).unwrap_or_default()
 }

@@ -24,10 +24,11 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::{
+    clock::now,
     config::{DemoUser, DEMO_USERS},
     gateway::Intended,
     oauth::{invalid_request, OAuthError},
-    state::{now, Shared},
+    state::Shared,
 };
 
 /// An authorization code waiting to be exchanged.
