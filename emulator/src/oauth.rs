@@ -16,22 +16,12 @@ use serde_json::{json, Map, Value};
 
 use crate::{
     clock::now,
-    config::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SECOND_TENANT_ID, DEMO_TENANT_ID},
     faults::ExpiresInOverride,
     jwt,
     service::{error_response, no_store, Service},
-    state::Shared,
+    state::{clients::OAuthClient, Shared},
     Error,
 };
-
-/// A registered OAuth client.
-#[derive(Clone, Debug)]
-pub(crate) struct OAuthClient {
-    pub(crate) secret: String,
-    pub(crate) tenants: Vec<String>,
-    /// `None`: every scope.
-    pub(crate) scopes: Option<Vec<String>>,
-}
 
 /// An OAuth client to register (`POST /_emulator/clients`).
 #[derive(Clone, Debug, Deserialize)]
@@ -47,17 +37,6 @@ pub struct ClientSpec {
     /// Scopes granted (e.g. `items.read`); absent means all.
     #[serde(default)]
     pub scopes: Option<Vec<String>>,
-}
-
-pub(crate) fn demo_clients() -> BTreeMap<String, OAuthClient> {
-    BTreeMap::from([(
-        DEMO_CLIENT_ID.to_owned(),
-        OAuthClient {
-            secret: DEMO_CLIENT_SECRET.to_owned(),
-            tenants: vec![DEMO_TENANT_ID.to_owned(), DEMO_SECOND_TENANT_ID.to_owned()],
-            scopes: None,
-        },
-    )])
 }
 
 impl Shared {

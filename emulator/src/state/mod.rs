@@ -1,21 +1,17 @@
 //! Everything a running emulator holds, behind one lock. Handlers take the lock briefly and
 //! never across an `.await`, so a plain mutex is enough.
 
+pub(crate) mod clients;
+
 use std::{
     collections::{BTreeMap, HashMap},
     sync::{Mutex, MutexGuard, PoisonError},
 };
 
+use self::clients::{demo_clients, OAuthClient};
 use crate::{
-    catalogue::Catalogue,
-    config::Settings,
-    faults::FaultQueue,
-    keys::KeyRing,
-    oauth::{demo_clients, OAuthClient},
-    rate_limit::RateLimiter,
-    scx::ScxState,
-    stats::Stats,
-    wawi::WawiState,
+    catalogue::Catalogue, config::Settings, faults::FaultQueue, keys::KeyRing,
+    rate_limit::RateLimiter, scx::ScxState, stats::Stats, wawi::WawiState,
 };
 
 /// State shared by all handlers of one emulator.
