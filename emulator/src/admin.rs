@@ -496,7 +496,7 @@ async fn issue_scx_seller_refresh_token(
 ) -> Result<Response, Error> {
     let NewRefreshToken { seller_id } = body(&bytes)?;
     Ok(created(json!({
-        "refresh_token": shared.issue_scx_refresh_token_for(seller_id, crate::scx::Party::Seller)
+        "refresh_token": shared.issue_scx_refresh_token_for(seller_id, crate::state::scx::Party::Seller)
     })))
 }
 

@@ -334,7 +334,7 @@ impl Emulator {
     /// Issues a new SCX refresh token of a seller (Seller API).
     pub fn issue_scx_seller_refresh_token(&self) -> String {
         self.shared
-            .issue_scx_refresh_token_for(None, scx::Party::Seller)
+            .issue_scx_refresh_token_for(None, state::scx::Party::Seller)
     }
 
     /// SCX events delivered 10 times without an acknowledgement, now dead-lettered.

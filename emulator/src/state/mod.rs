@@ -2,16 +2,20 @@
 //! never across an `.await`, so a plain mutex is enough.
 
 pub(crate) mod clients;
+pub(crate) mod scx;
 
 use std::{
     collections::{BTreeMap, HashMap},
     sync::{Mutex, MutexGuard, PoisonError},
 };
 
-use self::clients::{demo_clients, OAuthClient};
+use self::{
+    clients::{demo_clients, OAuthClient},
+    scx::ScxState,
+};
 use crate::{
     catalogue::Catalogue, config::Settings, faults::FaultQueue, keys::KeyRing,
-    rate_limit::RateLimiter, scx::ScxState, stats::Stats, wawi::WawiState,
+    rate_limit::RateLimiter, stats::Stats, wawi::WawiState,
 };
 
 /// State shared by all handlers of one emulator.
