@@ -3,6 +3,7 @@
 
 pub(crate) mod clients;
 pub(crate) mod scx;
+pub(crate) mod wawi;
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -12,10 +13,11 @@ use std::{
 use self::{
     clients::{demo_clients, OAuthClient},
     scx::ScxState,
+    wawi::WawiState,
 };
 use crate::{
     catalogue::Catalogue, config::Settings, faults::FaultQueue, keys::KeyRing,
-    rate_limit::RateLimiter, stats::Stats, wawi::WawiState,
+    rate_limit::RateLimiter, stats::Stats,
 };
 
 /// State shared by all handlers of one emulator.
