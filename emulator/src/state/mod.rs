@@ -3,6 +3,7 @@
 
 pub(crate) mod clients;
 pub(crate) mod scx;
+pub(crate) mod sign_in;
 pub(crate) mod wawi;
 
 use std::{
@@ -13,6 +14,7 @@ use std::{
 use self::{
     clients::{demo_clients, OAuthClient},
     scx::ScxState,
+    sign_in::UserAuthState,
     wawi::WawiState,
 };
 use crate::{
@@ -43,7 +45,7 @@ pub(crate) struct Inner {
     pub(crate) scx: ScxState,
     pub(crate) wawi: WawiState,
     /// Codes and refresh tokens of user sign-ins (`/oauth2/auth`).
-    pub(crate) user_auth: crate::user_auth::UserAuthState,
+    pub(crate) user_auth: UserAuthState,
 }
 
 /// The catalogue key of the OnPremise database (`eazybusiness` in the Wawi base URL).
