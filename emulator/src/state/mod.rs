@@ -1,6 +1,7 @@
 //! Everything a running emulator holds, behind one lock. Handlers take the lock briefly and
 //! never across an `.await`, so a plain mutex is enough.
 
+pub(crate) mod app_keys;
 pub(crate) mod clients;
 pub(crate) mod scx;
 pub(crate) mod sign_in;
@@ -12,6 +13,7 @@ use std::{
 };
 
 use self::{
+    app_keys::AppKeys,
     clients::{demo_clients, OAuthClient},
     scx::ScxState,
     sign_in::UserAuthState,
@@ -30,7 +32,7 @@ pub(crate) struct Shared {
     inner: Mutex<Inner>,
     /// The app-token issuer's RSA keys, outside the lock: each is made once, on first use,
     /// and making one must not stall every other handler.
-    pub(crate) app_keys: crate::app_tokens::AppKeys,
+    pub(crate) app_keys: AppKeys,
 }
 
 pub(crate) struct Inner {
@@ -81,7 +83,7 @@ impl Shared {
             base_url,
             initial: settings.clone(),
             inner: Mutex::new(Inner::fresh(settings, KeyRing::new())),
-            app_keys: crate::app_tokens::AppKeys::default(),
+            app_keys: AppKeys::default(),
         }
     }
 
