@@ -44,6 +44,7 @@ mod jwks;
 mod jwt;
 mod keys;
 mod oauth;
+mod oauth_error;
 mod pagination;
 mod rate_limit;
 mod scx;

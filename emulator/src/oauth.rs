@@ -18,6 +18,7 @@ use crate::{
     clock::now,
     faults::ExpiresInOverride,
     jwt,
+    oauth_error::{invalid_client, invalid_request, OAuthError},
     service::{error_response, no_store, Service},
     state::{clients::OAuthClient, Shared},
     Error,
@@ -209,16 +210,6 @@ enum Granted {
     Client(String),
     /// A user grant (authorization code or refresh token): the whole JSON answer.
     User(Value),
-}
-
-pub(crate) type OAuthError = (StatusCode, &'static str, String);
-
-pub(crate) fn invalid_request(message: impl Into<String>) -> OAuthError {
-    (StatusCode::BAD_REQUEST, "invalid_request", message.into())
-}
-
-pub(crate) fn invalid_client(message: impl Into<String>) -> OAuthError {
-    (StatusCode::UNAUTHORIZED, "invalid_client", message.into())
 }
 
 /// Runs the checks of RFC 6749 §4.4 and §2.3.1 in order (for `zitadel`, also that the scope

@@ -27,7 +27,7 @@ use crate::{
     clock::now,
     config::{DemoUser, DEMO_USERS},
     gateway::Intended,
-    oauth::{invalid_request, OAuthError},
+    oauth_error::{invalid_request, OAuthError},
     state::{
         sign_in::{Code, Refresh},
         Shared,
