@@ -43,6 +43,8 @@ mod graphql;
 mod jwks;
 mod jwt;
 mod keys;
+#[cfg(test)]
+mod module_graph;
 mod oauth;
 mod oauth_error;
 mod pagination;
