@@ -622,6 +622,12 @@ pub fn verifier_config(value: Value, case: Case) -> Result<(VerifierConfig, Opti
     let mut config = VerifierConfig::default();
     common_verifier(&given, &mut config);
     if let Some(names) = given.texts("algorithms") {
+        if names.is_empty() {
+            return Err(Error::invalid_input(format!(
+                "{}: expected at least one algorithm (e.g. [\"EdDSA\"]); found an empty list",
+                given.spelled("algorithms")
+            )));
+        }
         config.algorithms = names
             .iter()
             .map(|name| {

@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 
 use crate::{
     app_tokens::AppTokenSpec,
+    clock::now,
     config::{
         Settings, DEMO_APP_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_CUSTOMER_ID,
         DEMO_SCX_REFRESH_TOKEN, DEMO_SECOND_TENANT_ID, DEMO_TENANT_ID, DEMO_WAWI_API_KEY,
@@ -32,7 +33,7 @@ use crate::{
     oauth::ClientSpec,
     service::{error_response, Service},
     session::SessionTokenSpec,
-    state::{now, Shared},
+    state::Shared,
     Error,
 };
 
@@ -495,7 +496,7 @@ async fn issue_scx_seller_refresh_token(
 ) -> Result<Response, Error> {
     let NewRefreshToken { seller_id } = body(&bytes)?;
     Ok(created(json!({
-        "refresh_token": shared.issue_scx_refresh_token_for(seller_id, crate::scx::Party::Seller)
+        "refresh_token": shared.issue_scx_refresh_token_for(seller_id, crate::state::scx::Party::Seller)
     })))
 }
 

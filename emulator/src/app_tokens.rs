@@ -7,7 +7,7 @@
 //! RSA keys are made on first use, not at start: 2048-bit key generation costs tens of
 //! milliseconds even optimised, and most emulators never mint an app token.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use axum::{
     extract::State,
@@ -15,28 +15,18 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use rand::rngs::OsRng;
-use rsa::{
-    pkcs1v15::SigningKey,
-    signature::{SignatureEncoding, Signer},
-    traits::PublicKeyParts,
-    RsaPrivateKey,
-};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
 use crate::{
+    clock::now,
     config::{DEMO_APP_ID, DEMO_TENANT_ID},
-    jwt::b64,
-    state::{now, Shared},
+    state::{app_keys::sign, Shared},
     Error,
 };
 
 /// How long clients may cache the issuer's key set.
 const MAX_AGE: &str = "public, max-age=300";
-/// Modulus size of the issuer's keys.
-const RSA_BITS: usize = 2048;
 
 /// Which key signs a minted app token.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,82 +95,6 @@ pub struct MintedAppToken {
     pub issuer: Option<String>,
 }
 
-/// One RSA signing key with its `kid` and public JWK.
-struct RsaKey {
-    kid: String,
-    signing: SigningKey<Sha256>,
-    jwk: Value,
-}
-
-impl RsaKey {
-    fn generate() -> Result<Self, String> {
-        let private = RsaPrivateKey::new(&mut OsRng, RSA_BITS)
-            .map_err(|e| format!("could not generate an RSA key: {e}"))?;
-        let n = private.n().to_bytes_be();
-        let e = private.e().to_bytes_be();
-        // Like Zitadel's numeric ids, opaque; derived from the modulus so it is stable.
-        let kid = b64(&Sha256::digest(&n)[..12]);
-        let jwk = json!({
-            "kty": "RSA",
-            "use": "sig",
-            "alg": "RS256",
-            "kid": kid,
-            "n": b64(&n),
-            "e": b64(&e),
-        });
-        Ok(Self {
-            kid,
-            signing: SigningKey::<Sha256>::new(private),
-            jwk,
-        })
-    }
-}
-
-/// The issuer's keys, each made on first use and kept for the emulator's life (a reset
-/// keeps them, as it keeps the session keys).
-#[derive(Default)]
-pub(crate) struct AppKeys {
-    current: OnceLock<Result<RsaKey, String>>,
-    unpublished: OnceLock<Result<RsaKey, String>>,
-    foreign: OnceLock<Result<RsaKey, String>>,
-}
-
-fn get(cell: &OnceLock<Result<RsaKey, String>>) -> Result<&RsaKey, Error> {
-    cell.get_or_init(RsaKey::generate)
-        .as_ref()
-        .map_err(|e| Error::Conflict(e.clone()))
-}
-
-impl AppKeys {
-    fn current(&self) -> Result<&RsaKey, Error> {
-        get(&self.current)
-    }
-
-    /// `{"keys": [...]}` as `/oauth/v2/keys` serves it.
-    pub(crate) fn jwks(&self) -> Result<Value, Error> {
-        Ok(json!({ "keys": [self.current()?.jwk.clone()] }))
-    }
-
-    /// The key ids, for `GET /_emulator/app-keys`.
-    pub(crate) fn summary(&self) -> Result<Value, Error> {
-        Ok(json!({
-            "current": self.current()?.kid,
-            "unpublished": get(&self.unpublished)?.kid,
-            "jwks": self.jwks()?,
-        }))
-    }
-}
-
-fn sign(key: &RsaKey, header: &Value, claims: &Value) -> String {
-    let input = format!(
-        "{}.{}",
-        b64(header.to_string().as_bytes()),
-        b64(claims.to_string().as_bytes())
-    );
-    let signature = key.signing.sign(input.as_bytes());
-    format!("{input}.{}", b64(&signature.to_bytes()))
-}
-
 impl Shared {
     /// The issuer URL app tokens carry (`iss`): the emulator's base URL, so that
     /// `{issuer}/oauth/v2/keys` is its key set.
@@ -194,10 +108,10 @@ impl Shared {
         let (signer, kid) = match spec.key {
             AppKeyChoice::Current => (current, current.kid.clone()),
             AppKeyChoice::Unpublished => {
-                let key = get(&keys.unpublished)?;
+                let key = keys.unpublished()?;
                 (key, key.kid.clone())
             }
-            AppKeyChoice::Foreign => (get(&keys.foreign)?, current.kid.clone()),
+            AppKeyChoice::Foreign => (keys.foreign()?, current.kid.clone()),
         };
         let issued = now();
         let tenant_id = spec.tenant_id.unwrap_or_else(|| DEMO_TENANT_ID.to_owned());

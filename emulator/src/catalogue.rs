@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Map, Value};
 
-use crate::state::{now, rfc3339};
+use crate::clock::{now, rfc3339};
 
 /// The resources REST v2 serves, as they appear in paths (kebab-case, facts §2).
 pub(crate) const RESOURCES: [&str; 6] = [

@@ -17,10 +17,11 @@ use serde_json::{json, Map, Value};
 
 use crate::{
     catalogue::{self, from_rest, rest_name, to_rest, Refusal, Row},
+    clock::{now, rfc3339},
     pagination::{self, Casing},
     rate_limit::Quota,
     service::{error_response, error_with_details, Service},
-    state::{now, rfc3339, Inner, Shared},
+    state::{Inner, Shared},
 };
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {

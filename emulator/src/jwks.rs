@@ -11,8 +11,9 @@ use axum::{
 };
 
 use crate::{
+    clock::now,
     service::{error_response, Service},
-    state::{now, Shared},
+    state::Shared,
 };
 
 /// How long clients may cache the key set (`Cache-Control: max-age`).

@@ -32,6 +32,7 @@ mod admin;
 mod app_tokens;
 mod catalogue;
 pub mod cli;
+mod clock;
 pub mod config;
 mod control;
 mod erp;
@@ -42,7 +43,10 @@ mod graphql;
 mod jwks;
 mod jwt;
 mod keys;
+#[cfg(test)]
+mod module_graph;
 mod oauth;
+mod oauth_error;
 mod pagination;
 mod rate_limit;
 mod scx;
@@ -333,7 +337,7 @@ impl Emulator {
     /// Issues a new SCX refresh token of a seller (Seller API).
     pub fn issue_scx_seller_refresh_token(&self) -> String {
         self.shared
-            .issue_scx_refresh_token_for(None, scx::Party::Seller)
+            .issue_scx_refresh_token_for(None, state::scx::Party::Seller)
     }
 
     /// SCX events delivered 10 times without an acknowledgement, now dead-lettered.

@@ -15,22 +15,14 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::{
-    config::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SECOND_TENANT_ID, DEMO_TENANT_ID},
+    clock::now,
     faults::ExpiresInOverride,
     jwt,
+    oauth_error::{invalid_client, invalid_request, OAuthError},
     service::{error_response, no_store, Service},
-    state::{now, Shared},
+    state::{clients::OAuthClient, Shared},
     Error,
 };
-
-/// A registered OAuth client.
-#[derive(Clone, Debug)]
-pub(crate) struct OAuthClient {
-    pub(crate) secret: String,
-    pub(crate) tenants: Vec<String>,
-    /// `None`: every scope.
-    pub(crate) scopes: Option<Vec<String>>,
-}
 
 /// An OAuth client to register (`POST /_emulator/clients`).
 #[derive(Clone, Debug, Deserialize)]
@@ -46,17 +38,6 @@ pub struct ClientSpec {
     /// Scopes granted (e.g. `items.read`); absent means all.
     #[serde(default)]
     pub scopes: Option<Vec<String>>,
-}
-
-pub(crate) fn demo_clients() -> BTreeMap<String, OAuthClient> {
-    BTreeMap::from([(
-        DEMO_CLIENT_ID.to_owned(),
-        OAuthClient {
-            secret: DEMO_CLIENT_SECRET.to_owned(),
-            tenants: vec![DEMO_TENANT_ID.to_owned(), DEMO_SECOND_TENANT_ID.to_owned()],
-            scopes: None,
-        },
-    )])
 }
 
 impl Shared {
@@ -229,16 +210,6 @@ enum Granted {
     Client(String),
     /// A user grant (authorization code or refresh token): the whole JSON answer.
     User(Value),
-}
-
-pub(crate) type OAuthError = (StatusCode, &'static str, String);
-
-pub(crate) fn invalid_request(message: impl Into<String>) -> OAuthError {
-    (StatusCode::BAD_REQUEST, "invalid_request", message.into())
-}
-
-pub(crate) fn invalid_client(message: impl Into<String>) -> OAuthError {
-    (StatusCode::UNAUTHORIZED, "invalid_client", message.into())
 }
 
 /// Runs the checks of RFC 6749 §4.4 and §2.3.1 in order (for `zitadel`, also that the scope

@@ -4,7 +4,6 @@
 //! (facts §3.2) and SCX's `errorList` errors in German unless `Accept-Language: en`.
 
 use std::{
-    collections::BTreeMap,
     future::Future,
     sync::Arc,
     time::{Duration, Instant},
@@ -22,10 +21,13 @@ use serde_json::{json, Value};
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
 use crate::{
-    config::{DEMO_SCX_REFRESH_TOKEN, DEMO_SCX_SELLER_REFRESH_TOKEN},
+    clock::{now, rfc3339},
     faults::ExpiresInOverride,
     service::{error_response, Service},
-    state::{now, rfc3339, Shared},
+    state::{
+        scx::{Party, QueuedEvent},
+        Shared,
+    },
     BODY_LIMIT,
 };
 
@@ -37,51 +39,6 @@ pub(crate) const MAX_DELIVERIES: u32 = 10;
 const MAX_ACK_IDS: usize = 100;
 /// The seller-side scope (facts §6.1).
 const SELLER_SCOPE: &str = "SELLER";
-
-/// Who a refresh token belongs to.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Party {
-    /// A marketplace channel: the Channel API.
-    Channel,
-    /// A seller (a JTL-Wawi user's SCX subscription): the Seller API.
-    Seller,
-}
-
-struct QueuedEvent {
-    value: Value,
-    deliveries: u32,
-    /// When it was last delivered: it is not listed again before `scx_redelivery_timeout_ms`
-    /// (as set at listing time) has passed since.
-    delivered_at: Option<Instant>,
-}
-
-pub(crate) struct ScxState {
-    /// refresh token → (channel or seller id, party)
-    refresh_tokens: BTreeMap<String, (String, Party)>,
-    events: Vec<QueuedEvent>,
-    dead_letters: Vec<Value>,
-    next_event: u64,
-}
-
-impl ScxState {
-    pub(crate) fn new() -> Self {
-        Self {
-            refresh_tokens: BTreeMap::from([
-                (
-                    DEMO_SCX_REFRESH_TOKEN.to_owned(),
-                    ("demo-channel".to_owned(), Party::Channel),
-                ),
-                (
-                    DEMO_SCX_SELLER_REFRESH_TOKEN.to_owned(),
-                    ("demo-seller".to_owned(), Party::Seller),
-                ),
-            ]),
-            events: Vec::new(),
-            dead_letters: Vec::new(),
-            next_event: 1,
-        }
-    }
-}
 
 /// The event types of facts §6.3 (seller-type and channel-type).
 pub(crate) const EVENT_TYPES: [&str; 23] = [

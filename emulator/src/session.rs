@@ -8,9 +8,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::{
+    clock::now,
     config::{DEMO_CUSTOMER_ID, DEMO_TENANT_ID},
     jwt,
-    state::{now, Shared},
+    state::Shared,
     Error,
 };
 

@@ -8,7 +8,7 @@
 //! tenant only and `/erp/v2/info` names the user.
 
 use std::{
-    collections::{BTreeMap, HashMap, HashSet},
+    collections::{BTreeMap, HashSet},
     sync::Arc,
 };
 
@@ -24,43 +24,15 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::{
+    clock::now,
     config::{DemoUser, DEMO_USERS},
     gateway::Intended,
-    oauth::{invalid_request, OAuthError},
-    state::{now, Shared},
+    oauth_error::{invalid_request, OAuthError},
+    state::{
+        sign_in::{Code, Refresh},
+        Shared,
+    },
 };
-
-/// An authorization code waiting to be exchanged.
-struct Code {
-    client_id: String,
-    redirect_uri: String,
-    challenge: String,
-    user: DemoUser,
-    scope: String,
-    expires_at: i64,
-    used: bool,
-    /// The grant family: every refresh token descending from this code.
-    family: String,
-}
-
-/// A refresh token the emulator issued.
-struct Refresh {
-    client_id: String,
-    user: DemoUser,
-    scope: String,
-    family: String,
-    /// Replaced by rotation: using it again revokes the family.
-    used: bool,
-}
-
-/// The codes and refresh tokens of user sign-ins.
-#[derive(Default)]
-pub(crate) struct UserAuthState {
-    codes: HashMap<String, Code>,
-    refresh: HashMap<String, Refresh>,
-    /// Families revoked by a replayed code or refresh token, or by the admin API.
-    revoked: HashSet<String>,
-}
 
 fn random() -> String {
     let mut bytes = [0u8; 32];

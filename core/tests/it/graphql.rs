@@ -48,7 +48,7 @@ fn create_variables(sku: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_cold_graphql_calls_share_one_token_request() {
     let emu = emulator().await;
-    let client = cloud(&emu);
+    let client = cloud_under_load(&emu);
     let tasks: Vec<_> = (0..1000)
         .map(|_| {
             let client = client.clone();

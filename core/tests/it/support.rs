@@ -48,3 +48,19 @@ pub fn cloud_with(emu: &Emulator, cache: CacheOptions) -> CloudClient {
         .build()
         .unwrap()
 }
+
+/// A client of the demo tenant for load tests (a thousand calls at once): the calls queue on
+/// two runtime threads shared with the in-process emulator and, in `make test`, with the
+/// PostgreSQL suites, so the deadline must not be what a test measures.
+pub fn cloud_under_load(emu: &Emulator) -> CloudClient {
+    CloudClient::builder(credentials(emu))
+        .endpoints(endpoints(emu))
+        .tenant_id(emu.tenant_id())
+        .http_options(HttpOptions {
+            timeout: Duration::from_secs(120),
+            deadline: Duration::from_secs(300),
+            ..quick_http()
+        })
+        .build()
+        .unwrap()
+}

@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde_json::{json, Value};
 
-use super::schema::error;
+use super::error::error;
 use crate::{catalogue::Row, pagination::compare};
 
 /// The window a connection query asks for.

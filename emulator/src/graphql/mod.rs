@@ -9,6 +9,7 @@
 //! first result with `extensions.idempotency.{responseName}.wasReplayed: true`.
 
 mod connection;
+mod error;
 mod schema;
 
 use std::{collections::BTreeSet, sync::Arc, time::Duration};

@@ -13,7 +13,10 @@ use async_graphql::{
 };
 use serde_json::{json, Map, Value};
 
-use super::connection::{self, Window};
+use super::{
+    connection::{self, Window},
+    error::error,
+};
 use crate::{
     catalogue::{Catalogue, Refusal, Row},
     erp::create_record,
@@ -305,11 +308,6 @@ fn json_object(name: &str, fields: &[(&'static str, &str)]) -> Object {
     fields
         .iter()
         .fold(Object::new(name), |o, (f, t)| o.field(json_field(f, t)))
-}
-
-/// A resolver error with `extensions.code` (facts §1.7: `message`, `path`, `extensions`).
-pub(crate) fn error(code: &'static str, message: impl Into<String>) -> async_graphql::Error {
-    async_graphql::Error::new(message).extend_with(|_, e| e.set("code", code))
 }
 
 fn refusal_error(refusal: Refusal, what: &str) -> async_graphql::Error {

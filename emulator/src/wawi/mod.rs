@@ -5,7 +5,7 @@
 
 pub(crate) mod registration;
 
-use std::{collections::BTreeMap, sync::Arc};
+use std::sync::Arc;
 
 use axum::{
     extract::{Path, RawQuery, State},
@@ -18,28 +18,10 @@ use serde_json::Value;
 
 use crate::{
     catalogue,
-    config::DEMO_WAWI_API_KEY,
     pagination::{self, pascal_case, Casing},
     service::{error_response, error_with_details, Service},
     state::{Shared, WAWI_DATABASE},
 };
-
-pub(crate) use registration::Registration;
-
-pub(crate) struct WawiState {
-    /// API key → granted scopes.
-    pub(crate) api_keys: BTreeMap<String, Vec<String>>,
-    pub(crate) registrations: BTreeMap<String, Registration>,
-}
-
-impl WawiState {
-    pub(crate) fn new() -> Self {
-        Self {
-            api_keys: BTreeMap::from([(DEMO_WAWI_API_KEY.to_owned(), vec!["all.read".to_owned()])]),
-            registrations: BTreeMap::new(),
-        }
-    }
-}
 
 impl Shared {
     pub(crate) fn issue_wawi_api_key(&self, scopes: Vec<String>) -> String {

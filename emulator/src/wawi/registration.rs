@@ -24,7 +24,10 @@ use serde_json::{json, Map, Value};
 
 use crate::{
     service::{error_response, error_with_details, Service},
-    state::Shared,
+    state::{
+        wawi::{Decision, Registration},
+        Shared,
+    },
     Error,
 };
 
@@ -41,39 +44,6 @@ const REQUIRED_TEXT: [&str; 7] = [
     "ProviderWebsite",
     "AppIcon",
 ];
-
-pub(crate) struct Registration {
-    challenge: String,
-    app_id: String,
-    display_name: String,
-    mandatory_scopes: Vec<String>,
-    optional_scopes: Vec<String>,
-    requested: Instant,
-    decision: Decision,
-    /// Whether a poll has already carried the answer: later polls get 410.
-    answer_delivered: bool,
-}
-
-#[derive(Clone)]
-enum Decision {
-    Pending,
-    Accepted {
-        api_key: String,
-        scopes: Vec<String>,
-    },
-    Rejected,
-}
-
-impl Decision {
-    /// JTL's `Status` values (OAS): 0 pending, 1 rejected, 2 accepted.
-    fn status(&self) -> u8 {
-        match self {
-            Self::Pending => 0,
-            Self::Rejected => 1,
-            Self::Accepted { .. } => 2,
-        }
-    }
-}
 
 /// Key casing of the answers: v1 and the unversioned path PascalCase, v2 camelCase.
 #[derive(Clone, Copy)]

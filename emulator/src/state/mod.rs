@@ -1,23 +1,27 @@
 //! Everything a running emulator holds, behind one lock. Handlers take the lock briefly and
 //! never across an `.await`, so a plain mutex is enough.
 
+pub(crate) mod app_keys;
+pub(crate) mod clients;
+pub(crate) mod scx;
+pub(crate) mod sign_in;
+pub(crate) mod wawi;
+
 use std::{
     collections::{BTreeMap, HashMap},
     sync::{Mutex, MutexGuard, PoisonError},
 };
 
-use time::OffsetDateTime;
-
-use crate::{
-    catalogue::Catalogue,
-    config::Settings,
-    faults::FaultQueue,
-    keys::KeyRing,
-    oauth::{demo_clients, OAuthClient},
-    rate_limit::RateLimiter,
+use self::{
+    app_keys::AppKeys,
+    clients::{demo_clients, OAuthClient},
     scx::ScxState,
-    stats::Stats,
+    sign_in::UserAuthState,
     wawi::WawiState,
+};
+use crate::{
+    catalogue::Catalogue, config::Settings, faults::FaultQueue, keys::KeyRing,
+    rate_limit::RateLimiter, stats::Stats,
 };
 
 /// State shared by all handlers of one emulator.
@@ -28,7 +32,7 @@ pub(crate) struct Shared {
     inner: Mutex<Inner>,
     /// The app-token issuer's RSA keys, outside the lock: each is made once, on first use,
     /// and making one must not stall every other handler.
-    pub(crate) app_keys: crate::app_tokens::AppKeys,
+    pub(crate) app_keys: AppKeys,
 }
 
 pub(crate) struct Inner {
@@ -43,7 +47,7 @@ pub(crate) struct Inner {
     pub(crate) scx: ScxState,
     pub(crate) wawi: WawiState,
     /// Codes and refresh tokens of user sign-ins (`/oauth2/auth`).
-    pub(crate) user_auth: crate::user_auth::UserAuthState,
+    pub(crate) user_auth: UserAuthState,
 }
 
 /// The catalogue key of the OnPremise database (`eazybusiness` in the Wawi base URL).
@@ -79,7 +83,7 @@ impl Shared {
             base_url,
             initial: settings.clone(),
             inner: Mutex::new(Inner::fresh(settings, KeyRing::new())),
-            app_keys: crate::app_tokens::AppKeys::default(),
+            app_keys: AppKeys::default(),
         }
     }
 
@@ -96,17 +100,4 @@ impl Shared {
         let keys = std::mem::replace(&mut inner.keys, KeyRing::new());
         *inner = Inner::fresh(self.initial.clone(), keys);
     }
-}
-
-/// Seconds since the Unix epoch.
-pub(crate) fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
-}
-
-/// RFC 3339 text of a Unix time, in UTC with an explicit `+00:00` offset as SCX writes it.
-pub(crate) fn rfc3339(unix: i64) -> String {
-    let at = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let format =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]+00:00");
-    at.format(&format).unwrap_or_default()
 }
