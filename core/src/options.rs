@@ -75,7 +75,7 @@ pub fn respell(text: &str, case: Case) -> String {
         }
         let (word, after) = rest.split_at(len);
         // A name inside a path, URL or header (`erp/some_path`, `x-my_header`) is kept.
-        let glued = out.ends_with(['/', '-', '$', '.']) || after.starts_with(['/', '-']);
+        let glued = out.ends_with(['/', '-', '$']) || after.starts_with(['/', '-']);
         if !quoted && !glued && is_snake_name(word) {
             out.push_str(&case.spell(word));
         } else {
@@ -743,6 +743,10 @@ mod tests {
             r#"clientId: expected a non-empty string; found "my_id" (see maxRetryAfter)"#
         );
         assert_eq!(respell(message, Case::Snake), message);
+        assert_eq!(
+            respell("app.provider_website: expected a URL", Case::Camel),
+            "app.providerWebsite: expected a URL"
+        );
         assert_eq!(
             respell("JTL_CONNECT_DB is _x_ or erp/v2/some_path", Case::Camel),
             "JTL_CONNECT_DB is _x_ or erp/v2/some_path"
