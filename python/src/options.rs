@@ -2,7 +2,7 @@
 //! keyword arguments as JSON and exports the schemas and error tables to Python.
 
 use jtl_connect::{
-    options::{self, Case},
+    options::{self, Case, Options, Schema, HTTP},
     HttpOptions,
 };
 use pyo3::{prelude::*, types::PyDict};
@@ -15,6 +15,63 @@ use crate::{
 
 /// The `User-Agent` product token of this package.
 const PRODUCT: &str = concat!("jtl-connect-python/", env!("CARGO_PKG_VERSION"));
+
+/// The keyword options of a constructor or function, checked by the core: `schema`'s own
+/// (those Python does not take as named parameters) and the HTTP options, which Python takes
+/// flat beside them (`CloudClient(..., timeout=5, accept_language="de")`).
+pub(crate) struct Given {
+    /// `schema`'s options that were given.
+    pub(crate) own: Options,
+    /// The HTTP options (defaults for those not given).
+    pub(crate) http: HttpOptions,
+}
+
+/// Checks `kwargs` against `schema` and, for the names `schema` does not have, the HTTP
+/// options: an unknown name is `invalid_input` naming it with a "did you mean", a value of
+/// the wrong type `invalid_input` naming the option. `None` values mean the default.
+pub(crate) fn flat(
+    py: Python<'_>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+    schema: &Schema,
+) -> PyResult<Given> {
+    let fail = |e: jtl_connect::Error| errors::to_py(py, &e);
+    let given = kwargs_map(kwargs, schema.name)?;
+    let own_names = schema
+        .options
+        .iter()
+        .map(|o| o.name)
+        .filter(|n| *n != "http");
+    let known: Vec<&str> = own_names
+        .clone()
+        .chain(HTTP.options.iter().map(|o| o.name))
+        .collect();
+    let (mut own, mut http) = (Map::new(), Map::new());
+    for (name, value) in given {
+        if own_names.clone().any(|n| n == name) {
+            own.insert(name, value);
+        } else if known.contains(&name.as_str()) {
+            http.insert(name, value);
+        } else {
+            let hint = options::did_you_mean(&name, known.iter().copied())
+                .map(|n| format!("did you mean {n:?}? "))
+                .unwrap_or_default();
+            return Err(errors::invalid_input(
+                py,
+                format!(
+                    "{}: unknown option {name:?}; {hint}expected one of {}",
+                    schema.name,
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(Given {
+        own: schema
+            .parse(Value::Object(own), Case::Snake)
+            .map_err(fail)?,
+        http: options::http_options(Value::Object(http), Case::Snake, PRODUCT).map_err(fail)?,
+    })
+}
 
 /// `HttpOptions` from the keyword arguments that were given (seconds).
 pub(crate) fn http_options(
@@ -29,16 +86,17 @@ pub(crate) fn http_options(
 
 /// Keyword arguments (`None` values left out: they mean the default) as a JSON object.
 pub(crate) fn kwargs(kwargs: Option<&Bound<'_, PyDict>>, what: &str) -> PyResult<Value> {
-    let Some(kwargs) = kwargs else {
-        return Ok(Value::Object(Map::new()));
-    };
+    kwargs_map(kwargs, what).map(Value::Object)
+}
+
+fn kwargs_map(kwargs: Option<&Bound<'_, PyDict>>, what: &str) -> PyResult<Map<String, Value>> {
     let mut map = Map::new();
-    for (name, value) in kwargs.iter() {
+    for (name, value) in kwargs.into_iter().flat_map(|k| k.iter()) {
         if !value.is_none() {
             map.insert(name.extract()?, convert::from_python(&value, what)?);
         }
     }
-    Ok(Value::Object(map))
+    Ok(map)
 }
 
 /// Every option schema of jtl-connect, names in snake_case:
