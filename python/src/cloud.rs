@@ -180,6 +180,10 @@ macro_rules! cloud_methods {
 cloud_methods!(sync_client, CloudClient, SessionVerifier, {
     /// A valid access token (cached; one request for any number of concurrent callers).
     fn access_token(&self, py: Python<'_>) -> PyResult<AccessToken> {
+        // A cached token is answered here, without the runtime.
+        if let Some(token) = self.inner.token_cache().fresh() {
+            return Ok(AccessToken::from(token));
+        }
         let client = self.inner.clone();
         block(py, async move {
             client.access_token().await.map(AccessToken::from)

@@ -6,7 +6,7 @@ use jtl_connect::{
     HttpOptions,
 };
 use pyo3::{prelude::*, types::PyDict};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::{
     convert::{self, Json},
@@ -52,17 +52,7 @@ pub(crate) fn flat(
         } else if known.contains(&name.as_str()) {
             http.insert(name, value);
         } else {
-            let hint = options::did_you_mean(&name, known.iter().copied())
-                .map(|n| format!("did you mean {n:?}? "))
-                .unwrap_or_default();
-            return Err(errors::invalid_input(
-                py,
-                format!(
-                    "{}: unknown option {name:?}; {hint}expected one of {}",
-                    schema.name,
-                    known.join(", ")
-                ),
-            ));
+            return Err(unknown(py, schema.name, &name, &known));
         }
     }
     Ok(Given {
@@ -73,15 +63,44 @@ pub(crate) fn flat(
     })
 }
 
-/// `HttpOptions` from the keyword arguments that were given (seconds).
-pub(crate) fn http_options(
+/// `HttpOptions` from keyword arguments that are all HTTP options (core's `http` schema),
+/// for a constructor without a core schema of its own; `beside` are its named parameters,
+/// offered in the "did you mean" of an unknown name.
+pub(crate) fn http_beside(
     py: Python<'_>,
-    timeout: Option<f64>,
-    deadline: Option<f64>,
-    max_retries: Option<u32>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+    what: &str,
+    beside: &[&str],
 ) -> PyResult<HttpOptions> {
-    let given = json!({"timeout": timeout, "deadline": deadline, "max_retries": max_retries});
-    options::http_options(given, Case::Snake, PRODUCT).map_err(|e| errors::to_py(py, &e))
+    let given = kwargs_map(kwargs, what)?;
+    let known: Vec<&str> = HTTP
+        .options
+        .iter()
+        .map(|o| o.name)
+        .chain(beside.iter().copied())
+        .collect();
+    if let Some(name) = given
+        .keys()
+        .find(|n| !HTTP.options.iter().any(|o| o.name == n.as_str()))
+    {
+        return Err(unknown(py, what, name, &known));
+    }
+    options::http_options(Value::Object(given), Case::Snake, PRODUCT)
+        .map_err(|e| errors::to_py(py, &e))
+}
+
+/// `invalid_input` for an unknown option `name` of `what`, as the core words it.
+fn unknown(py: Python<'_>, what: &str, name: &str, known: &[&str]) -> PyErr {
+    let hint = options::did_you_mean(name, known.iter().copied())
+        .map(|n| format!("did you mean {n:?}? "))
+        .unwrap_or_default();
+    errors::invalid_input(
+        py,
+        format!(
+            "{what}: unknown option {name:?}; {hint}expected one of {}",
+            known.join(", ")
+        ),
+    )
 }
 
 /// Keyword arguments (`None` values left out: they mean the default) as a JSON object.

@@ -242,6 +242,10 @@ macro_rules! scx_methods {
 scx_methods!(sync_client, ScxClient, {
     /// A valid auth token (cached, refreshed before expiry).
     fn access_token(&self, py: Python<'_>) -> PyResult<AccessToken> {
+        // A cached token is answered here, without the runtime.
+        if let Some(token) = self.inner.token_cache().fresh() {
+            return Ok(AccessToken::from(token));
+        }
         let client = self.inner.clone();
         block(py, async move {
             client.access_token().await.map(AccessToken::from)
@@ -292,7 +296,16 @@ scx_methods!(sync_client, ScxClient, {
 
 scx_methods!(async_client, AsyncScxClient, {
     /// A valid auth token (cached, refreshed before expiry).
-    async fn access_token(&self) -> PyResult<AccessToken> {
+    /// A cached token comes back as an already-completed coroutine, without the runtime.
+    fn access_token<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        match slf.get().inner.token_cache().fresh() {
+            Some(token) => crate::runtime::Ready::awaitable(slf.py(), AccessToken::from(token)),
+            None => slf.call_method0("_access_token"),
+        }
+    }
+
+    /// The coroutine behind `access_token` when the token is not cached.
+    async fn _access_token(&self) -> PyResult<AccessToken> {
         let client = self.inner.clone();
         spawn(async move { client.access_token().await.map(AccessToken::from) }).await
     }

@@ -100,3 +100,14 @@ def test_registration_options_are_the_cores() -> None:
         pytest.raises(jtl_connect.InvalidInputError, match=r"registration\.path"),
     ):
         jtl_connect.start_wawi_registration("http://127.0.0.1:1/api", app, tenant_id="t", **old)
+
+
+def test_authorization_code_client_takes_the_http_options() -> None:
+    with pytest.raises(jtl_connect.InvalidInputError, match='did you mean "sign_in_timeout"'):
+        jtl_connect.AuthorizationCodeClient(
+            "id", redirect_uri="https://app.example/cb", **bad("sign_in_timout")
+        )
+    client = jtl_connect.AuthorizationCodeClient(
+        "id", redirect_uri="https://app.example/cb", max_retry_after=1.0, user_agent="x/1"
+    )
+    assert client.client_id == "id"

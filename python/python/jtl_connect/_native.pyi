@@ -1278,6 +1278,8 @@ class AuthorizationCodeClient:
         timeout: float | None = None,
         deadline: float | None = None,
         max_retries: int | None = None,
+        max_retry_after: float | None = None,
+        user_agent: str | None = None,
     ) -> Self: ...
     @property
     def client_id(self) -> str: ...
@@ -1311,6 +1313,8 @@ class AsyncAuthorizationCodeClient:
         timeout: float | None = None,
         deadline: float | None = None,
         max_retries: int | None = None,
+        max_retry_after: float | None = None,
+        user_agent: str | None = None,
     ) -> Self: ...
     @property
     def client_id(self) -> str: ...
