@@ -2,6 +2,7 @@
 //! runtime ([`crate::runtime`]). For scripts, threads, and the language bindings.
 //! Never call it from async code: it returns a `config` error there instead of blocking.
 
+use crate::ApiClient;
 use std::sync::Arc;
 
 use serde_json::Value;

@@ -312,7 +312,7 @@ impl CloudClient {
     }
 
     /// Sends a request to the ERP API; the path is relative to the API base (`"items/7"`).
-    pub async fn request(&self, request: Request) -> Result<Response> {
+    async fn send_request(&self, request: Request) -> Result<Response> {
         self.send_to(self.shared.endpoints.api_base(), request)
             .await
     }
@@ -348,7 +348,14 @@ impl CloudClient {
     }
 }
 
-crate::http::helpers::request_helpers!(CloudClient);
+impl crate::ApiClient for CloudClient {
+    fn request(
+        &self,
+        request: Request,
+    ) -> impl std::future::Future<Output = Result<Response>> + Send {
+        self.send_request(request)
+    }
+}
 
 /// GraphQL (facts §1): JTL's main path for ERP data. See [`crate::graphql`].
 impl CloudClient {

@@ -12,6 +12,7 @@
 //! by the event id. [`ScxClient::process_events`] acknowledges only the events whose handler
 //! succeeded; a failed event comes back after the timeout.
 
+use crate::ApiClient;
 use std::{
     collections::HashSet,
     fmt,
@@ -239,7 +240,7 @@ impl ScxClient {
     }
 
     /// Sends a request; the path is relative to the SCX base (`"channel/event"`).
-    pub async fn request(&self, request: Request) -> Result<Response> {
+    async fn send_request(&self, request: Request) -> Result<Response> {
         let defaults: Vec<(&str, String)> = self
             .shared
             .accept_language
@@ -370,4 +371,11 @@ impl ScxClient {
     }
 }
 
-crate::http::helpers::request_helpers!(ScxClient);
+impl crate::ApiClient for ScxClient {
+    fn request(
+        &self,
+        request: Request,
+    ) -> impl std::future::Future<Output = Result<Response>> + Send {
+        self.send_request(request)
+    }
+}

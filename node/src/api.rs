@@ -2,6 +2,7 @@
 //! `delete`, `page`, `paginate`), written once for the three core clients: [`Api`] says how
 //! a client sends, [`api_methods!`] adds the JavaScript methods to a class.
 
+use jtl_connect::ApiClient;
 use std::{future::Future, pin::Pin};
 
 use jtl_connect::{Request, Result as CoreResult};
@@ -49,7 +50,7 @@ macro_rules! impl_api {
         impl Api for $client {
             fn send(&self, request: Request) -> Boxed<jtl_connect::Response> {
                 let client = self.clone();
-                Box::pin(async move { client.request(request).await })
+                Box::pin(async move { ApiClient::request(&client, request).await })
             }
 
             fn page(
@@ -60,7 +61,7 @@ macro_rules! impl_api {
                 size: u32,
             ) -> Boxed<jtl_connect::Page> {
                 let client = self.clone();
-                Box::pin(async move { client.page(&path, &query, number, size).await })
+                Box::pin(async move { ApiClient::page(&client, &path, &query, number, size).await })
             }
 
             fn paginate(
@@ -69,7 +70,7 @@ macro_rules! impl_api {
                 query: Vec<(String, String)>,
                 page_size: Option<u32>,
             ) -> jtl_connect::Paginator {
-                <$client>::paginate(self, path, query, page_size)
+                ApiClient::paginate(self, path, query, page_size)
             }
         }
     };

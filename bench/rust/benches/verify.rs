@@ -7,6 +7,7 @@
 // A benchmark may stop at a broken set-up.
 #![allow(clippy::expect_used)]
 
+use jtl_connect::ApiClient;
 use std::{
     hint::black_box,
     time::{Duration, Instant},

@@ -1,6 +1,7 @@
 //! `paginate PATH --out FILE.jsonl`: every record of a list endpoint, one JSON object per
 //! line, with a progress bar on a terminal's stderr.
 
+use jtl_connect::ApiClient;
 use std::{
     fs::File,
     io::{self, BufWriter, Write},

@@ -1,5 +1,6 @@
 //! `request METHOD PATH`: one API call with the resolved client; the answer as pretty JSON.
 
+use jtl_connect::ApiClient;
 use jtl_connect::{AccountClient, Request, Response};
 use serde_json::{json, Value};
 

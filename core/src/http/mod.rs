@@ -3,11 +3,11 @@
 //! refresh → one retry.
 
 pub(crate) mod errors;
-pub(crate) mod helpers;
 mod request;
 mod response;
 pub(crate) mod retry;
 mod shared;
+mod surface;
 
 use std::{
     sync::{Arc, Mutex, PoisonError},
@@ -25,6 +25,7 @@ use tracing::{debug, warn};
 pub use request::Request;
 pub use response::{RateLimit, Response};
 pub use retry::RetryPolicy;
+pub use surface::ApiClient;
 
 pub(crate) use errors::Flavor;
 

@@ -3,6 +3,7 @@
 //! The target's answer is never quoted: a test that pointed at an internal service must not
 //! turn the store into a way of reading it.
 
+use crate::ApiClient;
 use std::{collections::BTreeMap, time::Instant};
 
 use super::{AccountClient, ConnectionTest, System};

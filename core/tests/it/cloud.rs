@@ -1,3 +1,4 @@
+use jtl_connect::ApiClient;
 use std::{
     sync::Arc,
     time::{Duration, Instant},

@@ -5,6 +5,7 @@
 //! The dispatcher maps the neutral snake_case call to the Rust API: options become the
 //! builder's option structs, results are normalised to the neutral JSON.
 
+use jtl_connect::ApiClient;
 use std::{
     path::{Path, PathBuf},
     time::{SystemTime, UNIX_EPOCH},

@@ -1,6 +1,7 @@
 //! With debug logging on, a whole flow (tokens, refresh after 401, retries, SCX, Wawi, errors)
 //! must not log, print or put into an error any credential or token.
 
+use jtl_connect::ApiClient;
 use std::{
     io::Write,
     sync::{Arc, Mutex},

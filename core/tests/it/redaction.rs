@@ -4,6 +4,7 @@
 //! or value, not `Debug`. Covered: Cloud (client secret, its HTTP Basic value, access
 //! token), Wawi (API key, registration challenge code), SCX (refresh token, auth token).
 
+use jtl_connect::ApiClient;
 use std::time::Duration;
 
 use base64::{

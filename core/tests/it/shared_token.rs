@@ -4,6 +4,7 @@
 //! Cross-process: the parent runs the emulator, children are this test binary run again on
 //! one test (`one_process_fifty_threads_one_request`, which is also a test of its own).
 
+use jtl_connect::ApiClient;
 use std::{
     collections::BTreeSet,
     io::{BufRead, BufReader},

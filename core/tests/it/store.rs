@@ -1,3 +1,4 @@
+use jtl_connect::ApiClient;
 use std::path::PathBuf;
 
 use jtl_connect::{AccountClient, AccountStore, System};

@@ -2,6 +2,7 @@
 //! a client that acts as the user, refresh with rotation, `invalid_grant`, and user grants in
 //! the account store, all against the emulator's `/oauth2/auth` over real HTTP.
 
+use jtl_connect::ApiClient;
 use std::{
     sync::{Arc, Mutex},
     time::{Duration, SystemTime},

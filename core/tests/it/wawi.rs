@@ -1,3 +1,4 @@
+use jtl_connect::ApiClient;
 use std::time::{Duration, Instant};
 
 use jtl_connect::{

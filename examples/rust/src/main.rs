@@ -8,6 +8,7 @@
 //! cargo run -p jtl-connect-example --bin quickstart
 //! ```
 
+use jtl_connect::ApiClient;
 use jtl_connect::{ClientCredentials, CloudClient, Endpoints, VerifierConfig};
 use jtl_emulator::{Emulator, SessionTokenSpec};
 

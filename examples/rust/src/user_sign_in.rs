@@ -9,6 +9,7 @@
 //! Open the printed URL, pick a user, and paste the address the browser was sent back to
 //! (`http://127.0.0.1:8765/callback?code=...&state=...`; the page itself need not load).
 
+use jtl_connect::ApiClient;
 use std::io::BufRead;
 
 use jtl_connect::{AuthorizationCodeClient, CloudClient, Endpoints, Secret};

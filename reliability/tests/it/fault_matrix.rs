@@ -8,6 +8,7 @@
 //! have reached the application is never sent twice. The table goes to stdout and to
 //! `target/reliability/fault-matrix.md`.
 
+use jtl_connect::ApiClient;
 use std::{
     collections::BTreeMap,
     ops::RangeInclusive,

@@ -6,6 +6,7 @@
 //! key) are searched for every client secret, API key, refresh token, access token and
 //! session token the flow saw, in the forms they travel in (plain, HTTP Basic, URL-encoded).
 
+use jtl_connect::ApiClient;
 use std::{
     fmt::Debug,
     path::{Path, PathBuf},
