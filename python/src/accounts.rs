@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use jtl_connect::{store::KeySource, AccountClient, System};
+use jtl_connect::{options::ACCOUNT_STORE, store::KeySource, AccountClient, System};
 use pyo3::{
     exceptions::PyTypeError,
     prelude::*,
@@ -14,7 +14,7 @@ use crate::{
     cloud::{AsyncCloudClient, CloudClient},
     convert::{repr_opt, repr_str, type_name, Json},
     errors,
-    options::http_options,
+    options::{flat, Given},
     runtime::block,
     scx::{AsyncScxClient, ScxClient},
     secret::Secret,
@@ -215,16 +215,16 @@ impl AccountStore {
 #[pymethods]
 impl AccountStore {
     #[new]
-    #[pyo3(signature = (path=None, *, master_key=None, timeout=None, deadline=None, max_retries=None))]
+    #[pyo3(signature = (path=None, *, master_key=None, **options))]
     fn new(
         py: Python<'_>,
         path: Option<PathBuf>,
         master_key: Option<&[u8]>,
-        timeout: Option<f64>,
-        deadline: Option<f64>,
-        max_retries: Option<u32>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let http = http_options(py, timeout, deadline, max_retries)?;
+        // core's `account_store` schema: path and master_key are named here, so only the
+        // HTTP options (flat) are left for the keywords.
+        let Given { http, .. } = flat(py, options, &ACCOUNT_STORE)?;
         let key: Option<[u8; 32]> = master_key
             .map(|k| {
                 k.try_into().map_err(|_| {

@@ -1,13 +1,14 @@
 //! [`CloudClient`] and [`AsyncCloudClient`]: the JTL Cloud ERP API.
 
-use pyo3::prelude::*;
+use jtl_connect::options::CLOUD_CLIENT;
+use pyo3::{prelude::*, types::PyDict};
 
 use crate::{
     convert::{repr_opt, repr_str, Json},
     endpoints::Endpoints,
     errors, graphql,
     methods::{async_client, sync_client},
-    options::http_options,
+    options::{flat, Given},
     paginator::{AsyncPaginator, Paginator},
     runtime::{block, spawn},
     secret::secret_arg,
@@ -31,22 +32,18 @@ pub(crate) struct AsyncCloudClient {
     pub(crate) inner: jtl_connect::CloudClient,
 }
 
-/// Builds the core client from the constructor's arguments.
-#[allow(clippy::too_many_arguments)]
+/// Builds the core client from the constructor's arguments; the keyword options are
+/// core's `cloud_client` schema with the HTTP options flat beside them.
 fn build(
     py: Python<'_>,
     client_id: &str,
     client_secret: &Bound<'_, PyAny>,
     tenant_id: Option<&str>,
     endpoints: Option<&Bound<'_, Endpoints>>,
-    accept_language: Option<&str>,
-    timeout: Option<f64>,
-    deadline: Option<f64>,
-    max_retries: Option<u32>,
-    token_cache: Option<&str>,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<jtl_connect::CloudClient> {
     let secret = secret_arg(client_secret, "client_secret")?;
-    let http = http_options(py, timeout, deadline, max_retries)?;
+    let Given { own, http } = flat(py, options, &CLOUD_CLIENT)?;
     let endpoints = Endpoints::or_production(endpoints);
     let built = jtl_connect::ClientCredentials::new(client_id, secret).and_then(|credentials| {
         let mut builder = jtl_connect::CloudClient::builder(credentials)
@@ -55,10 +52,10 @@ fn build(
         if let Some(tenant) = tenant_id {
             builder = builder.tenant_id(tenant);
         }
-        if let Some(language) = accept_language {
+        if let Some(language) = own.text("accept_language") {
             builder = builder.accept_language(language);
         }
-        if let Some(url) = token_cache {
+        if let Some(url) = own.text("token_cache") {
             builder = builder.token_cache(url);
         }
         builder.build()
@@ -83,24 +80,16 @@ macro_rules! cloud_methods {
             $($own)*
 
             #[new]
-            #[pyo3(signature = (client_id, client_secret, tenant_id=None, endpoints=None, *, accept_language=None, timeout=None, deadline=None, max_retries=None, token_cache=None))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (client_id, client_secret, tenant_id=None, endpoints=None, **options))]
             fn new(
                 py: Python<'_>,
                 client_id: &str,
                 client_secret: &Bound<'_, PyAny>,
                 tenant_id: Option<&str>,
                 endpoints: Option<&Bound<'_, Endpoints>>,
-                accept_language: Option<&str>,
-                timeout: Option<f64>,
-                deadline: Option<f64>,
-                max_retries: Option<u32>,
-                token_cache: Option<&str>,
+                options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Self> {
-                let inner = build(
-                    py, client_id, client_secret, tenant_id, endpoints, accept_language,
-                    timeout, deadline, max_retries, token_cache,
-                )?;
+                let inner = build(py, client_id, client_secret, tenant_id, endpoints, options)?;
                 Ok(Self { inner })
             }
 
@@ -191,6 +180,10 @@ macro_rules! cloud_methods {
 cloud_methods!(sync_client, CloudClient, SessionVerifier, {
     /// A valid access token (cached; one request for any number of concurrent callers).
     fn access_token(&self, py: Python<'_>) -> PyResult<AccessToken> {
+        // A cached token is answered here, without the runtime.
+        if let Some(token) = self.inner.token_cache().fresh() {
+            return Ok(AccessToken::from(token));
+        }
         let client = self.inner.clone();
         block(py, async move {
             client.access_token().await.map(AccessToken::from)

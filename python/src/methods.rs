@@ -1,7 +1,19 @@
 //! The request methods every client class has (`request`, `get`, `post`, `put`, `patch`,
-//! `delete`, `page`, `paginate`), written once for the synchronous and once for the async
-//! classes. A client class is a `#[pyclass]` with a field `inner` holding the core client;
-//! the class's own methods are passed in and end up in the same `#[pymethods]` block.
+//! `delete`, `page`, `paginate`): the core's [`ApiClient`] trait, wrapped once generically
+//! (the functions at the end) and declared once for the synchronous and once for the async
+//! classes (the macros: pyo3 classes cannot be generic). A client class is a `#[pyclass]`
+//! with a field `inner` holding a core client; the class's own methods are passed in and end
+//! up in the same `#[pymethods]` block.
+
+use jtl_connect::{pagination::DEFAULT_PAGE_SIZE, ApiClient, Request};
+use pyo3::prelude::*;
+
+use crate::{
+    convert,
+    request::{self, RequestArgs},
+    response::{Page, Response},
+    runtime::{block, spawn},
+};
 
 /// `#[pymethods]` for a synchronous client class: the request methods plus `$extra`.
 macro_rules! sync_client {
@@ -25,7 +37,7 @@ macro_rules! sync_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
-                self.send(py, method, path, args)
+                crate::methods::send(py, &self.inner, method, path, args)
             }
 
             /// `GET path`.
@@ -39,7 +51,7 @@ macro_rules! sync_client {
                 timeout: Option<f64>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let args = crate::request::RequestArgs { params, headers, timeout, ..crate::request::RequestArgs::none() };
-                self.send(py, "GET", path, args)
+                crate::methods::send(py, &self.inner, "GET", path, args)
             }
 
             /// `POST path` with a JSON body (not retried unless `idempotent=True`).
@@ -56,7 +68,7 @@ macro_rules! sync_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
-                self.send(py, "POST", path, args)
+                crate::methods::send(py, &self.inner, "POST", path, args)
             }
 
             /// `PUT path` with a JSON body.
@@ -73,7 +85,7 @@ macro_rules! sync_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
-                self.send(py, "PUT", path, args)
+                crate::methods::send(py, &self.inner, "PUT", path, args)
             }
 
             /// `PATCH path` with a JSON body (not retried unless `idempotent=True`).
@@ -90,7 +102,7 @@ macro_rules! sync_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
-                self.send(py, "PATCH", path, args)
+                crate::methods::send(py, &self.inner, "PATCH", path, args)
             }
 
             /// `DELETE path` (with a JSON body if given).
@@ -105,7 +117,7 @@ macro_rules! sync_client {
                 timeout: Option<f64>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent: None };
-                self.send(py, "DELETE", path, args)
+                crate::methods::send(py, &self.inner, "DELETE", path, args)
             }
 
             /// One page (1-based) of a paginated endpoint.
@@ -118,13 +130,7 @@ macro_rules! sync_client {
                 page_size: Option<u32>,
                 params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
             ) -> pyo3::PyResult<crate::response::Page> {
-                let query = crate::convert::params(params)?;
-                let size = page_size.unwrap_or(jtl_connect::pagination::DEFAULT_PAGE_SIZE);
-                let client = self.inner.clone();
-                let path = path.to_owned();
-                crate::runtime::block(py, async move {
-                    jtl_connect::ApiClient::page(&client, &path, &query, page_number, size).await.map(crate::response::Page::from)
-                })
+                crate::methods::page(py, &self.inner, path, page_number, page_size, params)
             }
 
             /// Every record of a paginated endpoint, as an iterator that fetches pages as it goes.
@@ -135,27 +141,10 @@ macro_rules! sync_client {
                 params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 page_size: Option<u32>,
             ) -> pyo3::PyResult<crate::paginator::Paginator> {
-                let query = crate::convert::params(params)?;
-                Ok(jtl_connect::ApiClient::paginate(&self.inner, path, query, page_size).into())
+                crate::methods::paginate(&self.inner, path, params, page_size)
             }
         }
 
-        impl $class {
-            /// Builds and sends one request, detached from the interpreter.
-            fn send(
-                &self,
-                py: pyo3::Python<'_>,
-                method: &str,
-                path: &str,
-                args: crate::request::RequestArgs<'_, '_>,
-            ) -> pyo3::PyResult<crate::response::Response> {
-                let request = crate::request::build(py, method, path, args)?;
-                let client = self.inner.clone();
-                crate::runtime::block(py, async move {
-                    jtl_connect::ApiClient::request(&client, request).await.map(crate::response::Response::from)
-                })
-            }
-        }
     };
 }
 
@@ -181,7 +170,7 @@ macro_rules! async_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let request = crate::request::build_owned(&method, &path, params, json, headers, timeout, idempotent)?;
-                self.send(request).await
+                crate::methods::send_async(&self.inner, request).await
             }
 
             /// `GET path`.
@@ -194,7 +183,7 @@ macro_rules! async_client {
                 timeout: Option<f64>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let request = crate::request::build_owned("GET", &path, params, None, headers, timeout, None)?;
-                self.send(request).await
+                crate::methods::send_async(&self.inner, request).await
             }
 
             /// `POST path` with a JSON body (not retried unless `idempotent=True`).
@@ -209,7 +198,7 @@ macro_rules! async_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let request = crate::request::build_owned("POST", &path, params, json, headers, timeout, idempotent)?;
-                self.send(request).await
+                crate::methods::send_async(&self.inner, request).await
             }
 
             /// `PUT path` with a JSON body.
@@ -224,7 +213,7 @@ macro_rules! async_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let request = crate::request::build_owned("PUT", &path, params, json, headers, timeout, idempotent)?;
-                self.send(request).await
+                crate::methods::send_async(&self.inner, request).await
             }
 
             /// `PATCH path` with a JSON body (not retried unless `idempotent=True`).
@@ -239,7 +228,7 @@ macro_rules! async_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let request = crate::request::build_owned("PATCH", &path, params, json, headers, timeout, idempotent)?;
-                self.send(request).await
+                crate::methods::send_async(&self.inner, request).await
             }
 
             /// `DELETE path` (with a JSON body if given).
@@ -253,7 +242,7 @@ macro_rules! async_client {
                 timeout: Option<f64>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let request = crate::request::build_owned("DELETE", &path, params, json, headers, timeout, None)?;
-                self.send(request).await
+                crate::methods::send_async(&self.inner, request).await
             }
 
             /// One page (1-based) of a paginated endpoint.
@@ -265,16 +254,7 @@ macro_rules! async_client {
                 page_size: Option<u32>,
                 params: Option<pyo3::Py<pyo3::PyAny>>,
             ) -> pyo3::PyResult<crate::response::Page> {
-                let query = pyo3::Python::attach(|py| {
-                    let params = params.map(|p| p.into_bound(py));
-                    crate::convert::params(params.as_ref())
-                })?;
-                let size = page_size.unwrap_or(jtl_connect::pagination::DEFAULT_PAGE_SIZE);
-                let client = self.inner.clone();
-                crate::runtime::spawn(async move {
-                    jtl_connect::ApiClient::page(&client, &path, &query, page_number, size).await.map(crate::response::Page::from)
-                })
-                .await
+                crate::methods::page_async(&self.inner, path, page_number, page_size, params).await
             }
 
             /// Every record of a paginated endpoint, as an async iterator (`async for`).
@@ -285,23 +265,84 @@ macro_rules! async_client {
                 params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 page_size: Option<u32>,
             ) -> pyo3::PyResult<crate::paginator::AsyncPaginator> {
-                let query = crate::convert::params(params)?;
-                Ok(jtl_connect::ApiClient::paginate(&self.inner, path, query, page_size).into())
+                crate::methods::paginate(&self.inner, path, params, page_size)
             }
         }
 
-        impl $class {
-            /// Sends one request as a task of the shared runtime.
-            async fn send(&self, request: jtl_connect::Request) -> pyo3::PyResult<crate::response::Response> {
-                let client = self.inner.clone();
-                crate::runtime::spawn(async move {
-                    jtl_connect::ApiClient::request(&client, request).await.map(crate::response::Response::from)
-                })
-                .await
-            }
-        }
     };
 }
 
 pub(crate) use async_client;
 pub(crate) use sync_client;
+
+/// Builds and sends one request with any client, detached from the interpreter.
+pub(crate) fn send<C: ApiClient>(
+    py: Python<'_>,
+    client: &C,
+    method: &str,
+    path: &str,
+    args: RequestArgs<'_, '_>,
+) -> PyResult<Response> {
+    let request = request::build(py, method, path, args)?;
+    let client = client.clone();
+    block(py, async move {
+        client.request(request).await.map(Response::from)
+    })
+}
+
+/// Sends one request with any client as a task of the shared runtime.
+pub(crate) async fn send_async<C: ApiClient>(client: &C, request: Request) -> PyResult<Response> {
+    let client = client.clone();
+    spawn(async move { client.request(request).await.map(Response::from) }).await
+}
+
+/// One page (1-based) of a paginated endpoint, detached from the interpreter.
+pub(crate) fn page<C: ApiClient>(
+    py: Python<'_>,
+    client: &C,
+    path: &str,
+    page_number: u64,
+    page_size: Option<u32>,
+    params: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Page> {
+    let query = convert::params(params)?;
+    let size = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+    let (client, path) = (client.clone(), path.to_owned());
+    block(py, async move {
+        client
+            .page(&path, &query, page_number, size)
+            .await
+            .map(Page::from)
+    })
+}
+
+/// One page as a task of the shared runtime.
+pub(crate) async fn page_async<C: ApiClient>(
+    client: &C,
+    path: String,
+    page_number: u64,
+    page_size: Option<u32>,
+    params: Option<Py<PyAny>>,
+) -> PyResult<Page> {
+    let query = Python::attach(|py| convert::params(params.map(|p| p.into_bound(py)).as_ref()))?;
+    let size = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+    let client = client.clone();
+    spawn(async move {
+        client
+            .page(&path, &query, page_number, size)
+            .await
+            .map(Page::from)
+    })
+    .await
+}
+
+/// Every record of a paginated endpoint, as the (sync or async) iterator `P`.
+pub(crate) fn paginate<C: ApiClient, P: From<jtl_connect::Paginator>>(
+    client: &C,
+    path: &str,
+    params: Option<&Bound<'_, PyAny>>,
+    page_size: Option<u32>,
+) -> PyResult<P> {
+    let query = convert::params(params)?;
+    Ok(client.paginate(path, query, page_size).into())
+}

@@ -12,11 +12,7 @@
 
 use std::{future::Future, time::Duration};
 
-use pyo3::{
-    exceptions::{PyRuntimeError, PyStopIteration},
-    prelude::*,
-    IntoPyObjectExt,
-};
+use pyo3::{exceptions::PyRuntimeError, prelude::*, sync::PyOnceLock};
 
 use crate::errors;
 
@@ -76,64 +72,31 @@ where
     }
 }
 
-/// An awaitable whose result is already there: `await` returns it on the first step. It has
-/// `send`/`throw`/`close` besides `__await__`, so `asyncio.iscoroutine` accepts it and
-/// `asyncio.create_task` / `TaskGroup.create_task` take it like the coroutine it stands for.
-#[pyclass(module = "jtl_connect.aio", name = "ready", frozen)]
-pub(crate) struct Ready {
-    value: Py<PyAny>,
-}
+/// The answer of an `async` method that was ready at the call, as a real coroutine that
+/// returns it on its first step: `async def completed(value): return value`. Awaiting a
+/// coroutine is the interpreter's own fast path (no task, no event-loop wake-up, and no
+/// `StopIteration` object, which a native awaitable must raise to hand back a value), and
+/// `asyncio.create_task` / `gather` take it like the coroutine it stands for.
+pub(crate) struct Ready;
+
+/// The `completed` function, compiled once per process.
+static COMPLETED: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 impl Ready {
-    /// `value` as a completed awaitable.
+    /// `value` as an already-completed coroutine.
     pub(crate) fn awaitable<'py, T>(py: Python<'py>, value: T) -> PyResult<Bound<'py, PyAny>>
     where
         T: IntoPyObject<'py>,
     {
-        let value = value.into_py_any(py)?;
-        Ok(Bound::new(py, Ready { value })?.into_any())
+        let completed = COMPLETED.get_or_try_init(py, || -> PyResult<_> {
+            let module = PyModule::from_code(
+                py,
+                c"async def completed(value):\n    return value\n",
+                c"<jtl_connect.aio>",
+                c"jtl_connect._completed",
+            )?;
+            Ok(module.getattr("completed")?.unbind())
+        })?;
+        completed.bind(py).call1((value,))
     }
-
-    fn done(&self, py: Python<'_>) -> PyErr {
-        PyStopIteration::new_err((self.value.clone_ref(py),))
-    }
-}
-
-#[pymethods]
-impl Ready {
-    fn __await__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-
-    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-
-    fn __next__(&self, py: Python<'_>) -> PyResult<()> {
-        Err(self.done(py))
-    }
-
-    /// The first step of the coroutine protocol: ends with the result.
-    fn send(&self, py: Python<'_>, _value: &Bound<'_, PyAny>) -> PyResult<()> {
-        Err(self.done(py))
-    }
-
-    /// Raises what the awaiting task throws in (its cancellation).
-    #[pyo3(signature = (kind, value=None, _traceback=None))]
-    fn throw(
-        &self,
-        kind: &Bound<'_, PyAny>,
-        value: Option<&Bound<'_, PyAny>>,
-        _traceback: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<()> {
-        let error = match value {
-            Some(value) if !value.is_none() => value.clone(),
-            _ if kind.is_instance_of::<pyo3::types::PyType>() => kind.call0()?,
-            _ => kind.clone(),
-        };
-        Err(PyErr::from_value(error))
-    }
-
-    /// Nothing to stop.
-    fn close(&self) {}
 }

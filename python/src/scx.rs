@@ -2,14 +2,19 @@
 //! acknowledge-on-success helper `process_events`), [`ScxEvent`], and the Seller API's
 //! sign-up link ([`SellerSignUp`]).
 
-use pyo3::{exceptions::PyTypeError, prelude::*, types::PyString};
+use jtl_connect::options::SCX_CLIENT;
+use pyo3::{
+    exceptions::PyTypeError,
+    prelude::*,
+    types::{PyDict, PyString},
+};
 
 use crate::{
     convert::{repr_str, to_python, type_name, unix_seconds},
     endpoints::Endpoints,
     errors,
     methods::{async_client, sync_client},
-    options::http_options,
+    options::{flat, Given},
     runtime::{block, spawn},
     secret::secret_arg,
     token::AccessToken,
@@ -187,26 +192,23 @@ pub(crate) struct AsyncScxClient {
     pub(crate) inner: jtl_connect::ScxClient,
 }
 
-/// Builds the core client from the constructor's arguments.
-#[allow(clippy::too_many_arguments)]
+/// Builds the core client from the constructor's arguments; the keyword options are
+/// core's `scx_client` schema with the HTTP options flat beside them.
 fn build(
     py: Python<'_>,
     refresh_token: &Bound<'_, PyAny>,
     endpoints: Option<&Bound<'_, Endpoints>>,
-    accept_language: Option<&str>,
-    timeout: Option<f64>,
-    deadline: Option<f64>,
-    max_retries: Option<u32>,
-    token_cache: Option<&str>,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<jtl_connect::ScxClient> {
     let token = secret_arg(refresh_token, "refresh_token")?;
+    let Given { own, http } = flat(py, options, &SCX_CLIENT)?;
     let mut builder = jtl_connect::ScxClient::builder(token)
         .endpoints(Endpoints::or_production(endpoints))
-        .http_options(http_options(py, timeout, deadline, max_retries)?);
-    if let Some(language) = accept_language {
+        .http_options(http);
+    if let Some(language) = own.text("accept_language") {
         builder = builder.accept_language(language);
     }
-    if let Some(url) = token_cache {
+    if let Some(url) = own.text("token_cache") {
         builder = builder.token_cache(url);
     }
     builder.build().map_err(|e| errors::to_py(py, &e))
@@ -219,19 +221,14 @@ macro_rules! scx_methods {
             $($own)*
 
             #[new]
-            #[pyo3(signature = (refresh_token, endpoints=None, *, accept_language=None, timeout=None, deadline=None, max_retries=None, token_cache=None))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (refresh_token, endpoints=None, **options))]
             fn new(
                 py: Python<'_>,
                 refresh_token: &Bound<'_, PyAny>,
                 endpoints: Option<&Bound<'_, Endpoints>>,
-                accept_language: Option<&str>,
-                timeout: Option<f64>,
-                deadline: Option<f64>,
-                max_retries: Option<u32>,
-                token_cache: Option<&str>,
+                options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Self> {
-                let inner = build(py, refresh_token, endpoints, accept_language, timeout, deadline, max_retries, token_cache)?;
+                let inner = build(py, refresh_token, endpoints, options)?;
                 Ok(Self { inner })
             }
 
@@ -245,6 +242,10 @@ macro_rules! scx_methods {
 scx_methods!(sync_client, ScxClient, {
     /// A valid auth token (cached, refreshed before expiry).
     fn access_token(&self, py: Python<'_>) -> PyResult<AccessToken> {
+        // A cached token is answered here, without the runtime.
+        if let Some(token) = self.inner.token_cache().fresh() {
+            return Ok(AccessToken::from(token));
+        }
         let client = self.inner.clone();
         block(py, async move {
             client.access_token().await.map(AccessToken::from)
@@ -295,7 +296,16 @@ scx_methods!(sync_client, ScxClient, {
 
 scx_methods!(async_client, AsyncScxClient, {
     /// A valid auth token (cached, refreshed before expiry).
-    async fn access_token(&self) -> PyResult<AccessToken> {
+    /// A cached token comes back as an already-completed coroutine, without the runtime.
+    fn access_token<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        match slf.get().inner.token_cache().fresh() {
+            Some(token) => crate::runtime::Ready::awaitable(slf.py(), AccessToken::from(token)),
+            None => slf.call_method0("_access_token"),
+        }
+    }
+
+    /// The coroutine behind `access_token` when the token is not cached.
+    async fn _access_token(&self) -> PyResult<AccessToken> {
         let client = self.inner.clone();
         spawn(async move { client.access_token().await.map(AccessToken::from) }).await
     }

@@ -4,14 +4,14 @@
 //! store's grant methods ([`grant_methods`]), which `accounts.rs` exposes.
 
 use jtl_connect::Secret as CoreSecret;
-use pyo3::prelude::*;
+use pyo3::{prelude::*, types::PyDict};
 
 use crate::{
     cloud::{AsyncCloudClient, CloudClient},
     convert::{optional_seconds, repr_opt, repr_str, unix_seconds},
     endpoints::Endpoints,
     errors,
-    options::http_options,
+    options::http_beside,
     runtime::{block, spawn},
     secret::{secret_arg, Secret},
 };
@@ -187,15 +187,21 @@ fn build(
     scopes: Option<Vec<String>>,
     endpoints: Option<&Bound<'_, Endpoints>>,
     sign_in_timeout: Option<f64>,
-    timeout: Option<f64>,
-    deadline: Option<f64>,
-    max_retries: Option<u32>,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<jtl_connect::AuthorizationCodeClient> {
     let secret: Option<CoreSecret> = client_secret
         .filter(|s| !s.is_none())
         .map(|s| secret_arg(s, "client_secret"))
         .transpose()?;
-    let http = http_options(py, timeout, deadline, max_retries)?;
+    let named = [
+        "client_id",
+        "client_secret",
+        "redirect_uri",
+        "scopes",
+        "endpoints",
+        "sign_in_timeout",
+    ];
+    let http = http_beside(py, options, "authorization_code_client", &named)?;
     let mut builder = jtl_connect::AuthorizationCodeClient::builder(client_id)
         .client_secret(secret)
         .redirect_uri(redirect_uri)
@@ -226,7 +232,7 @@ macro_rules! auth_methods {
             $($own)*
 
             #[new]
-            #[pyo3(signature = (client_id, client_secret=None, *, redirect_uri, scopes=None, endpoints=None, sign_in_timeout=None, timeout=None, deadline=None, max_retries=None))]
+            #[pyo3(signature = (client_id, client_secret=None, *, redirect_uri, scopes=None, endpoints=None, sign_in_timeout=None, **options))]
             #[allow(clippy::too_many_arguments)]
             fn new(
                 py: Python<'_>,
@@ -236,13 +242,11 @@ macro_rules! auth_methods {
                 scopes: Option<Vec<String>>,
                 endpoints: Option<&Bound<'_, Endpoints>>,
                 sign_in_timeout: Option<f64>,
-                timeout: Option<f64>,
-                deadline: Option<f64>,
-                max_retries: Option<u32>,
+                options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Self> {
                 let inner = build(
                     py, client_id, client_secret, redirect_uri, scopes, endpoints,
-                    sign_in_timeout, timeout, deadline, max_retries,
+                    sign_in_timeout, options,
                 )?;
                 Ok(Self { inner })
             }

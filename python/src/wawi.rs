@@ -1,14 +1,18 @@
 //! JTL-Wawi OnPremise: [`WawiClient`] / [`AsyncWawiClient`], and the two-step app
 //! registration ([`register_wawi_app`]) that yields the permanent API key.
 
-use jtl_connect::{wawi::DEFAULT_API_VERSION, RegistrationOptions, RegistrationPath};
-use pyo3::prelude::*;
+use jtl_connect::{
+    options::{REGISTRATION, WAWI_CLIENT},
+    wawi::DEFAULT_API_VERSION,
+    RegistrationOptions, RegistrationPath,
+};
+use pyo3::{exceptions::PyDeprecationWarning, prelude::*, types::PyDict};
 
 use crate::{
     convert::{repr_str, seconds},
     errors,
     methods::{async_client, sync_client},
-    options::http_options,
+    options::{flat, Given},
     runtime::{block, spawn},
     secret::{secret_arg, Secret},
 };
@@ -28,8 +32,8 @@ pub(crate) struct AsyncWawiClient {
     pub(crate) inner: jtl_connect::WawiClient,
 }
 
-/// Builds the core client from the constructor's arguments.
-#[allow(clippy::too_many_arguments)]
+/// Builds the core client from the constructor's arguments; the keyword options are
+/// core's `wawi_client` schema with the HTTP options flat beside them.
 fn build(
     py: Python<'_>,
     base_url: &str,
@@ -37,18 +41,16 @@ fn build(
     app_id: &str,
     app_version: &str,
     api_version: &str,
-    run_as: Option<&str>,
-    timeout: Option<f64>,
-    deadline: Option<f64>,
-    max_retries: Option<u32>,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<jtl_connect::WawiClient> {
     let key = secret_arg(api_key, "api_key")?;
+    let Given { own, http } = flat(py, options, &WAWI_CLIENT)?;
     let mut builder = jtl_connect::WawiClient::builder(base_url, key)
         .app_id(app_id)
         .app_version(app_version)
         .api_version(api_version)
-        .http_options(http_options(py, timeout, deadline, max_retries)?);
-    if let Some(user) = run_as {
+        .http_options(http);
+    if let Some(user) = own.text("run_as") {
         builder = builder.run_as(user);
     }
     builder.build().map_err(|e| errors::to_py(py, &e))
@@ -59,8 +61,7 @@ macro_rules! wawi_methods {
     ($client:ident, $class:ident) => {
         $client!($class, {
             #[new]
-            #[pyo3(signature = (base_url, api_key, app_id, app_version, api_version=DEFAULT_API_VERSION, *, run_as=None, timeout=None, deadline=None, max_retries=None))]
-            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (base_url, api_key, app_id, app_version, api_version=DEFAULT_API_VERSION, **options))]
             fn new(
                 py: Python<'_>,
                 base_url: &str,
@@ -68,15 +69,9 @@ macro_rules! wawi_methods {
                 app_id: &str,
                 app_version: &str,
                 api_version: &str,
-                run_as: Option<&str>,
-                timeout: Option<f64>,
-                deadline: Option<f64>,
-                max_retries: Option<u32>,
+                options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<Self> {
-                let inner = build(
-                    py, base_url, api_key, app_id, app_version, api_version, run_as, timeout,
-                    deadline, max_retries,
-                )?;
+                let inner = build(py, base_url, api_key, app_id, app_version, api_version, options)?;
                 Ok(Self { inner })
             }
 
@@ -276,27 +271,60 @@ impl Cancellation {
     }
 }
 
-/// The registration options from keyword arguments.
-#[allow(clippy::too_many_arguments)]
+/// The registration options: the named arguments, and the keyword options (core's
+/// `registration` schema with the HTTP options flat beside it; `registration_path` is the
+/// deprecated spelling of `path`).
 fn options(
     py: Python<'_>,
     challenge_code: Option<&Bound<'_, PyAny>>,
     tenant_id: &str,
-    registration_path: &str,
-    poll_interval: f64,
-    timeout: f64,
     cancellation: Option<&Bound<'_, Cancellation>>,
+    kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<RegistrationOptions> {
+    let kwargs = match kwargs {
+        Some(given) if given.contains("registration_path")? => {
+            let given = given.copy()?;
+            let path = given.get_item("registration_path")?;
+            given.del_item("registration_path")?;
+            if !given.contains("path")? {
+                given.set_item("path", path)?;
+            }
+            PyErr::warn(
+                py,
+                &py.get_type::<PyDeprecationWarning>(),
+                c"registration_path= is deprecated: use path=",
+                1,
+            )?;
+            Some(given)
+        }
+        other => other.cloned(),
+    };
+    let Given { own, http } = flat(py, kwargs.as_ref(), &REGISTRATION)?;
+    let defaults = RegistrationOptions::default();
+    let path = match own.text("path") {
+        // core's message names Rust's field (`registration_path`); Python's option is `path`
+        Some(path) => RegistrationPath::parse(&path).map_err(|_| {
+            errors::invalid_input(
+                py,
+                format!(
+                    "registration.path: expected \"v1\", \"v2\" or \"unversioned\"; found {path:?}"
+                ),
+            )
+        })?,
+        None => defaults.path,
+    };
     Ok(RegistrationOptions {
         tenant_id: Some(tenant_id.to_owned()),
-        path: RegistrationPath::parse(registration_path).map_err(|e| errors::to_py(py, &e))?,
+        path,
         challenge_code: challenge_code
             .map(|c| secret_arg(c, "challenge_code").map(|s| s.expose().to_owned()))
             .transpose()?,
-        poll_interval: seconds(py, "poll_interval", poll_interval)?,
-        timeout: seconds(py, "timeout", timeout)?,
+        poll_interval: own
+            .seconds("poll_interval")
+            .unwrap_or(defaults.poll_interval),
+        timeout: own.seconds("timeout").unwrap_or(defaults.timeout),
         cancellation: cancellation.map(|c| c.get().inner.clone()),
-        ..RegistrationOptions::default()
+        http,
     })
 }
 
@@ -306,30 +334,20 @@ fn options(
 /// A rejection raises `RegistrationRejectedError`; no decision within `timeout` seconds, or
 /// `cancellation.cancel()`, a `TimeoutError`; 402 (no licence / app not authorised by JTL)
 /// and 410 (already answered) an `ApiError` saying so; 409 (AppId already registered) a
-/// `ConflictError`. `registration_path` is `"v1"` (default), `"v2"` or `"unversioned"`.
+/// `ConflictError`. `path` is `"v1"` (default), `"v2"` or `"unversioned"`; `poll_interval`,
+/// `timeout` and the HTTP options (`deadline`, `max_retries`, ...) are keyword options.
 #[pyfunction]
-#[pyo3(signature = (base_url, app, challenge_code=None, *, tenant_id, registration_path="v1", poll_interval=5.0, timeout=600.0, cancellation=None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (base_url, app, challenge_code=None, *, tenant_id, cancellation=None, **options))]
 pub(crate) fn register_wawi_app(
     py: Python<'_>,
     base_url: &str,
     app: &Bound<'_, WawiApp>,
     challenge_code: Option<&Bound<'_, PyAny>>,
     tenant_id: &str,
-    registration_path: &str,
-    poll_interval: f64,
-    timeout: f64,
     cancellation: Option<&Bound<'_, Cancellation>>,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<WawiRegistration> {
-    let options = options(
-        py,
-        challenge_code,
-        tenant_id,
-        registration_path,
-        poll_interval,
-        timeout,
-        cancellation,
-    )?;
+    let options = self::options(py, challenge_code, tenant_id, cancellation, options)?;
     let app = app.get().inner.clone();
     let base_url = base_url.to_owned();
     block(py, async move {
@@ -342,29 +360,25 @@ pub(crate) fn register_wawi_app(
 /// `register_wawi_app` as a coroutine (`jtl_connect.aio.register_wawi_app`); cancelling the
 /// task stops the wait.
 #[pyfunction]
-#[pyo3(signature = (base_url, app, challenge_code=None, *, tenant_id, registration_path="v1".to_owned(), poll_interval=5.0, timeout=600.0, cancellation=None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (base_url, app, challenge_code=None, *, tenant_id, cancellation=None, **options))]
 pub(crate) async fn register_wawi_app_async(
     base_url: String,
     app: Py<WawiApp>,
     challenge_code: Option<Py<PyAny>>,
     tenant_id: String,
-    registration_path: String,
-    poll_interval: f64,
-    timeout: f64,
     cancellation: Option<Py<Cancellation>>,
+    options: Option<Py<PyDict>>,
 ) -> PyResult<WawiRegistration> {
     let (app, options) = Python::attach(|py| -> PyResult<_> {
         let challenge_code = challenge_code.map(|c| c.into_bound(py));
         let cancellation = cancellation.map(|c| c.into_bound(py));
-        let options = options(
+        let kwargs = options.map(|o| o.into_bound(py));
+        let options = self::options(
             py,
             challenge_code.as_ref(),
             &tenant_id,
-            &registration_path,
-            poll_interval,
-            timeout,
             cancellation.as_ref(),
+            kwargs.as_ref(),
         )?;
         Ok((app.get().inner.clone(), options))
     })?;
@@ -437,24 +451,16 @@ impl WawiPendingRegistration {
 /// Step 1 alone: sends the registration request of `app` and returns it pending, so the
 /// caller can show the request id and poll. Arguments as `register_wawi_app`.
 #[pyfunction]
-#[pyo3(signature = (base_url, app, challenge_code=None, *, tenant_id, registration_path="v1"))]
+#[pyo3(signature = (base_url, app, challenge_code=None, *, tenant_id, **options))]
 pub(crate) fn start_wawi_registration(
     py: Python<'_>,
     base_url: &str,
     app: &Bound<'_, WawiApp>,
     challenge_code: Option<&Bound<'_, PyAny>>,
     tenant_id: &str,
-    registration_path: &str,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<WawiPendingRegistration> {
-    let options = options(
-        py,
-        challenge_code,
-        tenant_id,
-        registration_path,
-        5.0,
-        600.0,
-        None,
-    )?;
+    let options = self::options(py, challenge_code, tenant_id, None, options)?;
     let app = app.get().inner.clone();
     let base_url = base_url.to_owned();
     block(py, async move {

@@ -55,6 +55,8 @@ def parameters(function: Callable[..., Any], *leave_out: str) -> set[str]:
     signature = inspect.signature(function)
     if any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
         owner, _, name = function.__qualname__.rpartition(".")
+        if isinstance(function, type):  # a constructor: the stubs declare `__new__`
+            owner, name = function.__qualname__, "__new__"
         names = stub_parameters(owner or None, name)
     else:
         names = set(signature.parameters)

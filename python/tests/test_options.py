@@ -8,7 +8,12 @@ from typing import Any
 import pytest
 
 import jtl_connect
-from jtl_connect import CloudClient
+from jtl_connect import CloudClient, aio
+
+
+def bad(name: str) -> dict[str, Any]:
+    """`{name: 5}`, typed loosely so mypy lets the test pass what the stubs forbid."""
+    return {name: 5}
 
 
 def _client() -> CloudClient:
@@ -45,3 +50,64 @@ def test_option_schemas_and_error_tables_come_from_the_core() -> None:
     tables = jtl_connect._native.error_tables()
     assert "lifetime_too_long" in tables["token_invalid_reasons"]
     assert tables["error_codes"]["rate_limited"][1] == ["status", "error_code", "retry_after"]
+
+
+def test_constructors_refuse_unknown_and_mistyped_options(tmp_path: Any) -> None:
+    typo: dict[str, Any] = {"tenant_idd": "t"}
+    with pytest.raises(
+        jtl_connect.InvalidInputError, match=r'"tenant_idd".*did you mean "tenant_id"'
+    ):
+        CloudClient("id", "secret", **typo)
+    retry: dict[str, Any] = {"max_retry": 1}
+    with pytest.raises(jtl_connect.InvalidInputError, match='did you mean "max_retries"'):
+        jtl_connect.ScxClient("refresh", **retry)
+    with pytest.raises(jtl_connect.InvalidInputError, match='did you mean "run_as"'):
+        jtl_connect.WawiClient("http://127.0.0.1:1/api", "key", "app", "1.0", **bad("runas"))
+    with pytest.raises(jtl_connect.InvalidInputError, match='did you mean "max_retries"'):
+        jtl_connect.AccountStore(tmp_path / "a.db", master_key=bytes(32), **bad("max_retires"))
+    wrong: dict[str, Any] = {"timeout": "fast"}
+    with pytest.raises(jtl_connect.InvalidInputError, match=r"http.timeout: expected a number"):
+        CloudClient("id", "secret", **wrong)
+    with pytest.raises(jtl_connect.InvalidInputError, match=r"cloud_client.accept_language"):
+        CloudClient("id", "secret", **bad("accept_language"))
+    with pytest.raises(jtl_connect.InvalidInputError, match=r"http.user_agent"):
+        aio.CloudClient("id", "secret", user_agent="  ")
+
+
+def test_every_http_option_is_taken_by_the_constructors() -> None:
+    options: dict[str, Any] = {
+        "timeout": 1.5,
+        "deadline": 3,
+        "max_retries": 0,
+        "max_retry_after": 2.5,
+        "user_agent": "my-app/1.0",
+    }
+    assert CloudClient("id", "secret", accept_language="de", **options).client_id == "id"
+    assert jtl_connect.ScxClient("refresh", **options)
+    assert jtl_connect.WawiClient("http://127.0.0.1:1/api", "key", "app", "1.0", **options)
+
+
+def test_registration_options_are_the_cores() -> None:
+    app = jtl_connect.WawiApp("com.example.x", "X", "1.0")
+    typo: dict[str, Any] = {"poll_intervall": 1}
+    with pytest.raises(jtl_connect.InvalidInputError, match='did you mean "poll_interval"'):
+        jtl_connect.register_wawi_app("http://127.0.0.1:1/api", app, tenant_id="t", **typo)
+    with pytest.raises(jtl_connect.InvalidInputError, match=r"registration\.path"):
+        jtl_connect.start_wawi_registration("http://127.0.0.1:1/api", app, tenant_id="t", path="v9")
+    old: dict[str, Any] = {"registration_path": "v9"}
+    with (
+        pytest.warns(DeprecationWarning),
+        pytest.raises(jtl_connect.InvalidInputError, match=r"registration\.path"),
+    ):
+        jtl_connect.start_wawi_registration("http://127.0.0.1:1/api", app, tenant_id="t", **old)
+
+
+def test_authorization_code_client_takes_the_http_options() -> None:
+    with pytest.raises(jtl_connect.InvalidInputError, match='did you mean "sign_in_timeout"'):
+        jtl_connect.AuthorizationCodeClient(
+            "id", redirect_uri="https://app.example/cb", **bad("sign_in_timout")
+        )
+    client = jtl_connect.AuthorizationCodeClient(
+        "id", redirect_uri="https://app.example/cb", max_retry_after=1.0, user_agent="x/1"
+    )
+    assert client.client_id == "id"

@@ -59,7 +59,7 @@ def test_registration_accepted(emulator: Emulator, path: str) -> None:
         emulator.wawi_url,
         APP,
         tenant_id=emulator.tenant_id,
-        registration_path=path,
+        path=path,
         poll_interval=0.05,
         timeout=10,
     )
@@ -96,7 +96,7 @@ def test_registration_approved_by_hand_with_scopes(emulator: Emulator) -> None:
 @pytest.mark.parametrize("path", CASINGS)
 def test_registration_rejected_at_the_poll_that_sees_it(emulator: Emulator, path: str) -> None:
     pending = start_wawi_registration(
-        emulator.wawi_url, APP, tenant_id=emulator.tenant_id, registration_path=path
+        emulator.wawi_url, APP, tenant_id=emulator.tenant_id, path=path
     )
     assert pending.poll() is None
     emulator.reject_wawi_registration(pending.request_id)
@@ -108,7 +108,7 @@ def test_registration_rejected_at_the_poll_that_sees_it(emulator: Emulator, path
 @pytest.mark.parametrize("path", CASINGS)
 def test_a_poll_after_the_answer_gets_410(emulator: Emulator, path: str) -> None:
     pending = start_wawi_registration(
-        emulator.wawi_url, APP, tenant_id=emulator.tenant_id, registration_path=path
+        emulator.wawi_url, APP, tenant_id=emulator.tenant_id, path=path
     )
     emulator.approve_wawi_registration(pending.request_id)
     accepted = pending.poll()
@@ -122,9 +122,7 @@ def test_a_poll_after_the_answer_gets_410(emulator: Emulator, path: str) -> None
 def test_no_licence_is_a_clear_402(emulator: Emulator, path: str) -> None:
     emulator.update_settings(wawi_licensed=False)
     with pytest.raises(jtl_connect.ApiError, match="no licence") as caught:
-        register_wawi_app(
-            emulator.wawi_url, APP, tenant_id=emulator.tenant_id, registration_path=path
-        )
+        register_wawi_app(emulator.wawi_url, APP, tenant_id=emulator.tenant_id, path=path)
     assert caught.value.status == 402
     assert "not authorised by JTL" in str(caught.value)
 
@@ -148,10 +146,8 @@ def test_bad_registration_input_is_refused_locally(emulator: Emulator) -> None:
         )
     with pytest.raises(jtl_connect.InvalidInputError, match="tenant_id"):
         register_wawi_app(emulator.wawi_url, APP, tenant_id="")
-    with pytest.raises(jtl_connect.InvalidInputError, match="registration_path"):
-        register_wawi_app(
-            emulator.wawi_url, APP, tenant_id=emulator.tenant_id, registration_path="v9"
-        )
+    with pytest.raises(jtl_connect.InvalidInputError, match=r"registration\.path"):
+        register_wawi_app(emulator.wawi_url, APP, tenant_id=emulator.tenant_id, path="v9")
     assert emulator.stats()["wawi_registration"] == 0
 
 
@@ -183,7 +179,7 @@ def test_aio_registration_accepted_rejected_and_402(emulator: Emulator, path: st
             emulator.wawi_url,
             APP,
             tenant_id=emulator.tenant_id,
-            registration_path=path,
+            path=path,
             poll_interval=0.05,
             timeout=10,
         )
@@ -210,7 +206,7 @@ def test_aio_registration_accepted_rejected_and_402(emulator: Emulator, path: st
                 emulator.wawi_url,
                 other,
                 tenant_id=emulator.tenant_id,
-                registration_path=path,
+                path=path,
                 poll_interval=0.05,
                 timeout=10,
             )
@@ -229,7 +225,7 @@ def test_aio_registration_accepted_rejected_and_402(emulator: Emulator, path: st
     async def unlicensed() -> None:
         with pytest.raises(jtl_connect.ApiError, match="no licence"):
             await aio.register_wawi_app(
-                emulator.wawi_url, APP, tenant_id=emulator.tenant_id, registration_path=path
+                emulator.wawi_url, APP, tenant_id=emulator.tenant_id, path=path
             )
 
     asyncio.run(unlicensed())

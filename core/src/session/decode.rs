@@ -116,38 +116,44 @@ pub(crate) fn split(token: &str) -> Result<Segments<'_>> {
     })
 }
 
-/// The first member name that appears twice in a top-level JSON object, if any.
-fn duplicate_member(bytes: &[u8]) -> Option<String> {
-    struct Finder;
+/// A top-level JSON object read in one pass, with the first member name that appeared a
+/// second time (serde_json alone would keep the last of repeated members silently).
+struct Members {
+    map: Map<String, Value>,
+    repeated: Option<String>,
+}
 
-    impl<'de> serde::de::Visitor<'de> for Finder {
-        type Value = Option<String>;
+impl<'de> serde::de::Visitor<'de> for Members {
+    type Value = Members;
 
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a JSON object")
-        }
-
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> std::result::Result<Self::Value, A::Error> {
-            let mut seen = std::collections::HashSet::new();
-            let mut repeated = None;
-            // Read to the end: stopping early would make serde_json report an error.
-            while let Some(key) = map.next_key::<String>()? {
-                map.next_value::<serde::de::IgnoredAny>()?;
-                if !seen.insert(key.clone()) && repeated.is_none() {
-                    repeated = Some(key);
-                }
-            }
-            Ok(repeated)
-        }
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
     }
 
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut self,
+        mut access: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        while let Some((key, value)) = access.next_entry::<String, Value>()? {
+            if self.map.contains_key(&key) {
+                self.repeated.get_or_insert_with(|| key.clone());
+            }
+            self.map.insert(key, value);
+        }
+        Ok(self)
+    }
+}
+
+/// `bytes` as one JSON object (and nothing after it) in a single pass; `None` if it is not.
+fn members(bytes: &[u8]) -> Option<Members> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde::Deserializer::deserialize_map(&mut deserializer, Finder)
-        .ok()
-        .flatten()
+    let found = Members {
+        map: Map::new(),
+        repeated: None,
+    };
+    let members = serde::Deserializer::deserialize_map(&mut deserializer, found).ok()?;
+    deserializer.end().ok()?;
+    Some(members)
 }
 
 /// Decodes one base64url segment holding a JSON object.
@@ -157,17 +163,26 @@ pub(crate) fn object(segment: &str, name: &str) -> Result<Map<String, Value>> {
             "expected the {name} in base64url; it does not decode"
         ))
     })?;
-    match serde_json::from_slice::<Value>(&bytes) {
-        // serde_json keeps the last of repeated members; a verifier and whatever reads the
-        // token after it could disagree on which one counts, so repeats are refused.
-        Ok(Value::Object(_)) if duplicate_member(&bytes).is_some() => {
-            let repeated = duplicate_member(&bytes).unwrap_or_default();
+    // The common case in one pass; anything else is parsed again only to say what it is.
+    match members(&bytes) {
+        Some(Members {
+            repeated: None,
+            map,
+        }) => return Ok(map),
+        // A verifier and whatever reads the token after it could disagree on which of
+        // repeated members counts, so repeats are refused.
+        Some(Members {
+            repeated: Some(repeated),
+            ..
+        }) => {
             let shown: String = repeated.chars().take(40).collect();
-            Err(malformed(format!(
+            return Err(malformed(format!(
                 "expected each member of the {name} once; found {shown:?} more than once"
-            )))
+            )));
         }
-        Ok(Value::Object(map)) => Ok(map),
+        None => {}
+    }
+    match serde_json::from_slice::<Value>(&bytes) {
         Ok(other) => Err(malformed(format!(
             "expected the {name} to be a JSON object; found {}",
             super::keys::json_kind(&other)

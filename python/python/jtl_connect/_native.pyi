@@ -296,6 +296,8 @@ class CloudClient:
         timeout: float | None = None,
         deadline: float | None = None,
         max_retries: int | None = None,
+        max_retry_after: float | None = None,
+        user_agent: str | None = None,
         token_cache: str | None = None,
     ) -> Self: ...
     @staticmethod
@@ -443,6 +445,8 @@ class AsyncCloudClient:
         timeout: float | None = None,
         deadline: float | None = None,
         max_retries: int | None = None,
+        max_retry_after: float | None = None,
+        user_agent: str | None = None,
         token_cache: str | None = None,
     ) -> Self: ...
     @staticmethod
@@ -591,6 +595,8 @@ class WawiClient:
         timeout: float | None = None,
         deadline: float | None = None,
         max_retries: int | None = None,
+        max_retry_after: float | None = None,
+        user_agent: str | None = None,
     ) -> Self: ...
     @property
     def base_url(self) -> str: ...
@@ -679,6 +685,8 @@ class AsyncWawiClient:
         timeout: float | None = None,
         deadline: float | None = None,
         max_retries: int | None = None,
+        max_retry_after: float | None = None,
+        user_agent: str | None = None,
     ) -> Self: ...
     @property
     def base_url(self) -> str: ...
@@ -795,6 +803,8 @@ class ScxClient:
         timeout: float | None = None,
         deadline: float | None = None,
         max_retries: int | None = None,
+        max_retry_after: float | None = None,
+        user_agent: str | None = None,
         token_cache: str | None = None,
     ) -> Self: ...
     def access_token(self) -> AccessToken: ...
@@ -884,6 +894,8 @@ class AsyncScxClient:
         timeout: float | None = None,
         deadline: float | None = None,
         max_retries: int | None = None,
+        max_retry_after: float | None = None,
+        user_agent: str | None = None,
         token_cache: str | None = None,
     ) -> Self: ...
     async def access_token(self) -> AccessToken: ...
@@ -1022,10 +1034,14 @@ def register_wawi_app(
     challenge_code: _SecretLike | None = None,
     *,
     tenant_id: str,
-    registration_path: str = "v1",
+    cancellation: Cancellation | None = None,
+    path: str = "v1",
     poll_interval: float = 5.0,
     timeout: float = 600.0,
-    cancellation: Cancellation | None = None,
+    deadline: float | None = None,
+    max_retries: int | None = None,
+    max_retry_after: float | None = None,
+    user_agent: str | None = None,
 ) -> WawiRegistration:
     """Registers `app` with JTL-Wawi and waits until the user accepts it."""
 
@@ -1035,10 +1051,14 @@ async def register_wawi_app_async(
     challenge_code: _SecretLike | None = None,
     *,
     tenant_id: str,
-    registration_path: str = ...,  # "v1"
+    cancellation: Cancellation | None = None,
+    path: str = "v1",
     poll_interval: float = 5.0,
     timeout: float = 600.0,
-    cancellation: Cancellation | None = None,
+    deadline: float | None = None,
+    max_retries: int | None = None,
+    max_retry_after: float | None = None,
+    user_agent: str | None = None,
 ) -> WawiRegistration:
     """`register_wawi_app` as a coroutine."""
 
@@ -1063,7 +1083,11 @@ def start_wawi_registration(
     challenge_code: _SecretLike | None = None,
     *,
     tenant_id: str,
-    registration_path: str = "v1",
+    path: str = "v1",
+    deadline: float | None = None,
+    max_retries: int | None = None,
+    max_retry_after: float | None = None,
+    user_agent: str | None = None,
 ) -> WawiPendingRegistration:
     """Sends the registration request and returns it pending."""
 
@@ -1119,6 +1143,8 @@ class AccountStore:
         timeout: float | None = None,
         deadline: float | None = None,
         max_retries: int | None = None,
+        max_retry_after: float | None = None,
+        user_agent: str | None = None,
     ) -> Self: ...
     @property
     def path(self) -> Path: ...
@@ -1252,6 +1278,8 @@ class AuthorizationCodeClient:
         timeout: float | None = None,
         deadline: float | None = None,
         max_retries: int | None = None,
+        max_retry_after: float | None = None,
+        user_agent: str | None = None,
     ) -> Self: ...
     @property
     def client_id(self) -> str: ...
@@ -1285,6 +1313,8 @@ class AsyncAuthorizationCodeClient:
         timeout: float | None = None,
         deadline: float | None = None,
         max_retries: int | None = None,
+        max_retry_after: float | None = None,
+        user_agent: str | None = None,
     ) -> Self: ...
     @property
     def client_id(self) -> str: ...
