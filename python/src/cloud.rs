@@ -7,12 +7,12 @@ use crate::{
     convert::{repr_opt, repr_str, Json},
     endpoints::Endpoints,
     errors, graphql,
-    methods::{async_client, sync_client},
     options::{flat, Given},
     paginator::{AsyncPaginator, Paginator},
     runtime::{block, spawn},
     secret::secret_arg,
     session::{app_verifier, verifier, AsyncSessionVerifier, SessionVerifier},
+    surface::{async_client, sync_client},
     token::AccessToken,
 };
 

@@ -2,10 +2,10 @@
 //! behaviour lives in the core crate.
 //!
 //! One module per wrapped piece of the core: [`cloud`], [`wawi`], [`scx`], [`session`],
-//! [`accounts`], [`endpoints`], [`token`], [`secret`], [`response`], [`paginator`], [`emulator`];
-//! [`convert`], [`request`], [`errors`], [`runtime`] and [`logging`] hold what they share.
+//! [`store`], [`endpoints`], [`token`], [`secret`], [`response`], [`paginator`], [`emulator`];
+//! [`convert`], [`request`], [`surface`] (the request methods of every client), [`errors`],
+//! [`runtime`] and [`logging`] hold what they share.
 
-mod accounts;
 mod cloud;
 mod convert;
 mod emulator;
@@ -14,7 +14,6 @@ mod errors;
 mod floor;
 mod graphql;
 mod logging;
-mod methods;
 mod options;
 mod paginator;
 mod request;
@@ -23,6 +22,8 @@ mod runtime;
 mod scx;
 mod secret;
 mod session;
+mod store;
+mod surface;
 mod token;
 mod user_auth;
 mod wawi;
@@ -63,9 +64,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<scx::ScxClient>()?;
     m.add_class::<scx::AsyncScxClient>()?;
     m.add_class::<scx::ScxEvent>()?;
-    m.add_class::<accounts::AccountStore>()?;
-    m.add_class::<accounts::Account>()?;
-    m.add_class::<accounts::ConnectionTest>()?;
+    m.add_class::<store::AccountStore>()?;
+    m.add_class::<store::Account>()?;
+    m.add_class::<store::ConnectionTest>()?;
     m.add_class::<emulator::EmulatorHandle>()?;
     m.add_function(wrap_pyfunction!(logging::refresh_log_levels, m)?)?;
     user_auth::register(m)?;

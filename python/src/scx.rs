@@ -13,10 +13,10 @@ use crate::{
     convert::{repr_str, to_python, type_name, unix_seconds},
     endpoints::Endpoints,
     errors,
-    methods::{async_client, sync_client},
     options::{flat, Given},
     runtime::{block, spawn},
     secret::secret_arg,
+    surface::{async_client, sync_client},
     token::AccessToken,
 };
 

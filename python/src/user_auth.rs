@@ -1,7 +1,7 @@
 //! User sign-in (OAuth 2.0 authorization code with PKCE, facts §0, §4.2, §5.4):
 //! [`AuthorizationCodeClient`] / [`AsyncAuthorizationCodeClient`], the pending [`SignIn`] and
 //! the resulting [`UserGrant`], wrapping the core's `oauth_user` module; and the account
-//! store's grant methods ([`grant_methods`]), which `accounts.rs` exposes.
+//! store's grant methods ([`grant_methods`]), which `store.rs` exposes.
 
 use jtl_connect::Secret as CoreSecret;
 use pyo3::{prelude::*, types::PyDict};
@@ -508,7 +508,7 @@ impl StoredGrant {
 }
 
 /// The account store's side of the user sign-in: what `AccountStore`'s methods of the same
-/// names call (`accounts.rs`), each with the interpreter detached.
+/// names call (`store.rs`), each with the interpreter detached.
 pub(crate) mod store {
     use super::*;
 

@@ -11,10 +11,10 @@ use pyo3::{exceptions::PyDeprecationWarning, prelude::*, types::PyDict};
 use crate::{
     convert::{repr_str, seconds},
     errors,
-    methods::{async_client, sync_client},
     options::{flat, Given},
     runtime::{block, spawn},
     secret::{secret_arg, Secret},
+    surface::{async_client, sync_client},
 };
 
 /// A client of a JTL-Wawi installation's REST API (`Authorization: Wawi <api key>`,

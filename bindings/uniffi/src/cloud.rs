@@ -6,11 +6,11 @@ use jtl_connect::{ClientCredentials, Secret};
 
 use crate::{
     endpoints::Endpoints,
-    error::JtlError,
-    http::client_methods,
+    errors::JtlError,
     options::{AppTokenVerifierOptions, HttpOptions, VerifierOptions},
     runtime::{block, spawn},
     session::SessionVerifier,
+    surface::client_methods,
     token::AccessToken,
 };
 

@@ -2,7 +2,7 @@
 
 use std::{fmt, sync::Arc};
 
-use crate::error::JtlError;
+use crate::errors::JtlError;
 
 /// The URLs of JTL's services: `production()`, `beta()`, `dev()`, `qa()`, `sandbox()` (SCX),
 /// `emulator(url)`, `fromName(name)`, or `custom(...)`. `http://` only for loopback hosts.

@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use crate::{
     cloud::CloudClient,
-    error::JtlError,
-    http::{parse_json, Paginator},
+    errors::JtlError,
+    paginator::Paginator,
     runtime::{block, spawn},
+    surface::parse_json,
 };
 
 fn variables(json: Option<String>) -> Result<Option<serde_json::Value>, JtlError> {

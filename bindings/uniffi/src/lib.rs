@@ -19,26 +19,29 @@ uniffi::setup_scaffolding!();
 
 mod cloud;
 mod endpoints;
-mod error;
+mod errors;
 mod graphql;
-mod http;
 mod options;
+mod paginator;
+mod response;
 mod runtime;
 mod scx;
 mod session;
 mod store;
+mod surface;
 mod token;
 mod user_auth;
 mod wawi;
 
 pub use cloud::CloudClient;
 pub use endpoints::Endpoints;
-pub use error::JtlError;
-pub use http::{Header, Page, Paginator, RateLimit, Response};
+pub use errors::JtlError;
 pub use options::{
     app_token_verifier_options_from_json, check_options, http_options_from_json,
     verifier_options_from_json, AppTokenVerifierOptions, HttpOptions, VerifierOptions,
 };
+pub use paginator::Paginator;
+pub use response::{Header, Page, RateLimit, Response};
 pub use scx::{
     FailedScxEvent, ProcessedEvents, ScxClient, ScxEvent, ScxEventHandler, ScxHandlerError,
     SellerSignUp,

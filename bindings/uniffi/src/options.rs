@@ -10,7 +10,7 @@ use jtl_connect::options::{self, Case, Schema};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::JtlError;
+use crate::errors::JtlError;
 
 /// The `User-Agent` product token of this binding (the core's follows it).
 const PRODUCT: &str = concat!("jtl-connect-uniffi/", env!("CARGO_PKG_VERSION"));
@@ -150,7 +150,7 @@ pub(crate) fn plain<T: Serialize>(record: &T) -> Value {
 
 /// JSON text checked against `schema` by the core, then read as the record `T`.
 fn from_json<T: DeserializeOwned>(schema: Schema, json: &str) -> Result<T, JtlError> {
-    let value = crate::http::parse_json(json)?;
+    let value = crate::surface::parse_json(json)?;
     schema.parse(value.clone(), Case::Camel)?;
     serde_json::from_value(value)
         .map_err(|e| JtlError::invalid_input(format!("{}: {e}", options::camel_case(schema.name))))
@@ -207,6 +207,6 @@ pub fn check_options(schema: String, json: String) -> Result<(), JtlError> {
                     .join(", ")
             ))
         })?;
-    found.parse(crate::http::parse_json(&json)?, Case::Camel)?;
+    found.parse(crate::surface::parse_json(&json)?, Case::Camel)?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use std::future::Future;
 
-use crate::error::JtlError;
+use crate::errors::JtlError;
 
 /// Runs `future` to completion on the core's runtime (`jtl_connect::blocking`).
 pub(crate) fn block<T>(

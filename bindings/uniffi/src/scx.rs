@@ -7,10 +7,10 @@ use jtl_connect::Secret;
 
 use crate::{
     endpoints::Endpoints,
-    error::JtlError,
-    http::client_methods,
+    errors::JtlError,
     options::HttpOptions,
     runtime::{block, spawn},
+    surface::client_methods,
     token::AccessToken,
 };
 

@@ -7,7 +7,7 @@ use jtl_connect::options::{app_verifier_config, verifier_config, Case};
 use serde_json::Value;
 
 use crate::{
-    error::JtlError,
+    errors::JtlError,
     options::{plain, AppTokenVerifierOptions, VerifierOptions},
     runtime::{block, spawn},
 };

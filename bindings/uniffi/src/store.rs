@@ -7,7 +7,7 @@ use jtl_connect::System;
 
 use crate::{
     cloud::CloudClient,
-    error::JtlError,
+    errors::JtlError,
     options::HttpOptions,
     runtime::{block, spawn},
     scx::ScxClient,

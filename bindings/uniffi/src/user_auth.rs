@@ -9,7 +9,7 @@ use jtl_connect::Secret;
 use crate::{
     cloud::CloudClient,
     endpoints::Endpoints,
-    error::JtlError,
+    errors::JtlError,
     runtime::{block, spawn},
     store::AccountStore,
 };

@@ -10,10 +10,10 @@ use jtl_connect::{
 use serde_json::json;
 
 use crate::{
-    error::JtlError,
-    http::client_methods,
+    errors::JtlError,
     options::HttpOptions,
     runtime::{block, spawn},
+    surface::client_methods,
 };
 
 /// A client of the JTL-Wawi REST API (`Authorization: Wawi <key>`, and the `x-appid` and

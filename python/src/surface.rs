@@ -37,7 +37,7 @@ macro_rules! sync_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
-                crate::methods::send(py, &self.inner, method, path, args)
+                crate::surface::send(py, &self.inner, method, path, args)
             }
 
             /// `GET path`.
@@ -51,7 +51,7 @@ macro_rules! sync_client {
                 timeout: Option<f64>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let args = crate::request::RequestArgs { params, headers, timeout, ..crate::request::RequestArgs::none() };
-                crate::methods::send(py, &self.inner, "GET", path, args)
+                crate::surface::send(py, &self.inner, "GET", path, args)
             }
 
             /// `POST path` with a JSON body (not retried unless `idempotent=True`).
@@ -68,7 +68,7 @@ macro_rules! sync_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
-                crate::methods::send(py, &self.inner, "POST", path, args)
+                crate::surface::send(py, &self.inner, "POST", path, args)
             }
 
             /// `PUT path` with a JSON body.
@@ -85,7 +85,7 @@ macro_rules! sync_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
-                crate::methods::send(py, &self.inner, "PUT", path, args)
+                crate::surface::send(py, &self.inner, "PUT", path, args)
             }
 
             /// `PATCH path` with a JSON body (not retried unless `idempotent=True`).
@@ -102,7 +102,7 @@ macro_rules! sync_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
-                crate::methods::send(py, &self.inner, "PATCH", path, args)
+                crate::surface::send(py, &self.inner, "PATCH", path, args)
             }
 
             /// `DELETE path` (with a JSON body if given).
@@ -117,7 +117,7 @@ macro_rules! sync_client {
                 timeout: Option<f64>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent: None };
-                crate::methods::send(py, &self.inner, "DELETE", path, args)
+                crate::surface::send(py, &self.inner, "DELETE", path, args)
             }
 
             /// One page (1-based) of a paginated endpoint.
@@ -130,7 +130,7 @@ macro_rules! sync_client {
                 page_size: Option<u32>,
                 params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
             ) -> pyo3::PyResult<crate::response::Page> {
-                crate::methods::page(py, &self.inner, path, page_number, page_size, params)
+                crate::surface::page(py, &self.inner, path, page_number, page_size, params)
             }
 
             /// Every record of a paginated endpoint, as an iterator that fetches pages as it goes.
@@ -141,7 +141,7 @@ macro_rules! sync_client {
                 params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 page_size: Option<u32>,
             ) -> pyo3::PyResult<crate::paginator::Paginator> {
-                crate::methods::paginate(&self.inner, path, params, page_size)
+                crate::surface::paginate(&self.inner, path, params, page_size)
             }
         }
 
@@ -170,7 +170,7 @@ macro_rules! async_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let request = crate::request::build_owned(&method, &path, params, json, headers, timeout, idempotent)?;
-                crate::methods::send_async(&self.inner, request).await
+                crate::surface::send_async(&self.inner, request).await
             }
 
             /// `GET path`.
@@ -183,7 +183,7 @@ macro_rules! async_client {
                 timeout: Option<f64>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let request = crate::request::build_owned("GET", &path, params, None, headers, timeout, None)?;
-                crate::methods::send_async(&self.inner, request).await
+                crate::surface::send_async(&self.inner, request).await
             }
 
             /// `POST path` with a JSON body (not retried unless `idempotent=True`).
@@ -198,7 +198,7 @@ macro_rules! async_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let request = crate::request::build_owned("POST", &path, params, json, headers, timeout, idempotent)?;
-                crate::methods::send_async(&self.inner, request).await
+                crate::surface::send_async(&self.inner, request).await
             }
 
             /// `PUT path` with a JSON body.
@@ -213,7 +213,7 @@ macro_rules! async_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let request = crate::request::build_owned("PUT", &path, params, json, headers, timeout, idempotent)?;
-                crate::methods::send_async(&self.inner, request).await
+                crate::surface::send_async(&self.inner, request).await
             }
 
             /// `PATCH path` with a JSON body (not retried unless `idempotent=True`).
@@ -228,7 +228,7 @@ macro_rules! async_client {
                 idempotent: Option<bool>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let request = crate::request::build_owned("PATCH", &path, params, json, headers, timeout, idempotent)?;
-                crate::methods::send_async(&self.inner, request).await
+                crate::surface::send_async(&self.inner, request).await
             }
 
             /// `DELETE path` (with a JSON body if given).
@@ -242,7 +242,7 @@ macro_rules! async_client {
                 timeout: Option<f64>,
             ) -> pyo3::PyResult<crate::response::Response> {
                 let request = crate::request::build_owned("DELETE", &path, params, json, headers, timeout, None)?;
-                crate::methods::send_async(&self.inner, request).await
+                crate::surface::send_async(&self.inner, request).await
             }
 
             /// One page (1-based) of a paginated endpoint.
@@ -254,7 +254,7 @@ macro_rules! async_client {
                 page_size: Option<u32>,
                 params: Option<pyo3::Py<pyo3::PyAny>>,
             ) -> pyo3::PyResult<crate::response::Page> {
-                crate::methods::page_async(&self.inner, path, page_number, page_size, params).await
+                crate::surface::page_async(&self.inner, path, page_number, page_size, params).await
             }
 
             /// Every record of a paginated endpoint, as an async iterator (`async for`).
@@ -265,7 +265,7 @@ macro_rules! async_client {
                 params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 page_size: Option<u32>,
             ) -> pyo3::PyResult<crate::paginator::AsyncPaginator> {
-                crate::methods::paginate(&self.inner, path, params, page_size)
+                crate::surface::paginate(&self.inner, path, params, page_size)
             }
         }
 
