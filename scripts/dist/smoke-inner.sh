@@ -237,7 +237,7 @@ EOF
 
 check "clean place (no cargo/rustc, no network, SHA256SUMS)" clean_place
 start_emulator || { echo "FAILED the CLI's emulator did not start"; cat emulator.log; exit 1; }
-check "cli: --help, --version, completions, request GET info" cli
+check "cli: --help, --version, completions, request GET info, account store" cli
 check "python: wheel into a fresh venv, in-process emulator" python
 check "node: npm tarballs from CommonJS, ESM and TypeScript (tsc --strict)" node_packages
 check "jvm: Maven project resolving the jar from dist/maven" jvm
