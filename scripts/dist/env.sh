@@ -59,6 +59,16 @@ export CC_x86_64_unknown_linux_gnu="$zig_dir/cc" CXX_x86_64_unknown_linux_gnu="$
 export AR_x86_64_unknown_linux_gnu="$zig_dir/ar" RANLIB_x86_64_unknown_linux_gnu="$zig_dir/ranlib"
 export CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER="$zig_dir/cc"
 
+# The bundled SQLite without the extensions libsqlite3-sys compiles in by default and the
+# account store never uses (full-text search FTS3/FTS5, R*Tree, JSON functions, the dbstat
+# table, STAT4 planner statistics, soundex): they are registered at start-up, so the linker
+# cannot drop them, and they were ~0.35 MiB of every native artifact. `-U` undoes
+# libsqlite3-sys's `-D` (its flags come first); SQLITE_OMIT_JSON because JSON is built in
+# since 3.38. Dev and test builds keep the default SQLite (the store's SQL is the same).
+export LIBSQLITE3_FLAGS="-USQLITE_ENABLE_FTS3 -USQLITE_ENABLE_FTS3_PARENTHESIS -USQLITE_ENABLE_FTS5 \
+-USQLITE_ENABLE_RTREE -USQLITE_ENABLE_DBSTAT_VTAB -USQLITE_ENABLE_STAT4 -USQLITE_SOUNDEX \
+-DSQLITE_OMIT_JSON"
+
 # The newest glibc symbol version a built file needs (must stay <= $glibc).
 max_glibc() {
     objdump -T "$1" | sed -n 's/.*GLIBC_\([0-9.]*\).*/\1/p' | sort -uV | tail -1

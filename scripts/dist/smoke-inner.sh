@@ -43,6 +43,14 @@ cli() {
         JTL_ENVIRONMENT="$(cat emulator.url)" "$bin" request GET info >info.json
     "$SMOKE_PYTHON" -c "import json, sys; info = json.load(open('info.json')); assert info['tenantId'] == '$tenant', info"
     cat info.json
+    # The account store (the release build's bundled SQLite, without the extensions env.sh
+    # leaves out): add an account, list it, call JTL with it.
+    "$bin" --db "$PWD/accounts.db" accounts add jtl-cloud Shop --client-id demo-client-id \
+        --tenant-id "$tenant" --environment "$(cat emulator.url)" --secret-stdin <<<demo-client-secret
+    "$bin" --db "$PWD/accounts.db" --json accounts list >accounts.json
+    "$bin" --db "$PWD/accounts.db" --account Shop request GET info >info-stored.json
+    "$SMOKE_PYTHON" -c "import json; accounts = json.load(open('accounts.json')); info = json.load(open('info-stored.json')); assert [a['name'] for a in accounts] == ['Shop'] and info['tenantId'] == '$tenant', (accounts, info)"
+    echo "cli: account store (SQLite) round trip"
 }
 
 start_emulator() {
@@ -229,7 +237,7 @@ EOF
 
 check "clean place (no cargo/rustc, no network, SHA256SUMS)" clean_place
 start_emulator || { echo "FAILED the CLI's emulator did not start"; cat emulator.log; exit 1; }
-check "cli: --help, --version, completions, request GET info" cli
+check "cli: --help, --version, completions, request GET info, account store" cli
 check "python: wheel into a fresh venv, in-process emulator" python
 check "node: npm tarballs from CommonJS, ESM and TypeScript (tsc --strict)" node_packages
 check "jvm: Maven project resolving the jar from dist/maven" jvm
