@@ -4,9 +4,12 @@
 
 use std::{future::Future, pin::Pin};
 
-use jtl_connect::{Request, Result as CoreResult};
+use jtl_connect::{
+    options::{Schema, PAGINATION},
+    Request, Result as CoreResult,
+};
 use napi::{
-    bindgen_prelude::{Either, PromiseRaw},
+    bindgen_prelude::{Either, Object, PromiseRaw},
     Env,
 };
 use napi_derive::napi;
@@ -14,6 +17,7 @@ use serde_json::Value;
 
 use crate::{
     convert::{invalid, query_pairs},
+    options::Named,
     paginator::Paginator,
     request::{self, RequestOptions},
     response::{PageText, Response},
@@ -79,6 +83,10 @@ impl_api!(jtl_connect::CloudClient);
 impl_api!(jtl_connect::WawiClient);
 impl_api!(jtl_connect::ScxClient);
 
+impl Named for PageOptions {
+    const SCHEMA: Schema = PAGINATION;
+}
+
 /// Options of `paginate(path, options)` and `page(path, options)`.
 #[napi(object)]
 #[derive(Default)]
@@ -112,7 +120,7 @@ fn send<'env, C: Api>(
 pub(crate) fn request<'env, C: Api>(
     env: &'env Env,
     client: &C,
-    method_or_options: Either<String, RequestOptions>,
+    method_or_options: Either<String, Object<'_>>,
     path: Option<String>,
     options: Option<RequestOptions>,
 ) -> napi::Result<PromiseRaw<'env, Response>> {
@@ -123,15 +131,12 @@ pub(crate) fn request<'env, C: Api>(
                 "path: expected request(method, path, options); found no path",
             )),
         },
-        Either::B(options) => {
-            let method = options.method.clone().unwrap_or_else(|| "GET".to_owned());
-            match options.path.clone() {
-                Some(path) => request::build(&method, &path, options),
-                None => Err(invalid(
-                    "path: expected request({ method, path, ... }); found no path",
-                )),
-            }
-        }
+        Either::B(object) => match request::call_object(env, &object)? {
+            (method, Some(path), options) => request::build(&method, &path, options),
+            (_, None, _) => Err(invalid(
+                "path: expected request({ method, path, ... }); found no path",
+            )),
+        },
     };
     send(env, client, built)
 }
@@ -204,20 +209,20 @@ macro_rules! api_methods {
             /// `request(method, path, { params, json, headers })`. Resolves with the
             /// `Response` of a 2xx answer; rejects with a `JtlError` otherwise.
             #[napi(
-                ts_args_type = "methodOrOptions: string | RequestOptions, path?: string, options?: RequestOptions"
+                ts_args_type = "methodOrOptions: string | import('./lib/options').RequestCall, path?: string, options?: RequestOptions"
             )]
             pub fn request<'env>(
                 &self,
                 env: &'env napi::Env,
                 method_or_options: napi::bindgen_prelude::Either<
                     String,
-                    $crate::request::RequestOptions,
+                    napi::bindgen_prelude::Object<'_>,
                 >,
                 path: Option<String>,
-                options: Option<$crate::request::RequestOptions>,
+                options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::request(env, &self.inner, method_or_options, path, options)
+                $crate::api::request(env, &self.inner, method_or_options, path, options.map(|o| o.0))
             }
 
             /// `GET path`.
@@ -226,10 +231,10 @@ macro_rules! api_methods {
                 &self,
                 env: &'env napi::Env,
                 path: String,
-                options: Option<$crate::request::RequestOptions>,
+                #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "GET", path, None, options)
+                $crate::api::call(env, &self.inner, "GET", path, None, options.map(|o| o.0))
             }
 
             /// `POST path` with a JSON body (not retried unless `idempotent: true`).
@@ -239,10 +244,10 @@ macro_rules! api_methods {
                 env: &'env napi::Env,
                 path: String,
                 #[napi(ts_arg_type = "any")] json: Option<serde_json::Value>,
-                options: Option<$crate::request::RequestOptions>,
+                #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "POST", path, json, options)
+                $crate::api::call(env, &self.inner, "POST", path, json, options.map(|o| o.0))
             }
 
             /// `PUT path` with a JSON body.
@@ -252,10 +257,10 @@ macro_rules! api_methods {
                 env: &'env napi::Env,
                 path: String,
                 #[napi(ts_arg_type = "any")] json: Option<serde_json::Value>,
-                options: Option<$crate::request::RequestOptions>,
+                #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "PUT", path, json, options)
+                $crate::api::call(env, &self.inner, "PUT", path, json, options.map(|o| o.0))
             }
 
             /// `PATCH path` with a JSON body (not retried unless `idempotent: true`).
@@ -265,10 +270,10 @@ macro_rules! api_methods {
                 env: &'env napi::Env,
                 path: String,
                 #[napi(ts_arg_type = "any")] json: Option<serde_json::Value>,
-                options: Option<$crate::request::RequestOptions>,
+                #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "PATCH", path, json, options)
+                $crate::api::call(env, &self.inner, "PATCH", path, json, options.map(|o| o.0))
             }
 
             /// `DELETE path`.
@@ -277,10 +282,10 @@ macro_rules! api_methods {
                 &self,
                 env: &'env napi::Env,
                 path: String,
-                options: Option<$crate::request::RequestOptions>,
+                #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "DELETE", path, None, options)
+                $crate::api::call(env, &self.inner, "DELETE", path, None, options.map(|o| o.0))
             }
 
             /// One page of a paginated endpoint: `page(path, { params, pageNumber, pageSize })`.
@@ -289,10 +294,10 @@ macro_rules! api_methods {
                 &self,
                 env: &'env napi::Env,
                 path: String,
-                options: Option<$crate::api::PageOptions>,
+                #[napi(ts_arg_type = "PageOptions")] options: Option<$crate::options::Checked<$crate::api::PageOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, napi::bindgen_prelude::Object<'env>>>
             {
-                $crate::api::page(env, &self.inner, path, options)
+                $crate::api::page(env, &self.inner, path, options.map(|o| o.0))
             }
 
             /// Every record of a paginated endpoint, fetched page by page as it is consumed:
@@ -302,9 +307,9 @@ macro_rules! api_methods {
                 &self,
                 env: &napi::Env,
                 path: String,
-                options: Option<$crate::api::PageOptions>,
+                #[napi(ts_arg_type = "PageOptions")] options: Option<$crate::options::Checked<$crate::api::PageOptions>>,
             ) -> napi::Result<$crate::paginator::Paginator> {
-                $crate::api::paginate(env, &self.inner, path, options)
+                $crate::api::paginate(env, &self.inner, path, options.map(|o| o.0))
             }
         }
     };

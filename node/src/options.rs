@@ -4,8 +4,8 @@
 
 use jtl_connect::options::{self, Case, Schema};
 use napi::{
-    bindgen_prelude::{ClassInstance, Either, FromNapiValue, Object},
-    Env,
+    bindgen_prelude::{ClassInstance, Either, FromNapiValue, Object, TypeName, ValidateNapiValue},
+    Env, JsValue,
 };
 use napi_derive::napi;
 use serde_json::Value;
@@ -109,4 +109,66 @@ pub fn option_schemas() -> Value {
 )]
 pub fn error_tables() -> Value {
     jtl_connect::codes::tables(Case::Camel)
+}
+
+/// A `#[napi(object)]` options struct and the core schema of the names it takes.
+pub trait Named {
+    /// The core's schema of these options.
+    const SCHEMA: Schema;
+    /// Names of this binding's own beside the schema's (e.g. an `AbortSignal`), camelCase.
+    const EXTRA: &'static [&'static str] = &[];
+}
+
+/// An options object `T` whose names were checked against `T::SCHEMA`: an unknown name is a
+/// `JtlError` `invalid_input` naming it, with core's "did you mean" (a `#[napi(object)]`
+/// struct alone ignores names it lacks, so a typo would silently do nothing).
+pub struct Checked<T>(pub T);
+
+impl<T: Named + FromNapiValue> Checked<T> {
+    /// `object` checked and converted.
+    #[allow(unsafe_code)]
+    pub(crate) fn from_object(env: &Env, object: &Object<'_>) -> napi::Result<T> {
+        // SAFETY: the object's own env and value, valid for this call.
+        unsafe { Self::from_napi_value(env.raw(), object.raw()) }.map(|checked| checked.0)
+    }
+}
+
+#[allow(unsafe_code)] // napi-rs's conversion trait; it only forwards to T's and Object's
+impl<T: Named + FromNapiValue> FromNapiValue for Checked<T> {
+    unsafe fn from_napi_value(
+        raw_env: napi::sys::napi_env,
+        value: napi::sys::napi_value,
+    ) -> napi::Result<Self> {
+        // Converting first: a value of the wrong type keeps napi's message naming the field.
+        let converted = unsafe { T::from_napi_value(raw_env, value) }?;
+        let env = Env::from_raw(raw_env);
+        let object = unsafe { Object::from_napi_value(raw_env, value) }?;
+        let keys = Object::keys(&object)?;
+        let names = keys.iter().map(String::as_str);
+        check(
+            &env,
+            T::SCHEMA.check_names(names.filter(|n| !T::EXTRA.contains(n)), Case::Camel),
+        )?;
+        Ok(Self(converted))
+    }
+}
+
+impl<T: TypeName> TypeName for Checked<T> {
+    fn type_name() -> &'static str {
+        T::type_name()
+    }
+
+    fn value_type() -> napi::ValueType {
+        T::value_type()
+    }
+}
+
+#[allow(unsafe_code)] // napi-rs's validation trait; it forwards to T's
+impl<T: ValidateNapiValue> ValidateNapiValue for Checked<T> {
+    unsafe fn validate(
+        env: napi::sys::napi_env,
+        value: napi::sys::napi_value,
+    ) -> napi::Result<napi::sys::napi_value> {
+        unsafe { T::validate(env, value) }
+    }
 }

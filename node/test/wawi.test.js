@@ -101,7 +101,7 @@ for (const registrationPath of ['v1', 'v2']) {
   test(`Wawi registration answers in ${registrationPath} casing`, async (t) => {
     const emulator = await jtl.startEmulator()
     t.after(() => emulator.stop())
-    const options = { tenantId: emulator.tenantId, registrationPath }
+    const options = { tenantId: emulator.tenantId, path: registrationPath }
 
     await t.test('accepted: the key and the granted scopes, then 410 on a later poll', async () => {
       const pending = await jtl.startWawiRegistration(emulator.wawiBase, { ...app, appId: `com.example.accepted.${registrationPath}` }, options)
