@@ -7,8 +7,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::{
-    runtime::block_on, wawi::registration::RegistrationOptions, AccessToken, Page, Result,
-    ScxEvent, WawiApp, WawiRegistration,
+    runtime::block_on, wawi::registration::RegistrationOptions, AccessToken, ApiClient, Page,
+    Result, ScxEvent, WawiApp, WawiRegistration,
 };
 
 pub use crate::runtime::block_on as run;

@@ -312,7 +312,7 @@ impl CloudClient {
     }
 
     /// Sends a request to the ERP API; the path is relative to the API base (`"items/7"`).
-    pub async fn request(&self, request: Request) -> Result<Response> {
+    async fn send_request(&self, request: Request) -> Result<Response> {
         self.send_to(self.shared.endpoints.api_base(), request)
             .await
     }
@@ -343,12 +343,19 @@ impl CloudClient {
         let call = request.into_call(base, &defaults, Flavor::Api)?;
         self.shared
             .transport
-            .send(call, &Auth::Bearer(self.shared.cache.clone()))
+            .send(call, &Auth::Bearer(Arc::new(self.shared.cache.clone())))
             .await
     }
 }
 
-crate::http::helpers::request_helpers!(CloudClient);
+impl crate::ApiClient for CloudClient {
+    fn request(
+        &self,
+        request: Request,
+    ) -> impl std::future::Future<Output = Result<Response>> + Send {
+        self.send_request(request)
+    }
+}
 
 /// GraphQL (facts §1): JTL's main path for ERP data. See [`crate::graphql`].
 impl CloudClient {

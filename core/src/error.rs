@@ -229,6 +229,24 @@ impl Error {
         }
     }
 
+    /// This error with the parameter names of its message spelled as `case` spells them
+    /// (`client_id` → `clientId` for [`crate::options::Case::Camel`]): core messages use
+    /// snake_case, and a binding for a camelCase language maps its errors through here so
+    /// they name the parameters its callers wrote. Only `invalid_input` and `config` messages
+    /// name parameters; other errors are returned as they are.
+    pub fn in_case(self, case: crate::options::Case) -> Self {
+        use crate::options::respell;
+        match self {
+            Self::InvalidInput { message } => Self::InvalidInput {
+                message: respell(&message, case),
+            },
+            Self::Config { message } => Self::Config {
+                message: respell(&message, case),
+            },
+            other => other,
+        }
+    }
+
     /// The details of an error answer from JTL, if this is one.
     pub fn detail(&self) -> Option<&ApiDetail> {
         match self {

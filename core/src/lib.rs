@@ -7,10 +7,12 @@
 //! pagination and JTL's error bodies as typed [`Error`]s.
 //!
 //! The API is async (tokio); [`blocking`] mirrors it for synchronous callers and bindings.
+//! The request methods (`request`, `get`, ..., `page`, `paginate`) are one trait,
+//! [`ApiClient`], that every client implements: `use jtl_connect::prelude::*;`.
 //!
 //! ```no_run
 //! # async fn demo() -> jtl_connect::Result<()> {
-//! use jtl_connect::{ClientCredentials, CloudClient, Endpoints};
+//! use jtl_connect::{prelude::*, ClientCredentials, CloudClient, Endpoints};
 //! let client = CloudClient::builder(ClientCredentials::from_env()?)
 //!     .endpoints(Endpoints::production())
 //!     .tenant_id("00000000-0000-4000-8000-000000000001")
@@ -54,7 +56,7 @@ pub use credentials::ClientCredentials;
 pub use endpoints::Endpoints;
 pub use error::{ApiDetail, Error, Result, TokenInvalidReason};
 pub use graphql::{GraphqlError, GraphqlRequest, GraphqlResponse, IdempotencyKey};
-pub use http::{HttpOptions, RateLimit, Request, Response, RetryPolicy};
+pub use http::{ApiClient, HttpOptions, RateLimit, Request, Response, RetryPolicy};
 pub use oauth_user::{
     AuthorizationCodeClient, AuthorizationCodeClientBuilder, GrantHook, SignIn, UserGrant,
 };
@@ -79,3 +81,9 @@ pub use wawi::{
     },
     WawiClient, WawiClientBuilder,
 };
+
+/// What most programs import: `use jtl_connect::prelude::*;` brings the request methods of
+/// every client ([`ApiClient`]) into scope.
+pub mod prelude {
+    pub use crate::ApiClient;
+}

@@ -50,6 +50,53 @@ pub fn camel_case(name: &str) -> String {
     out
 }
 
+/// `text` with every snake_case name in it (`client_id`, `max_retry_after`: lowercase words
+/// joined by `_`) spelled as `case` spells names; quoted parts (`"..."`, the values a message
+/// shows as found) are kept as they are. Core messages name parameters in snake_case; the
+/// bindings of camelCase languages pass their errors through [`crate::Error::in_case`].
+pub fn respell(text: &str, case: Case) -> String {
+    if case == Case::Snake || !text.contains('_') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if len == 0 {
+            if c == '"' {
+                quoted = !quoted;
+            }
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        let (word, after) = rest.split_at(len);
+        // A name inside a path, URL or header (`erp/some_path`, `x-my_header`) is kept.
+        let glued = out.ends_with(['/', '-', '$', '.']) || after.starts_with(['/', '-']);
+        if !quoted && !glued && is_snake_name(word) {
+            out.push_str(&case.spell(word));
+        } else {
+            out.push_str(word);
+        }
+        rest = after;
+    }
+    out
+}
+
+/// `client_id`: lowercase words joined by single `_`.
+fn is_snake_name(word: &str) -> bool {
+    word.contains('_')
+        && word.starts_with(|c: char| c.is_ascii_lowercase())
+        && !word.ends_with('_')
+        && !word.contains("__")
+        && word
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
 /// `maxRetryAfter` → `max_retry_after` (snake_case text is kept).
 pub fn snake_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
@@ -575,6 +622,12 @@ pub fn verifier_config(value: Value, case: Case) -> Result<(VerifierConfig, Opti
     let mut config = VerifierConfig::default();
     common_verifier(&given, &mut config);
     if let Some(names) = given.texts("algorithms") {
+        if names.is_empty() {
+            return Err(Error::invalid_input(format!(
+                "{}: expected at least one algorithm (e.g. [\"EdDSA\"]); found an empty list",
+                given.spelled("algorithms")
+            )));
+        }
         config.algorithms = names
             .iter()
             .map(|name| {
@@ -679,6 +732,21 @@ mod tests {
         assert!(all["sessionVerifier"].is_array());
         assert_eq!(edit_distance("tenantID", "tenantId"), 0);
         assert_eq!(did_you_mean("zzz", ["tenantId", "http"]), None);
+    }
+
+    #[test]
+    fn respell_names_outside_quotes() {
+        let message =
+            r#"client_id: expected a non-empty string; found "my_id" (see max_retry_after)"#;
+        assert_eq!(
+            respell(message, Case::Camel),
+            r#"clientId: expected a non-empty string; found "my_id" (see maxRetryAfter)"#
+        );
+        assert_eq!(respell(message, Case::Snake), message);
+        assert_eq!(
+            respell("JTL_CONNECT_DB is _x_ or erp/v2/some_path", Case::Camel),
+            "JTL_CONNECT_DB is _x_ or erp/v2/some_path"
+        );
     }
 }
 

@@ -29,7 +29,7 @@ use crate::{
         AccessToken, CacheOptions, ScxRefreshSource, SharedChoice, SharedTokenCache, TokenCache,
         TokenSource,
     },
-    Endpoints, Error, Result, Secret,
+    ApiClient, Endpoints, Error, Result, Secret,
 };
 
 /// One event of `GET /v1/channel/event`.
@@ -239,7 +239,7 @@ impl ScxClient {
     }
 
     /// Sends a request; the path is relative to the SCX base (`"channel/event"`).
-    pub async fn request(&self, request: Request) -> Result<Response> {
+    async fn send_request(&self, request: Request) -> Result<Response> {
         let defaults: Vec<(&str, String)> = self
             .shared
             .accept_language
@@ -249,7 +249,7 @@ impl ScxClient {
         let call = request.into_call(self.shared.endpoints.scx_base(), &defaults, Flavor::Api)?;
         self.shared
             .transport
-            .send(call, &Auth::Bearer(self.shared.cache.clone()))
+            .send(call, &Auth::Bearer(Arc::new(self.shared.cache.clone())))
             .await
     }
 
@@ -370,4 +370,11 @@ impl ScxClient {
     }
 }
 
-crate::http::helpers::request_helpers!(ScxClient);
+impl crate::ApiClient for ScxClient {
+    fn request(
+        &self,
+        request: Request,
+    ) -> impl std::future::Future<Output = Result<Response>> + Send {
+        self.send_request(request)
+    }
+}

@@ -1,12 +1,11 @@
 //! The request helpers every client class has (`request`, `get`, `post`, `put`, `patch`,
-//! `delete`, `page`, `paginate`), written once for the three core clients: [`Api`] says how
-//! a client sends, [`api_methods!`] adds the JavaScript methods to a class.
-
-use std::{future::Future, pin::Pin};
+//! `delete`, `page`, `paginate`), written once for the three core clients: generic over the
+//! core's request surface [`jtl_connect::ApiClient`]; [`api_methods!`] adds the JavaScript
+//! methods to a class.
 
 use jtl_connect::{
     options::{Schema, PAGINATION},
-    Request, Result as CoreResult,
+    ApiClient, Request, Result as CoreResult,
 };
 use napi::{
     bindgen_prelude::{Either, Object, PromiseRaw},
@@ -23,65 +22,6 @@ use crate::{
     response::{PageText, Response},
     runtime::spawn,
 };
-
-/// A boxed, sendable future.
-pub(crate) type Boxed<T> = Pin<Box<dyn Future<Output = CoreResult<T>> + Send>>;
-
-/// A core client as the request helpers use it.
-pub(crate) trait Api: Clone + Send + Sync + 'static {
-    /// Sends one request.
-    fn send(&self, request: Request) -> Boxed<jtl_connect::Response>;
-    /// Fetches one page (1-based) of a paginated endpoint.
-    fn page(
-        &self,
-        path: String,
-        query: Vec<(String, String)>,
-        number: u64,
-        size: u32,
-    ) -> Boxed<jtl_connect::Page>;
-    /// Every record of a paginated endpoint, lazily.
-    fn paginate(
-        &self,
-        path: &str,
-        query: Vec<(String, String)>,
-        page_size: Option<u32>,
-    ) -> jtl_connect::Paginator;
-}
-
-macro_rules! impl_api {
-    ($client:ty) => {
-        impl Api for $client {
-            fn send(&self, request: Request) -> Boxed<jtl_connect::Response> {
-                let client = self.clone();
-                Box::pin(async move { client.request(request).await })
-            }
-
-            fn page(
-                &self,
-                path: String,
-                query: Vec<(String, String)>,
-                number: u64,
-                size: u32,
-            ) -> Boxed<jtl_connect::Page> {
-                let client = self.clone();
-                Box::pin(async move { client.page(&path, &query, number, size).await })
-            }
-
-            fn paginate(
-                &self,
-                path: &str,
-                query: Vec<(String, String)>,
-                page_size: Option<u32>,
-            ) -> jtl_connect::Paginator {
-                <$client>::paginate(self, path, query, page_size)
-            }
-        }
-    };
-}
-
-impl_api!(jtl_connect::CloudClient);
-impl_api!(jtl_connect::WawiClient);
-impl_api!(jtl_connect::ScxClient);
 
 impl Named for PageOptions {
     const SCHEMA: Schema = PAGINATION;
@@ -103,7 +43,7 @@ pub struct PageOptions {
 }
 
 /// Sends `request` once it is built; a request that could not be built rejects the Promise.
-fn send<'env, C: Api>(
+fn send<'env, C: ApiClient>(
     env: &'env Env,
     client: &C,
     request: CoreResult<Request>,
@@ -111,13 +51,13 @@ fn send<'env, C: Api>(
     let client = client.clone();
     spawn(
         env,
-        async move { client.send(request?).await },
+        async move { client.request(request?).await },
         |_, response| Ok(Response::from(response)),
     )
 }
 
 /// `request({method, path, ...})` or `request(method, path, options)`.
-pub(crate) fn request<'env, C: Api>(
+pub(crate) fn request<'env, C: ApiClient>(
     env: &'env Env,
     client: &C,
     method_or_options: Either<String, Object<'_>>,
@@ -142,7 +82,7 @@ pub(crate) fn request<'env, C: Api>(
 }
 
 /// `get/delete(path, options)` and `post/put/patch(path, json, options)`.
-pub(crate) fn call<'env, C: Api>(
+pub(crate) fn call<'env, C: ApiClient>(
     env: &'env Env,
     client: &C,
     method: &str,
@@ -158,7 +98,7 @@ pub(crate) fn call<'env, C: Api>(
 }
 
 /// `page(path, { params, pageNumber, pageSize })`.
-pub(crate) fn page<'env, C: Api>(
+pub(crate) fn page<'env, C: ApiClient>(
     env: &'env Env,
     client: &C,
     path: String,
@@ -175,7 +115,7 @@ pub(crate) fn page<'env, C: Api>(
                 .page_size
                 .unwrap_or(jtl_connect::pagination::DEFAULT_PAGE_SIZE);
             client
-                .page(path, query, number, size)
+                .page(&path, &query, number, size)
                 .await
                 .map(PageText::new)
         },
@@ -184,7 +124,7 @@ pub(crate) fn page<'env, C: Api>(
 }
 
 /// `paginate(path, { params, pageSize })`: a lazy [`Paginator`].
-pub(crate) fn paginate<C: Api>(
+pub(crate) fn paginate<C: ApiClient>(
     env: &Env,
     client: &C,
     path: String,
@@ -200,7 +140,7 @@ pub(crate) fn paginate<C: Api>(
 }
 
 /// Adds `request`, `get`, `post`, `put`, `patch`, `delete`, `page` and `paginate` to a class
-/// whose field `inner` is a core client implementing [`Api`].
+/// whose field `inner` is a core client implementing [`jtl_connect::ApiClient`].
 macro_rules! api_methods {
     ($class:ident) => {
         #[napi_derive::napi]

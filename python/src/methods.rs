@@ -123,7 +123,7 @@ macro_rules! sync_client {
                 let client = self.inner.clone();
                 let path = path.to_owned();
                 crate::runtime::block(py, async move {
-                    client.page(&path, &query, page_number, size).await.map(crate::response::Page::from)
+                    jtl_connect::ApiClient::page(&client, &path, &query, page_number, size).await.map(crate::response::Page::from)
                 })
             }
 
@@ -136,7 +136,7 @@ macro_rules! sync_client {
                 page_size: Option<u32>,
             ) -> pyo3::PyResult<crate::paginator::Paginator> {
                 let query = crate::convert::params(params)?;
-                Ok(self.inner.paginate(path, query, page_size).into())
+                Ok(jtl_connect::ApiClient::paginate(&self.inner, path, query, page_size).into())
             }
         }
 
@@ -152,7 +152,7 @@ macro_rules! sync_client {
                 let request = crate::request::build(py, method, path, args)?;
                 let client = self.inner.clone();
                 crate::runtime::block(py, async move {
-                    client.request(request).await.map(crate::response::Response::from)
+                    jtl_connect::ApiClient::request(&client, request).await.map(crate::response::Response::from)
                 })
             }
         }
@@ -272,7 +272,7 @@ macro_rules! async_client {
                 let size = page_size.unwrap_or(jtl_connect::pagination::DEFAULT_PAGE_SIZE);
                 let client = self.inner.clone();
                 crate::runtime::spawn(async move {
-                    client.page(&path, &query, page_number, size).await.map(crate::response::Page::from)
+                    jtl_connect::ApiClient::page(&client, &path, &query, page_number, size).await.map(crate::response::Page::from)
                 })
                 .await
             }
@@ -286,7 +286,7 @@ macro_rules! async_client {
                 page_size: Option<u32>,
             ) -> pyo3::PyResult<crate::paginator::AsyncPaginator> {
                 let query = crate::convert::params(params)?;
-                Ok(self.inner.paginate(path, query, page_size).into())
+                Ok(jtl_connect::ApiClient::paginate(&self.inner, path, query, page_size).into())
             }
         }
 
@@ -295,7 +295,7 @@ macro_rules! async_client {
             async fn send(&self, request: jtl_connect::Request) -> pyo3::PyResult<crate::response::Response> {
                 let client = self.inner.clone();
                 crate::runtime::spawn(async move {
-                    client.request(request).await.map(crate::response::Response::from)
+                    jtl_connect::ApiClient::request(&client, request).await.map(crate::response::Response::from)
                 })
                 .await
             }

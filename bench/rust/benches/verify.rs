@@ -16,7 +16,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use criterion::Criterion;
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use jtl_connect::{
-    ClientCredentials, CloudClient, Endpoints, Request, SessionVerifier, VerifierConfig,
+    ApiClient, ClientCredentials, CloudClient, Endpoints, Request, SessionVerifier, VerifierConfig,
 };
 use jtl_emulator::{Emulator, SessionTokenSpec};
 use serde_json::Value;

@@ -228,8 +228,10 @@ macro_rules! client_methods {
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
                 let request = $crate::http::build_request(&method, path, query, json, headers)?;
                 let inner = self.inner.clone();
-                $crate::runtime::block(async move { inner.request(request).await })
-                    .map($crate::http::Response::wrap)
+                $crate::runtime::block(async move {
+                    jtl_connect::ApiClient::request(&inner, request).await
+                })
+                .map($crate::http::Response::wrap)
             }
 
             /// `GET path`.
@@ -237,7 +239,8 @@ macro_rules! client_methods {
                 &self,
                 path: String,
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                $crate::runtime::block(self.inner.get(&path)).map($crate::http::Response::wrap)
+                $crate::runtime::block(jtl_connect::ApiClient::get(&self.inner, &path))
+                    .map($crate::http::Response::wrap)
             }
 
             /// `POST path` with a JSON body (as text).
@@ -247,7 +250,7 @@ macro_rules! client_methods {
                 json: String,
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
                 let body = $crate::http::parse_json(&json)?;
-                $crate::runtime::block(self.inner.post(&path, body))
+                $crate::runtime::block(jtl_connect::ApiClient::post(&self.inner, &path, body))
                     .map($crate::http::Response::wrap)
             }
 
@@ -258,7 +261,7 @@ macro_rules! client_methods {
                 json: String,
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
                 let body = $crate::http::parse_json(&json)?;
-                $crate::runtime::block(self.inner.put(&path, body))
+                $crate::runtime::block(jtl_connect::ApiClient::put(&self.inner, &path, body))
                     .map($crate::http::Response::wrap)
             }
 
@@ -269,7 +272,7 @@ macro_rules! client_methods {
                 json: String,
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
                 let body = $crate::http::parse_json(&json)?;
-                $crate::runtime::block(self.inner.patch(&path, body))
+                $crate::runtime::block(jtl_connect::ApiClient::patch(&self.inner, &path, body))
                     .map($crate::http::Response::wrap)
             }
 
@@ -278,7 +281,8 @@ macro_rules! client_methods {
                 &self,
                 path: String,
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
-                $crate::runtime::block(self.inner.delete(&path)).map($crate::http::Response::wrap)
+                $crate::runtime::block(jtl_connect::ApiClient::delete(&self.inner, &path))
+                    .map($crate::http::Response::wrap)
             }
 
             /// One page (1-based) of a paginated endpoint.
@@ -291,8 +295,14 @@ macro_rules! client_methods {
                 query: Option<std::collections::HashMap<String, String>>,
             ) -> Result<$crate::http::Page, $crate::error::JtlError> {
                 let query = $crate::http::pairs(query);
-                $crate::runtime::block(self.inner.page(&path, &query, page_number, page_size))
-                    .map($crate::http::Page::from)
+                $crate::runtime::block(jtl_connect::ApiClient::page(
+                    &self.inner,
+                    &path,
+                    &query,
+                    page_number,
+                    page_size,
+                ))
+                .map($crate::http::Page::from)
             }
 
             /// Every record of a paginated endpoint, fetched lazily page by page.
@@ -303,7 +313,8 @@ macro_rules! client_methods {
                 query: Option<std::collections::HashMap<String, String>>,
                 page_size: Option<u32>,
             ) -> std::sync::Arc<$crate::http::Paginator> {
-                $crate::http::Paginator::wrap(self.inner.paginate(
+                $crate::http::Paginator::wrap(jtl_connect::ApiClient::paginate(
+                    &self.inner,
                     &path,
                     $crate::http::pairs(query),
                     page_size,
@@ -322,9 +333,11 @@ macro_rules! client_methods {
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
                 let request = $crate::http::build_request(&method, path, query, json, headers)?;
                 let inner = self.inner.clone();
-                $crate::runtime::spawn(async move { inner.request(request).await })
-                    .await
-                    .map($crate::http::Response::wrap)
+                $crate::runtime::spawn(async move {
+                    jtl_connect::ApiClient::request(&inner, request).await
+                })
+                .await
+                .map($crate::http::Response::wrap)
             }
 
             /// `get`, as a suspend/async function.
@@ -333,9 +346,11 @@ macro_rules! client_methods {
                 path: String,
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
                 let inner = self.inner.clone();
-                $crate::runtime::spawn(async move { inner.get(&path).await })
-                    .await
-                    .map($crate::http::Response::wrap)
+                $crate::runtime::spawn(
+                    async move { jtl_connect::ApiClient::get(&inner, &path).await },
+                )
+                .await
+                .map($crate::http::Response::wrap)
             }
 
             /// `post`, as a suspend/async function.
@@ -346,9 +361,11 @@ macro_rules! client_methods {
             ) -> Result<std::sync::Arc<$crate::http::Response>, $crate::error::JtlError> {
                 let body = $crate::http::parse_json(&json)?;
                 let inner = self.inner.clone();
-                $crate::runtime::spawn(async move { inner.post(&path, body).await })
-                    .await
-                    .map($crate::http::Response::wrap)
+                $crate::runtime::spawn(async move {
+                    jtl_connect::ApiClient::post(&inner, &path, body).await
+                })
+                .await
+                .map($crate::http::Response::wrap)
             }
 
             /// `page`, as a suspend/async function.
@@ -363,7 +380,8 @@ macro_rules! client_methods {
                 let query = $crate::http::pairs(query);
                 let inner = self.inner.clone();
                 $crate::runtime::spawn(async move {
-                    inner.page(&path, &query, page_number, page_size).await
+                    jtl_connect::ApiClient::page(&inner, &path, &query, page_number, page_size)
+                        .await
                 })
                 .await
                 .map($crate::http::Page::from)

@@ -7,7 +7,7 @@ use std::{
     path::Path,
 };
 
-use jtl_connect::{AccountClient, Paginator};
+use jtl_connect::{AccountClient, ApiClient, Paginator};
 use serde_json::json;
 
 use crate::{

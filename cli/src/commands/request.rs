@@ -1,6 +1,6 @@
 //! `request METHOD PATH`: one API call with the resolved client; the answer as pretty JSON.
 
-use jtl_connect::{AccountClient, Request, Response};
+use jtl_connect::{AccountClient, ApiClient, Request, Response};
 use serde_json::{json, Value};
 
 use crate::{

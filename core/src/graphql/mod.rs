@@ -296,9 +296,10 @@ pub(crate) async fn execute(
     if !errors.is_empty() {
         // Server text: cleaned of the client's secret and token like every other error.
         let token = client.token_cache().peek();
-        return Err(client
-            .transport()
-            .redact(graphql_error(&what, errors, data), token.as_deref()));
+        return Err(client.transport().redact(
+            graphql_error(&what, errors, data),
+            token.as_deref().map(|t| t.secret()),
+        ));
     }
     let data = data.ok_or_else(|| {
         shape_error(

@@ -3,13 +3,15 @@
 //! refresh → one retry.
 
 pub(crate) mod errors;
-pub(crate) mod helpers;
 mod request;
 mod response;
 pub(crate) mod retry;
 mod shared;
+mod surface;
 
 use std::{
+    future::Future,
+    pin::Pin,
     sync::{Arc, Mutex, PoisonError},
     time::{Duration, Instant, SystemTime},
 };
@@ -25,13 +27,13 @@ use tracing::{debug, warn};
 pub use request::Request;
 pub use response::{RateLimit, Response};
 pub use retry::RetryPolicy;
+pub use surface::ApiClient;
 
 pub(crate) use errors::Flavor;
 
 use crate::{
     fork::Owner,
     redact::{Known, Redactor},
-    token::TokenCache,
     Error, Result, Secret,
 };
 
@@ -67,12 +69,23 @@ impl Default for HttpOptions {
 pub(crate) enum Auth {
     /// Nothing (token requests that carry their credential in the body).
     None,
-    /// `Bearer <token>` from a cache; a 401 invalidates it and retries once.
-    Bearer(TokenCache),
+    /// `Bearer <token>` from a source (the token cache); a 401 drops it and retries once.
+    Bearer(Arc<dyn BearerSource>),
     /// A fixed `<scheme> <key>`, e.g. `Wawi <api key>`; a 401 is final.
     Fixed { scheme: &'static str, key: Secret },
     /// HTTP Basic `client_id:client_secret` (the token endpoint).
     Basic { user: String, password: Secret },
+}
+
+/// Where `Bearer` tokens come from. [`crate::token::TokenCache`] implements it, so this
+/// module needs nothing of `token`, whose own token requests are sent through here.
+pub(crate) trait BearerSource: Send + Sync {
+    /// The token to send now: the cached one, or one fetched.
+    fn token(&self) -> Pin<Box<dyn Future<Output = Result<Secret>> + Send + '_>>;
+    /// The token held now, if any, without fetching (to remove it from errors).
+    fn current(&self) -> Option<Secret>;
+    /// The API answered 401 to `token`: drop it if it is still the one held.
+    fn refused(&self, token: &Secret);
 }
 
 /// One prepared call.
@@ -157,13 +170,13 @@ impl Transport {
     /// What to remove from the errors of `call`: the client's secrets, the credential the
     /// call sent, the token the cache holds now, and the call's own secrets. Built only
     /// when a call fails.
-    fn redactor(&self, call: &Call, auth: &Auth, token: Option<&crate::AccessToken>) -> Redactor {
+    fn redactor(&self, call: &Call, auth: &Auth, token: Option<&Secret>) -> Redactor {
         let mut redactor = Redactor::new(self.secrets.iter());
         match auth {
             Auth::Fixed { key, .. } => redactor.add(key.expose()),
             Auth::Basic { user, password } => redactor.add_basic(user, password.expose()),
-            Auth::Bearer(cache) => {
-                if let Some(current) = cache.peek() {
+            Auth::Bearer(source) => {
+                if let Some(current) = source.current() {
                     redactor.add(current.expose());
                 }
             }
@@ -180,7 +193,7 @@ impl Transport {
 
     /// Removes this transport's secrets and `token` from `error`: for errors built from a
     /// 2xx answer outside [`Transport::send`] (GraphQL `errors[]`).
-    pub(crate) fn redact(&self, error: Error, token: Option<&crate::AccessToken>) -> Error {
+    pub(crate) fn redact(&self, error: Error, token: Option<&Secret>) -> Error {
         let mut redactor = Redactor::new(self.secrets.iter());
         if let Some(token) = token {
             redactor.add(token.expose());
@@ -207,8 +220,8 @@ impl Transport {
         loop {
             let (authorization, token) = match auth {
                 Auth::None => (None, None),
-                Auth::Bearer(cache) => {
-                    let token = cache.get().await?;
+                Auth::Bearer(source) => {
+                    let token = source.token().await?;
                     (Some(format!("Bearer {}", token.expose())), Some(token))
                 }
                 Auth::Fixed { scheme, key } => (Some(format!("{scheme} {}", key.expose())), None),
@@ -252,9 +265,9 @@ impl Transport {
                 Attempt::Answer { status: 401, .. }
                     if !refreshed && matches!(auth, Auth::Bearer(_)) =>
                 {
-                    if let (Auth::Bearer(cache), Some(token)) = (auth, &token) {
+                    if let (Auth::Bearer(source), Some(token)) = (auth, &token) {
                         debug!(call = %what, token = %token.fingerprint(), "401: refreshing the token once");
-                        cache.invalidate_if(token);
+                        source.refused(token);
                     }
                     refreshed = true;
                     continue;
@@ -272,7 +285,7 @@ impl Transport {
                     };
                     let retry_after = header("retry-after")
                         .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
-                    let redactor = self.redactor(&call, auth, token.as_deref());
+                    let redactor = self.redactor(&call, auth, token.as_ref());
                     let error = errors::from_answer_redacted(
                         call.flavor,
                         &what,
@@ -290,7 +303,7 @@ impl Transport {
                     (error, retry_after)
                 }
                 Attempt::Failed { error, retryable } => {
-                    let error = self.redactor(&call, auth, token.as_deref()).error(error);
+                    let error = self.redactor(&call, auth, token.as_ref()).error(error);
                     if !retryable {
                         return Err(error);
                     }

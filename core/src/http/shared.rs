@@ -67,7 +67,7 @@ fn build(config: Config) -> Result<reqwest::Client> {
 mod tests {
     use std::time::Instant;
 
-    use crate::{ClientCredentials, CloudClient, Endpoints, HttpOptions};
+    use crate::{ApiClient, ClientCredentials, CloudClient, Endpoints, HttpOptions};
 
     fn client(emu: &jtl_emulator::Emulator, http: HttpOptions) -> CloudClient {
         let credentials =

@@ -98,7 +98,7 @@ impl SessionVerifier {
     /// Fails with `config` if `config` is inconsistent (no algorithm, an HMAC algorithm, an
     /// RSA algorithm without audience, an empty issuer or audience).
     pub fn new(client: &CloudClient, config: VerifierConfig) -> Result<Self> {
-        let auth = Auth::Bearer(client.token_cache().clone());
+        let auth = Auth::Bearer(std::sync::Arc::new(client.token_cache().clone()));
         let url = client.endpoints().jwks_url().clone();
         Self::build(client, url, auth, config, TokenKind::Session)
     }
@@ -110,7 +110,7 @@ impl SessionVerifier {
         jwks_url: &str,
         config: VerifierConfig,
     ) -> Result<Self> {
-        let auth = Auth::Bearer(client.token_cache().clone());
+        let auth = Auth::Bearer(std::sync::Arc::new(client.token_cache().clone()));
         let url = parse_url("JWKS URL", jwks_url)?;
         Self::build(client, url, auth, config, TokenKind::Session)
     }

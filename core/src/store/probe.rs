@@ -6,7 +6,7 @@
 use std::{collections::BTreeMap, time::Instant};
 
 use super::{AccountClient, ConnectionTest, System};
-use crate::{Endpoints, Error, Result};
+use crate::{ApiClient, Endpoints, Error, Result};
 
 /// Calls the service through `client` and reports what happened.
 pub(crate) async fn run(

@@ -167,12 +167,15 @@ impl TokenCache {
     /// Drops the cached token if it is `rejected` (the one a 401 refused), so the next
     /// [`TokenCache::get`] fetches a new one. A newer token fetched meanwhile stays.
     pub fn invalidate_if(&self, rejected: &AccessToken) {
+        self.invalidate_value(rejected.expose());
+    }
+
+    /// [`TokenCache::invalidate_if`] by the token's value.
+    fn invalidate_value(&self, value: &str) {
         let mut state = self.lock();
-        if state
-            .current
-            .as_ref()
-            .is_some_and(|c| c.token.expose() == rejected.expose())
-        {
+        let held = state.current.as_ref().map(|c| c.token.clone());
+        if let Some(rejected) = held.filter(|t| t.expose() == value) {
+            let rejected = &*rejected;
             debug!(token = %rejected.fingerprint(), "dropping a rejected token");
             state.current = None;
             drop(state);
@@ -251,4 +254,22 @@ impl TokenCache {
 fn random_fraction(max: Duration) -> Duration {
     let millis = u64::try_from(max.as_millis()).unwrap_or(u64::MAX);
     Duration::from_millis(rand::thread_rng().gen_range(0..=millis))
+}
+
+/// The token cache is where API calls get their `Bearer` token from.
+impl crate::http::BearerSource for TokenCache {
+    fn token(
+        &self,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<crate::Secret>> + Send + '_>>
+    {
+        Box::pin(async move { Ok(self.get().await?.secret().clone()) })
+    }
+
+    fn current(&self) -> Option<crate::Secret> {
+        self.peek().map(|token| token.secret().clone())
+    }
+
+    fn refused(&self, token: &crate::Secret) {
+        self.invalidate_value(token.expose());
+    }
 }

@@ -51,6 +51,11 @@ impl AccessToken {
         self.value.expose()
     }
 
+    /// The token as a [`Secret`].
+    pub(crate) fn secret(&self) -> &Secret {
+        &self.value
+    }
+
     /// When it expires.
     pub fn expires_at(&self) -> SystemTime {
         self.expires_at

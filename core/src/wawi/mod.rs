@@ -184,10 +184,17 @@ impl WawiClient {
 
     /// Sends a request; the path is relative to the base URL (`"v1/items"`). A 401 is final:
     /// an API key cannot be refreshed.
-    pub async fn request(&self, request: Request) -> Result<Response> {
+    async fn send_request(&self, request: Request) -> Result<Response> {
         let call = request.into_call(&self.shared.base, &self.shared.headers, Flavor::Api)?;
         self.shared.transport.send(call, &self.shared.auth).await
     }
 }
 
-crate::http::helpers::request_helpers!(WawiClient);
+impl crate::ApiClient for WawiClient {
+    fn request(
+        &self,
+        request: Request,
+    ) -> impl std::future::Future<Output = Result<Response>> + Send {
+        self.send_request(request)
+    }
+}

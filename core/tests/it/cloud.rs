@@ -3,7 +3,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use jtl_connect::{clock::ManualClock, CacheOptions, ClientCredentials, CloudClient, Request};
+use jtl_connect::{
+    clock::ManualClock, ApiClient, CacheOptions, ClientCredentials, CloudClient, Request,
+};
 use jtl_emulator::{Fault, FaultKind, Service};
 use serde_json::{json, Value};
 

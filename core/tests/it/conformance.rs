@@ -12,8 +12,8 @@ use std::{
 
 use jtl_connect::{
     options::{self, Case},
-    Account, AccountClient, AccountStore, ClientCredentials, CloudClient, Endpoints, Error,
-    HttpOptions, Page, Request, Response, ScxClient, SessionClaims, SessionVerifier, System,
+    Account, AccountClient, AccountStore, ApiClient, ClientCredentials, CloudClient, Endpoints,
+    Error, HttpOptions, Page, Request, Response, ScxClient, SessionClaims, SessionVerifier, System,
     VerifierConfig, WawiClient,
 };
 use jtl_emulator::Emulator;

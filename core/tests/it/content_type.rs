@@ -2,6 +2,7 @@
 //! strictness": JTL refuses `application/json; charset=utf-8`). The emulator refuses every
 //! other content type by default, so these writes succeeding proves what the core sends.
 
+use jtl_connect::ApiClient;
 use jtl_connect::Request;
 use serde_json::json;
 

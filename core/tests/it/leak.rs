@@ -6,7 +6,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use jtl_connect::{ClientCredentials, CloudClient, ScxClient, WawiClient};
+use jtl_connect::{ApiClient, ClientCredentials, CloudClient, ScxClient, WawiClient};
 use jtl_emulator::{Fault, Service};
 use tracing_subscriber::fmt::MakeWriter;
 

@@ -11,8 +11,8 @@ use base64::{
     Engine,
 };
 use jtl_connect::{
-    register_wawi_app, ClientCredentials, CloudClient, Error, RegistrationOptions, ScxClient,
-    WawiApp, WawiClient,
+    register_wawi_app, ApiClient, ClientCredentials, CloudClient, Error, RegistrationOptions,
+    ScxClient, WawiApp, WawiClient,
 };
 use jtl_emulator::{ClientSpec, EchoShape, Emulator, Fault, Service};
 use serde_json::json;

@@ -13,7 +13,7 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use jtl_connect::{blocking, CloudClient, SharedTokenCache};
+use jtl_connect::{blocking, ApiClient, CloudClient, SharedTokenCache};
 use jtl_emulator::{Emulator, Fault, FaultKind, Service};
 
 use crate::support::*;

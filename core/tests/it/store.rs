@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use jtl_connect::{AccountClient, AccountStore, System};
+use jtl_connect::{AccountClient, AccountStore, ApiClient, System};
 use jtl_emulator::{Emulator, Service};
 
 use crate::support::*;

@@ -8,7 +8,8 @@ use std::{
 };
 
 use jtl_connect::{
-    AccountStore, AuthorizationCodeClient, CloudClient, Secret, SignIn, System, UserGrant,
+    AccountStore, ApiClient, AuthorizationCodeClient, CloudClient, Secret, SignIn, System,
+    UserGrant,
 };
 use jtl_emulator::{
     config::{DEMO_SECOND_USER_ID, DEMO_USER_ID},

@@ -1,8 +1,8 @@
 use std::time::{Duration, Instant};
 
 use jtl_connect::{
-    register_wawi_app, Cancellation, PendingRegistration, RegistrationOptions, RegistrationPath,
-    RegistrationStatus, WawiApp, WawiClient,
+    register_wawi_app, ApiClient, Cancellation, PendingRegistration, RegistrationOptions,
+    RegistrationPath, RegistrationStatus, WawiApp, WawiClient,
 };
 use jtl_emulator::Emulator;
 use serde_json::json;

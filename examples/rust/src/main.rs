@@ -8,7 +8,7 @@
 //! cargo run -p jtl-connect-example --bin quickstart
 //! ```
 
-use jtl_connect::{ClientCredentials, CloudClient, Endpoints, VerifierConfig};
+use jtl_connect::{ApiClient, ClientCredentials, CloudClient, Endpoints, VerifierConfig};
 use jtl_emulator::{Emulator, SessionTokenSpec};
 
 #[tokio::main]

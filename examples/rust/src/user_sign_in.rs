@@ -11,7 +11,7 @@
 
 use std::io::BufRead;
 
-use jtl_connect::{AuthorizationCodeClient, CloudClient, Endpoints, Secret};
+use jtl_connect::{ApiClient, AuthorizationCodeClient, CloudClient, Endpoints, Secret};
 
 #[tokio::main]
 async fn main() -> jtl_connect::Result<()> {

@@ -21,8 +21,8 @@ use std::{
 use jtl_connect::{
     clock::ManualClock,
     wawi::registration::{PendingRegistration, RegistrationOptions, WawiApp},
-    CloudClient, Error, HttpOptions, RetryPolicy, ScxClient, SessionVerifier, VerifierConfig,
-    WawiClient,
+    ApiClient, CloudClient, Error, HttpOptions, RetryPolicy, ScxClient, SessionVerifier,
+    VerifierConfig, WawiClient,
 };
 use jtl_connect_reliability::report::Table;
 use jtl_emulator::{Emulator, Fault, FaultKind, Service, SessionTokenSpec};

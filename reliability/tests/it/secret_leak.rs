@@ -14,8 +14,9 @@ use std::{
 
 use base64::{engine::general_purpose::STANDARD, Engine};
 use jtl_connect::{
-    register_wawi_app, AccountClient, AccountStore, ClientCredentials, CloudClient, HttpOptions,
-    RegistrationOptions, RetryPolicy, ScxClient, System, VerifierConfig, WawiApp, WawiClient,
+    register_wawi_app, AccountClient, AccountStore, ApiClient, ClientCredentials, CloudClient,
+    HttpOptions, RegistrationOptions, RetryPolicy, ScxClient, System, VerifierConfig, WawiApp,
+    WawiClient,
 };
 use jtl_connect_reliability::{capture::Captured, report::Table};
 use jtl_emulator::{ClientSpec, Fault, Service, SessionTokenSpec};
