@@ -4,7 +4,8 @@
 
 use jtl_connect::options::{self, Case, Schema};
 use napi::{
-    bindgen_prelude::{ClassInstance, Either, FromNapiValue, Object, TypeName, ValidateNapiValue},
+    bindgen_prelude::{ClassInstance, Either, FromNapiValue, Object, TypeName, Unknown, ValidateNapiValue},
+    ValueType,
     Env, JsValue,
 };
 use napi_derive::napi;
@@ -69,8 +70,13 @@ impl<'a, 'env> Given<'a, 'env> {
     /// The value of option `name` (snake_case), or `None` when absent or `null`.
     pub(crate) fn get<T: FromNapiValue>(&self, name: &str) -> napi::Result<Option<T>> {
         let spelled = options::camel_case(name);
-        if let Ok(None | Some(Value::Null)) = self.object.get::<Value>(&spelled) {
-            return Ok(None);
+        // The type first (cheap): absent and `null` mean the default.
+        match self.object.get::<Unknown>(&spelled) {
+            Ok(None) => return Ok(None),
+            Ok(Some(value)) if matches!(value.get_type(), Ok(ValueType::Null | ValueType::Undefined)) => {
+                return Ok(None)
+            }
+            _ => {}
         }
         self.object.get::<T>(&spelled).map_err(|e| {
             let schema = options::camel_case(self.schema.name);
@@ -81,13 +87,13 @@ impl<'a, 'env> Given<'a, 'env> {
 
     /// The `endpoints` option: an `Endpoints` object or a name/URL.
     pub(crate) fn endpoints(&self) -> napi::Result<jtl_connect::Endpoints> {
-        match self.get::<String>("endpoints") {
-            Ok(name) => crate::endpoints::resolve(self.env, name.map(Either::A)),
-            Err(_) => Ok(match self.get::<ClassInstance<Endpoints>>("endpoints")? {
-                Some(endpoints) => endpoints.inner.clone(),
-                None => jtl_connect::Endpoints::production(),
-            }),
-        }
+        // One conversion that tries both (a failed `String` conversion would build a JtlError
+        // for nothing, which costs more than the rest of a constructor).
+        Ok(match self.get::<Either<String, ClassInstance<Endpoints>>>("endpoints")? {
+            Some(Either::A(name)) => crate::endpoints::resolve(self.env, Some(Either::A(name)))?,
+            Some(Either::B(endpoints)) => endpoints.inner.clone(),
+            None => jtl_connect::Endpoints::production(),
+        })
     }
 
     /// The option `name` as JSON (nested option objects such as `http`).
