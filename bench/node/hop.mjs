@@ -16,7 +16,6 @@
 //   node --expose-gc hop.mjs [--quick] [--reps 7] [--no-write]
 
 import { spawnSync } from 'node:child_process'
-import { createRequire } from 'node:module'
 import { readFileSync, writeFileSync, existsSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
@@ -28,12 +27,6 @@ import { CloudClient, startEmulator } from 'jtl-connect'
 import { Pool } from 'undici'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
-// The addon's internal switch between its shared threadsafe function (the default) and
-// napi-rs's own Promise bridge (a threadsafe function per call), to measure both (issue 19.3).
-// (the same module instance as jtl-connect's: require resolves the link to ../../node).
-const native = createRequire(import.meta.url)('../../node/binding.js')
-const NAPI_BRIDGE = ' [napi-rs bridge]'
-const setHop = (name) => native.__setHop(name.endsWith(NAPI_BRIDGE) ? 'napi' : 'shared')
 const joseOptions = {
   algorithms: ['EdDSA'], clockTolerance: 60,
   requiredClaims: ['exp', 'tenantId', 'userId'], // a session token has no iss, no iat (facts §4.1)
@@ -167,10 +160,8 @@ const pool = new Pool(origin, { connections: 10 })
     "jtl-connect page('items').items": async () =>
       (await client.page('items', { pageNumber: 2, pageSize: 100 })).items.length,
   }
-  cases[`jtl-connect get('items').json()${NAPI_BRIDGE}`] = cases["jtl-connect get('items').json()"]
   for (const f of Object.values(cases)) if ((await f()) !== 100) throw new Error('a page of 100 expected')
-  results.page = await interleaved(cases, REPS, (c) => { setHop(c); return opsPerSec(PAGE_N, cases[c]) })
-  native.__setHop('shared')
+  results.page = await interleaved(cases, REPS, (c) => opsPerSec(PAGE_N, cases[c]))
 }
 
 // (h4) walking 2,000 items
@@ -194,16 +185,13 @@ const pool = new Pool(origin, { connections: 10 })
       return n
     },
   }
-  cases[`jtl-connect for await (paginate('items'))${NAPI_BRIDGE}`] = cases["jtl-connect for await (paginate('items'))"]
   for (const f of Object.values(cases)) { const n = await f(); if (n !== ITEMS) throw new Error(`walked ${n} of ${ITEMS}`) }
   results.walk = await interleaved(cases, REPS, async (c) => {
-    setHop(c)
     const start = process.hrtime.bigint()
     for (let w = 0; w < WALKS; w++) await cases[c]()
     return (WALKS * ITEMS) / (Number(process.hrtime.bigint() - start) / 1e9)
   })
 }
-native.__setHop('shared')
 await pool.close()
 await emulator.stop()
 
@@ -237,7 +225,6 @@ const tokenUs = 1e6 / m(results.token, 'await client.accessToken()')
 const pageRatio = m(results.page, "jtl-connect get('items').json()") / m(results.page, 'undici.Pool + JSON.parse')
 const pageRatio2 = m(results.page, "jtl-connect page('items').items") / m(results.page, 'undici.Pool + JSON.parse')
 const walkRatio = m(results.walk, "jtl-connect for await (paginate('items'))") / m(results.walk, 'fetch loop')
-const bridgeRatio = m(results.page, "jtl-connect get('items').json()") / m(results.page, `jtl-connect get('items').json()${NAPI_BRIDGE}`)
 const jc = clients['jtl-connect CloudClient']
 const up = clients['undici.Pool']
 const body = [
@@ -260,7 +247,6 @@ const body = [
   `| cached token ≤ 2 µs | ${tokenUs.toFixed(2)} µs | ${met(tokenUs <= 2)} |`,
   `| GET + json of a 100-item page ≥ 1.5x undici.Pool + JSON.parse | ${pageRatio.toFixed(2)}x (page(): ${pageRatio2.toFixed(2)}x) | ${met(pageRatio >= 1.5)} |`,
   `| walking 2,000 items ≥ 1.5x a fetch loop | ${walkRatio.toFixed(2)}x | ${met(walkRatio >= 1.5)} |`,
-  `| (19.3) the shared threadsafe function ÷ napi-rs's bridge, GET + json | ${bridgeRatio.toFixed(2)}x | ${bridgeRatio >= 1 ? 'kept: faster' : '**slower: switch back**'} |`,
   `| 1,000 clients ≤ 50 ms | ${fmt(jc.ms, 1)} ms (undici.Pool ${fmt(up.ms, 1)} ms) | ${met(jc.ms <= 50)} |`,
   `| 1,000 clients ≤ 10 MiB | ${fmt(jc.rssKib / 1024, 2)} MiB (undici.Pool ${fmt(up.rssKib / 1024, 2)} MiB) | ${met(jc.rssKib <= 10 * 1024)} |`,
   '',

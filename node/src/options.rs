@@ -4,9 +4,10 @@
 
 use jtl_connect::options::{self, Case, Schema};
 use napi::{
-    bindgen_prelude::{ClassInstance, Either, FromNapiValue, Object, TypeName, Unknown, ValidateNapiValue},
-    ValueType,
-    Env, JsValue,
+    bindgen_prelude::{
+        ClassInstance, Either, FromNapiValue, Object, TypeName, Unknown, ValidateNapiValue,
+    },
+    Env, JsValue, ValueType,
 };
 use napi_derive::napi;
 use serde_json::Value;
@@ -73,7 +74,9 @@ impl<'a, 'env> Given<'a, 'env> {
         // The type first (cheap): absent and `null` mean the default.
         match self.object.get::<Unknown>(&spelled) {
             Ok(None) => return Ok(None),
-            Ok(Some(value)) if matches!(value.get_type(), Ok(ValueType::Null | ValueType::Undefined)) => {
+            Ok(Some(value))
+                if matches!(value.get_type(), Ok(ValueType::Null | ValueType::Undefined)) =>
+            {
                 return Ok(None)
             }
             _ => {}
@@ -89,11 +92,15 @@ impl<'a, 'env> Given<'a, 'env> {
     pub(crate) fn endpoints(&self) -> napi::Result<jtl_connect::Endpoints> {
         // One conversion that tries both (a failed `String` conversion would build a JtlError
         // for nothing, which costs more than the rest of a constructor).
-        Ok(match self.get::<Either<String, ClassInstance<Endpoints>>>("endpoints")? {
-            Some(Either::A(name)) => crate::endpoints::resolve(self.env, Some(Either::A(name)))?,
-            Some(Either::B(endpoints)) => endpoints.inner.clone(),
-            None => jtl_connect::Endpoints::production(),
-        })
+        Ok(
+            match self.get::<Either<String, ClassInstance<Endpoints>>>("endpoints")? {
+                Some(Either::A(name)) => {
+                    crate::endpoints::resolve(self.env, Some(Either::A(name)))?
+                }
+                Some(Either::B(endpoints)) => endpoints.inner.clone(),
+                None => jtl_connect::Endpoints::production(),
+            },
+        )
     }
 
     /// The option `name` as JSON (nested option objects such as `http`).
