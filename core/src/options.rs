@@ -669,87 +669,6 @@ pub fn app_verifier_config(value: Value, case: Case) -> Result<(VerifierConfig, 
     Ok((config, given.text("issuer")))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unknown_names_are_refused_with_a_suggestion_in_the_callers_spelling() {
-        let err = http_options(json!({"maxRetry": 2}), Case::Camel, "").unwrap_err();
-        assert_eq!(err.code(), "invalid_input");
-        assert!(err.to_string().contains("\"maxRetry\""), "{err}");
-        assert!(
-            err.to_string().contains("did you mean \"maxRetries\""),
-            "{err}"
-        );
-        let err = http_options(json!({"max_retries": 2}), Case::Camel, "").unwrap_err();
-        assert!(
-            err.to_string().contains("did you mean \"maxRetries\""),
-            "{err}"
-        );
-        let err = verifier_config(json!({"jwks_tll": 5}), Case::Snake).unwrap_err();
-        assert!(
-            err.to_string().contains("did you mean \"jwks_ttl\""),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn seconds_are_floats_and_types_are_checked() {
-        let http =
-            http_options(json!({"timeout": 1.5, "maxRetries": 0}), Case::Camel, "x/1").unwrap();
-        assert_eq!(http.timeout, Duration::from_millis(1500));
-        assert_eq!(http.retry.max_retries, 0);
-        assert!(http.user_agent.starts_with("x/1 jtl-connect/"));
-        let err = http_options(json!({"timeout": "5"}), Case::Snake, "").unwrap_err();
-        assert!(err
-            .to_string()
-            .contains("http.timeout: expected a number of seconds"));
-        assert!(http_options(json!({"timeout": -1}), Case::Snake, "").is_err());
-        assert!(http_options(json!([1]), Case::Snake, "").is_err());
-    }
-
-    #[test]
-    fn verify_issuer_false_turns_the_check_off() {
-        let (config, url) = verifier_config(
-            json!({"verifyIssuer": false, "leeway": 0.5, "audience": "app"}),
-            Case::Camel,
-        )
-        .unwrap();
-        assert_eq!(config.issuer, None);
-        assert_eq!(config.leeway, Duration::from_millis(500));
-        assert_eq!(config.audience, Some(vec!["app".to_owned()]));
-        assert_eq!(url, None);
-    }
-
-    #[test]
-    fn schemas_list_every_option_with_its_default() {
-        let all = schemas(Case::Camel);
-        let http = all["http"].as_array().unwrap();
-        assert!(http
-            .iter()
-            .any(|o| o["name"] == "maxRetries" && o["type"] == "count" && o["default"] == 3));
-        assert!(all["sessionVerifier"].is_array());
-        assert_eq!(edit_distance("tenantID", "tenantId"), 0);
-        assert_eq!(did_you_mean("zzz", ["tenantId", "http"]), None);
-    }
-
-    #[test]
-    fn respell_names_outside_quotes() {
-        let message =
-            r#"client_id: expected a non-empty string; found "my_id" (see max_retry_after)"#;
-        assert_eq!(
-            respell(message, Case::Camel),
-            r#"clientId: expected a non-empty string; found "my_id" (see maxRetryAfter)"#
-        );
-        assert_eq!(respell(message, Case::Snake), message);
-        assert_eq!(
-            respell("JTL_CONNECT_DB is _x_ or erp/v2/some_path", Case::Camel),
-            "JTL_CONNECT_DB is _x_ or erp/v2/some_path"
-        );
-    }
-}
-
 // Option objects that only some languages take as one object (Node's `{...}` arguments;
 // Python takes keyword arguments, which the interpreter checks). Their names are checked
 // here all the same, so a typo is an error with a "did you mean"; they are not in [`ALL`]
@@ -835,3 +754,84 @@ pub const ACCOUNT_CHANGES: Schema = Schema {
         opt("fields", Kind::Object, "null"),
     ],
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_names_are_refused_with_a_suggestion_in_the_callers_spelling() {
+        let err = http_options(json!({"maxRetry": 2}), Case::Camel, "").unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+        assert!(err.to_string().contains("\"maxRetry\""), "{err}");
+        assert!(
+            err.to_string().contains("did you mean \"maxRetries\""),
+            "{err}"
+        );
+        let err = http_options(json!({"max_retries": 2}), Case::Camel, "").unwrap_err();
+        assert!(
+            err.to_string().contains("did you mean \"maxRetries\""),
+            "{err}"
+        );
+        let err = verifier_config(json!({"jwks_tll": 5}), Case::Snake).unwrap_err();
+        assert!(
+            err.to_string().contains("did you mean \"jwks_ttl\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn seconds_are_floats_and_types_are_checked() {
+        let http =
+            http_options(json!({"timeout": 1.5, "maxRetries": 0}), Case::Camel, "x/1").unwrap();
+        assert_eq!(http.timeout, Duration::from_millis(1500));
+        assert_eq!(http.retry.max_retries, 0);
+        assert!(http.user_agent.starts_with("x/1 jtl-connect/"));
+        let err = http_options(json!({"timeout": "5"}), Case::Snake, "").unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("http.timeout: expected a number of seconds"));
+        assert!(http_options(json!({"timeout": -1}), Case::Snake, "").is_err());
+        assert!(http_options(json!([1]), Case::Snake, "").is_err());
+    }
+
+    #[test]
+    fn verify_issuer_false_turns_the_check_off() {
+        let (config, url) = verifier_config(
+            json!({"verifyIssuer": false, "leeway": 0.5, "audience": "app"}),
+            Case::Camel,
+        )
+        .unwrap();
+        assert_eq!(config.issuer, None);
+        assert_eq!(config.leeway, Duration::from_millis(500));
+        assert_eq!(config.audience, Some(vec!["app".to_owned()]));
+        assert_eq!(url, None);
+    }
+
+    #[test]
+    fn schemas_list_every_option_with_its_default() {
+        let all = schemas(Case::Camel);
+        let http = all["http"].as_array().unwrap();
+        assert!(http
+            .iter()
+            .any(|o| o["name"] == "maxRetries" && o["type"] == "count" && o["default"] == 3));
+        assert!(all["sessionVerifier"].is_array());
+        assert_eq!(edit_distance("tenantID", "tenantId"), 0);
+        assert_eq!(did_you_mean("zzz", ["tenantId", "http"]), None);
+    }
+
+    #[test]
+    fn respell_names_outside_quotes() {
+        let message =
+            r#"client_id: expected a non-empty string; found "my_id" (see max_retry_after)"#;
+        assert_eq!(
+            respell(message, Case::Camel),
+            r#"clientId: expected a non-empty string; found "my_id" (see maxRetryAfter)"#
+        );
+        assert_eq!(respell(message, Case::Snake), message);
+        assert_eq!(
+            respell("JTL_CONNECT_DB is _x_ or erp/v2/some_path", Case::Camel),
+            "JTL_CONNECT_DB is _x_ or erp/v2/some_path"
+        );
+    }
+}
