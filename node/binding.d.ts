@@ -38,9 +38,10 @@ export declare class AccessToken {
 export declare class AccountStore {
   /**
    * Opens (or creates) the store at `path`, or at `$JTL_CONNECT_DB` / the per-user
-   * default. Rejects with `store` for a wrong master key (nothing is changed then).
+   * default: `open(path, { masterKey, http })` or `open({ path, masterKey, http })`.
+   * Rejects with `store` for a wrong master key (nothing is changed then).
    */
-  static open(path?: string | undefined | null, options?: AccountStoreOptions | undefined | null): Promise<AccountStore>
+  static open(pathOrOptions?: string | AccountStoreOptions | null, options?: AccountStoreOptions): Promise<AccountStore>
   /** The database file. */
   get path(): string
   /**
@@ -234,24 +235,24 @@ export declare class CloudClient {
    * `request(method, path, { params, json, headers })`. Resolves with the
    * `Response` of a 2xx answer; rejects with a `JtlError` otherwise.
    */
-  request(methodOrOptions: string | RequestOptions, path?: string, options?: RequestOptions): Promise<Response>
+  request(methodOrOptions: string | import('./lib/options').RequestCall, path?: string, options?: RequestOptions): Promise<Response>
   /** `GET path`. */
-  get(path: string, options?: RequestOptions | undefined | null): Promise<Response>
+  get(path: string, options?: RequestOptions): Promise<Response>
   /** `POST path` with a JSON body (not retried unless `idempotent: true`). */
-  post(path: string, json?: any, options?: RequestOptions | undefined | null): Promise<Response>
+  post(path: string, json?: any, options?: RequestOptions): Promise<Response>
   /** `PUT path` with a JSON body. */
-  put(path: string, json?: any, options?: RequestOptions | undefined | null): Promise<Response>
+  put(path: string, json?: any, options?: RequestOptions): Promise<Response>
   /** `PATCH path` with a JSON body (not retried unless `idempotent: true`). */
-  patch(path: string, json?: any, options?: RequestOptions | undefined | null): Promise<Response>
+  patch(path: string, json?: any, options?: RequestOptions): Promise<Response>
   /** `DELETE path`. */
-  delete(path: string, options?: RequestOptions | undefined | null): Promise<Response>
+  delete(path: string, options?: RequestOptions): Promise<Response>
   /** One page of a paginated endpoint: `page(path, { params, pageNumber, pageSize })`. */
-  page(path: string, options?: PageOptions | undefined | null): Promise<Page>
+  page(path: string, options?: PageOptions): Promise<Page>
   /**
    * Every record of a paginated endpoint, fetched page by page as it is consumed:
    * `for await (const item of client.paginate("items", { pageSize: 50 }))`.
    */
-  paginate(path: string, options?: PageOptions | undefined | null): Paginator
+  paginate(path: string, options?: PageOptions): Paginator
   /**
    * Runs a GraphQL operation (`endpoints.graphqlUrl`) and resolves with its `data`.
    * `errors` in the answer reject with a `JtlError` `graphql` carrying `errors` and the
@@ -378,7 +379,7 @@ export declare class Endpoints {
    * Custom endpoints: production's (or `baseUrl`'s emulator layout), with the URLs given
    * replaced. Throws `JtlError` `invalid_input` for a malformed or plain-http URL.
    */
-  constructor(options?: EndpointsOptions | undefined | null)
+  constructor(options?: EndpointsOptions)
   /** JTL Cloud production, and the production SCX Channel API. */
   static production(): Endpoints
   /** JTL Cloud beta (the same hosts as production). */
@@ -442,8 +443,11 @@ export declare class Paginator {
 
 /** The records of a [`Paginator`] as an async iterator (`paginator[Symbol.asyncIterator]()`). */
 export declare class Records {
-  /** The next record; a failed page fetch rejects with its `JtlError`. */
-  next(): Promise<IteratorResult<any, undefined>>
+  /**
+   * The next record; a failed page fetch rejects with its `JtlError`.
+   * A record of the page already fetched comes back at once (`for await` takes both).
+   */
+  next(): IteratorResult<any, undefined> | Promise<IteratorResult<any, undefined>>
 }
 
 /** A successful (2xx) answer; error answers reject with a `JtlError` instead. */
@@ -513,24 +517,24 @@ export declare class ScxClient {
    * `request(method, path, { params, json, headers })`. Resolves with the
    * `Response` of a 2xx answer; rejects with a `JtlError` otherwise.
    */
-  request(methodOrOptions: string | RequestOptions, path?: string, options?: RequestOptions): Promise<Response>
+  request(methodOrOptions: string | import('./lib/options').RequestCall, path?: string, options?: RequestOptions): Promise<Response>
   /** `GET path`. */
-  get(path: string, options?: RequestOptions | undefined | null): Promise<Response>
+  get(path: string, options?: RequestOptions): Promise<Response>
   /** `POST path` with a JSON body (not retried unless `idempotent: true`). */
-  post(path: string, json?: any, options?: RequestOptions | undefined | null): Promise<Response>
+  post(path: string, json?: any, options?: RequestOptions): Promise<Response>
   /** `PUT path` with a JSON body. */
-  put(path: string, json?: any, options?: RequestOptions | undefined | null): Promise<Response>
+  put(path: string, json?: any, options?: RequestOptions): Promise<Response>
   /** `PATCH path` with a JSON body (not retried unless `idempotent: true`). */
-  patch(path: string, json?: any, options?: RequestOptions | undefined | null): Promise<Response>
+  patch(path: string, json?: any, options?: RequestOptions): Promise<Response>
   /** `DELETE path`. */
-  delete(path: string, options?: RequestOptions | undefined | null): Promise<Response>
+  delete(path: string, options?: RequestOptions): Promise<Response>
   /** One page of a paginated endpoint: `page(path, { params, pageNumber, pageSize })`. */
-  page(path: string, options?: PageOptions | undefined | null): Promise<Page>
+  page(path: string, options?: PageOptions): Promise<Page>
   /**
    * Every record of a paginated endpoint, fetched page by page as it is consumed:
    * `for await (const item of client.paginate("items", { pageSize: 50 }))`.
    */
-  paginate(path: string, options?: PageOptions | undefined | null): Paginator
+  paginate(path: string, options?: PageOptions): Paginator
 }
 
 /**
@@ -670,24 +674,24 @@ export declare class WawiClient {
    * `request(method, path, { params, json, headers })`. Resolves with the
    * `Response` of a 2xx answer; rejects with a `JtlError` otherwise.
    */
-  request(methodOrOptions: string | RequestOptions, path?: string, options?: RequestOptions): Promise<Response>
+  request(methodOrOptions: string | import('./lib/options').RequestCall, path?: string, options?: RequestOptions): Promise<Response>
   /** `GET path`. */
-  get(path: string, options?: RequestOptions | undefined | null): Promise<Response>
+  get(path: string, options?: RequestOptions): Promise<Response>
   /** `POST path` with a JSON body (not retried unless `idempotent: true`). */
-  post(path: string, json?: any, options?: RequestOptions | undefined | null): Promise<Response>
+  post(path: string, json?: any, options?: RequestOptions): Promise<Response>
   /** `PUT path` with a JSON body. */
-  put(path: string, json?: any, options?: RequestOptions | undefined | null): Promise<Response>
+  put(path: string, json?: any, options?: RequestOptions): Promise<Response>
   /** `PATCH path` with a JSON body (not retried unless `idempotent: true`). */
-  patch(path: string, json?: any, options?: RequestOptions | undefined | null): Promise<Response>
+  patch(path: string, json?: any, options?: RequestOptions): Promise<Response>
   /** `DELETE path`. */
-  delete(path: string, options?: RequestOptions | undefined | null): Promise<Response>
+  delete(path: string, options?: RequestOptions): Promise<Response>
   /** One page of a paginated endpoint: `page(path, { params, pageNumber, pageSize })`. */
-  page(path: string, options?: PageOptions | undefined | null): Promise<Page>
+  page(path: string, options?: PageOptions): Promise<Page>
   /**
    * Every record of a paginated endpoint, fetched page by page as it is consumed:
    * `for await (const item of client.paginate("items", { pageSize: 50 }))`.
    */
-  paginate(path: string, options?: PageOptions | undefined | null): Paginator
+  paginate(path: string, options?: PageOptions): Paginator
 }
 
 /** A registration requested (step 1) and not yet decided. */
@@ -704,7 +708,7 @@ export declare class WawiPendingRegistration {
    * Polls until the user decides: resolves with the registration, rejects with
    * `registration_rejected`, or `timeout` (also when cancelled).
    */
-  wait(options?: RegistrationSettings | undefined | null): Promise<WawiRegistration>
+  wait(options?: RegistrationSettings): Promise<WawiRegistration>
   /** `WawiPendingRegistration(<request id>)`. */
   toString(): string
 }
@@ -753,6 +757,11 @@ export interface Account {
 
 /** How to open a store. */
 export interface AccountStoreOptions {
+  /**
+   * The SQLite file or a `postgresql://` URL (instead of the first argument of `open`);
+   * left out, `$JTL_CONNECT_DB` or the per-user default.
+   */
+  path?: string
   /**
    * The 32-byte master key; left out, it comes from `JTL_CONNECT_MASTER_KEY` or the key
    * file beside the database (created with 0600 permissions on first use).
@@ -965,14 +974,6 @@ export interface PageOptions {
   pageNumber?: number
 }
 
-/** One step of an async iterator of pages: `{ done, value }`. */
-export interface PageStep {
-  /** Whether the pages are used up. */
-  done: boolean
-  /** The page (absent when done). */
-  value?: Page
-}
-
 /** What `processEvents` did. */
 export interface ProcessedEvents {
   /** Ids of the events whose handler resolved, all acknowledged. */
@@ -991,19 +992,11 @@ export interface RateLimit {
   intervalSecs?: number
 }
 
-/** One step of an async iterator of records: `{ done, value }`. */
-export interface RecordStep {
-  /** Whether the records are used up. */
-  done: boolean
-  /** The record (absent when done). */
-  value?: any
-}
-
 /**
  * The whole registration: request it, then wait until the user accepts it in JTL-Wawi
  * (Admin → App registration). Resolves with the permanent API key and the granted scopes.
  */
-export declare function registerWawiApp(baseUrl: string, app: WawiAppOptions, options?: RegistrationSettings | undefined | null): Promise<WawiRegistration>
+export declare function registerWawiApp(baseUrl: string, app: WawiAppOptions, options?: RegistrationSettings): Promise<WawiRegistration>
 
 /** How to run a registration. */
 export interface RegistrationSettings {
@@ -1013,7 +1006,7 @@ export interface RegistrationSettings {
    */
   tenantId?: string
   /** Which registration path: `v1` (default, PascalCase), `v2` (camelCase) or `unversioned`. */
-  registrationPath?: 'v1' | 'v2' | 'unversioned'
+  path?: 'v1' | 'v2' | 'unversioned'
   /** The challenge code (1–30 characters); random if left out. */
   challengeCode?: string
   /** Pause between polls in seconds (default 5). */
@@ -1032,14 +1025,10 @@ export interface RegistrationSettings {
 }
 
 /**
- * One API call: `client.request({ method, path, params, json, headers })`, or the options
- * of `request(method, path, options)`, `get(path, options)` and the other helpers.
+ * The options of `request(method, path, options)`, `get(path, options)` and the other
+ * helpers (core's `request` schema; `request({ method, path, ...options })` adds the two).
  */
 export interface RequestOptions {
-  /** `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, `HEAD` or `OPTIONS` (any case). */
-  method?: string
-  /** Path relative to the service's base, e.g. `"items/7"`. */
-  path?: string
   /**
    * Query parameters: `{ pageSize: 50, tag: ["a", "b"] }` (arrays repeat the name;
    * `null`/`undefined` are left out) or `[name, value]` pairs.
@@ -1118,7 +1107,7 @@ export declare function startEmulator(options?: import('./lib/testing').Emulator
  * Step 1 alone: asks JTL-Wawi at `baseUrl` to register `app`; the user then accepts it in
  * JTL-Wawi, and `poll()`/`wait()` of the result fetch the key.
  */
-export declare function startWawiRegistration(baseUrl: string, app: WawiAppOptions, options?: RegistrationSettings | undefined | null): Promise<WawiPendingRegistration>
+export declare function startWawiRegistration(baseUrl: string, app: WawiAppOptions, options?: RegistrationSettings): Promise<WawiPendingRegistration>
 
 /**
  * A user's grant as the account store shows it: who, which tenant and scopes, until when;

@@ -83,6 +83,7 @@ export type {
   AppTokenVerifierOptions,
   CloudClientOptions,
   HttpOptions,
+  RequestCall,
   ScxClientOptions,
   VerifierOptions,
   WawiClientOptions,

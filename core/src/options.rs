@@ -669,6 +669,92 @@ pub fn app_verifier_config(value: Value, case: Case) -> Result<(VerifierConfig, 
     Ok((config, given.text("issuer")))
 }
 
+// Option objects that only some languages take as one object (Node's `{...}` arguments;
+// Python takes keyword arguments, which the interpreter checks). Their names are checked
+// here all the same, so a typo is an error with a "did you mean"; they are not in [`ALL`]
+// because not every language exposes them as an options object to compare.
+
+/// `graphql(query, variables, {...})` besides the query and variables.
+pub const GRAPHQL: Schema = Schema {
+    name: "graphql",
+    options: &[
+        opt("operation_name", Kind::Text, "null"),
+        opt("idempotency_key", Kind::Any, "true"),
+        opt("headers", Kind::Any, "null"),
+        opt("timeout", Kind::Seconds, "null"),
+    ],
+};
+
+/// `paginate_graphql(query, {...})` besides the query.
+pub const GRAPHQL_PAGINATION: Schema = Schema {
+    name: "graphql_pagination",
+    options: &[
+        opt("connection", Kind::Text, "null"),
+        opt("variables", Kind::Any, "null"),
+        opt("page_size", Kind::Count, "100"),
+    ],
+};
+
+/// The app of a Wawi registration ([`crate::WawiApp`]).
+pub const WAWI_APP: Schema = Schema {
+    name: "wawi_app",
+    options: &[
+        opt("app_id", Kind::Text, "null"),
+        opt("display_name", Kind::Text, "null"),
+        opt("description", Kind::Text, "null"),
+        opt("version", Kind::Text, "null"),
+        opt("provider_name", Kind::Text, "null"),
+        opt("provider_website", Kind::Text, "null"),
+        opt("mandatory_scopes", Kind::Texts, "null"),
+        opt("optional_scopes", Kind::Texts, "null"),
+        opt("icon_base64", Kind::Text, "null"),
+    ],
+};
+
+/// Custom [`crate::Endpoints`]: an emulator's base URL and the URLs that replace theirs.
+pub const ENDPOINTS: Schema = Schema {
+    name: "endpoints",
+    options: &[
+        opt("base_url", Kind::Text, "null"),
+        opt("token_url", Kind::Text, "null"),
+        opt("api_base", Kind::Text, "null"),
+        opt("jwks_url", Kind::Text, "null"),
+        opt("scx_base", Kind::Text, "null"),
+    ],
+};
+
+/// An authorization code (user sign-in) client.
+pub const AUTHORIZATION_CODE_CLIENT: Schema = Schema {
+    name: "authorization_code_client",
+    options: &[
+        opt("client_id", Kind::Text, "null"),
+        opt("client_secret", Kind::Text, "null"),
+        opt("redirect_uri", Kind::Text, "null"),
+        opt("scopes", Kind::Texts, "null"),
+        opt("endpoints", Kind::Any, r#""production""#),
+        opt("sign_in_timeout", Kind::Seconds, "null"),
+        opt("http", Kind::Object, "null"),
+    ],
+};
+
+/// A store account's sign-in client (`authorization_code_client(account_id, ...)`).
+pub const SIGN_IN: Schema = Schema {
+    name: "sign_in",
+    options: &[
+        opt("redirect_uri", Kind::Text, "null"),
+        opt("scopes", Kind::Texts, "null"),
+    ],
+};
+
+/// The changes of a stored account (`update(id, ...)`).
+pub const ACCOUNT_CHANGES: Schema = Schema {
+    name: "account_changes",
+    options: &[
+        opt("name", Kind::Text, "null"),
+        opt("fields", Kind::Object, "null"),
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 // (`optionSchemas()` lists them): unknown names throw `JtlError` `invalid_input` with a
 // "did you mean"; durations are seconds (fractions allowed).
 
-import type { Endpoints } from '../binding'
+import type { Endpoints, RequestOptions } from '../binding'
 
 /** Timeouts, retries and `User-Agent` of a client's calls; each left out keeps the default. */
 export interface HttpOptions {
@@ -120,4 +120,13 @@ export interface AppTokenVerifierOptions {
   maxTokenBytes?: number
   /** Size of the cache of verified tokens (default 1024; 0 turns it off). */
   verifiedCacheSize?: number
+}
+
+/**
+ * `client.request({ method, path, ...options })`: the call and its options in one object
+ * (core's `request` options plus the method, default `GET`, and the path).
+ */
+export interface RequestCall extends RequestOptions {
+  method?: string
+  path: string
 }

@@ -1,12 +1,14 @@
 //! The request helpers every client class has (`request`, `get`, `post`, `put`, `patch`,
-//! `delete`, `page`, `paginate`), written once for the three core clients: [`Api`] says how
-//! a client sends, [`api_methods!`] adds the JavaScript methods to a class.
+//! `delete`, `page`, `paginate`), written once for the three core clients: generic over the
+//! core's request surface [`jtl_connect::ApiClient`]; [`api_methods!`] adds the JavaScript
+//! methods to a class.
 
-use std::{future::Future, pin::Pin};
-
-use jtl_connect::{ApiClient, Request, Result as CoreResult};
+use jtl_connect::{
+    options::{Schema, PAGINATION},
+    ApiClient, Request, Result as CoreResult,
+};
 use napi::{
-    bindgen_prelude::{Either, PromiseRaw},
+    bindgen_prelude::{Either, Object, PromiseRaw},
     Env,
 };
 use napi_derive::napi;
@@ -14,70 +16,16 @@ use serde_json::Value;
 
 use crate::{
     convert::{invalid, query_pairs},
+    options::Named,
     paginator::Paginator,
     request::{self, RequestOptions},
     response::{PageText, Response},
     runtime::spawn,
 };
 
-/// A boxed, sendable future.
-pub(crate) type Boxed<T> = Pin<Box<dyn Future<Output = CoreResult<T>> + Send>>;
-
-/// A core client as the request helpers use it.
-pub(crate) trait Api: Clone + Send + Sync + 'static {
-    /// Sends one request.
-    fn send(&self, request: Request) -> Boxed<jtl_connect::Response>;
-    /// Fetches one page (1-based) of a paginated endpoint.
-    fn page(
-        &self,
-        path: String,
-        query: Vec<(String, String)>,
-        number: u64,
-        size: u32,
-    ) -> Boxed<jtl_connect::Page>;
-    /// Every record of a paginated endpoint, lazily.
-    fn paginate(
-        &self,
-        path: &str,
-        query: Vec<(String, String)>,
-        page_size: Option<u32>,
-    ) -> jtl_connect::Paginator;
+impl Named for PageOptions {
+    const SCHEMA: Schema = PAGINATION;
 }
-
-macro_rules! impl_api {
-    ($client:ty) => {
-        impl Api for $client {
-            fn send(&self, request: Request) -> Boxed<jtl_connect::Response> {
-                let client = self.clone();
-                Box::pin(async move { ApiClient::request(&client, request).await })
-            }
-
-            fn page(
-                &self,
-                path: String,
-                query: Vec<(String, String)>,
-                number: u64,
-                size: u32,
-            ) -> Boxed<jtl_connect::Page> {
-                let client = self.clone();
-                Box::pin(async move { ApiClient::page(&client, &path, &query, number, size).await })
-            }
-
-            fn paginate(
-                &self,
-                path: &str,
-                query: Vec<(String, String)>,
-                page_size: Option<u32>,
-            ) -> jtl_connect::Paginator {
-                ApiClient::paginate(self, path, query, page_size)
-            }
-        }
-    };
-}
-
-impl_api!(jtl_connect::CloudClient);
-impl_api!(jtl_connect::WawiClient);
-impl_api!(jtl_connect::ScxClient);
 
 /// Options of `paginate(path, options)` and `page(path, options)`.
 #[napi(object)]
@@ -95,7 +43,7 @@ pub struct PageOptions {
 }
 
 /// Sends `request` once it is built; a request that could not be built rejects the Promise.
-fn send<'env, C: Api>(
+fn send<'env, C: ApiClient>(
     env: &'env Env,
     client: &C,
     request: CoreResult<Request>,
@@ -103,16 +51,16 @@ fn send<'env, C: Api>(
     let client = client.clone();
     spawn(
         env,
-        async move { client.send(request?).await },
+        async move { client.request(request?).await },
         |_, response| Ok(Response::from(response)),
     )
 }
 
 /// `request({method, path, ...})` or `request(method, path, options)`.
-pub(crate) fn request<'env, C: Api>(
+pub(crate) fn request<'env, C: ApiClient>(
     env: &'env Env,
     client: &C,
-    method_or_options: Either<String, RequestOptions>,
+    method_or_options: Either<String, Object<'_>>,
     path: Option<String>,
     options: Option<RequestOptions>,
 ) -> napi::Result<PromiseRaw<'env, Response>> {
@@ -123,21 +71,18 @@ pub(crate) fn request<'env, C: Api>(
                 "path: expected request(method, path, options); found no path",
             )),
         },
-        Either::B(options) => {
-            let method = options.method.clone().unwrap_or_else(|| "GET".to_owned());
-            match options.path.clone() {
-                Some(path) => request::build(&method, &path, options),
-                None => Err(invalid(
-                    "path: expected request({ method, path, ... }); found no path",
-                )),
-            }
-        }
+        Either::B(object) => match request::call_object(env, &object)? {
+            (method, Some(path), options) => request::build(&method, &path, options),
+            (_, None, _) => Err(invalid(
+                "path: expected request({ method, path, ... }); found no path",
+            )),
+        },
     };
     send(env, client, built)
 }
 
 /// `get/delete(path, options)` and `post/put/patch(path, json, options)`.
-pub(crate) fn call<'env, C: Api>(
+pub(crate) fn call<'env, C: ApiClient>(
     env: &'env Env,
     client: &C,
     method: &str,
@@ -153,7 +98,7 @@ pub(crate) fn call<'env, C: Api>(
 }
 
 /// `page(path, { params, pageNumber, pageSize })`.
-pub(crate) fn page<'env, C: Api>(
+pub(crate) fn page<'env, C: ApiClient>(
     env: &'env Env,
     client: &C,
     path: String,
@@ -170,7 +115,7 @@ pub(crate) fn page<'env, C: Api>(
                 .page_size
                 .unwrap_or(jtl_connect::pagination::DEFAULT_PAGE_SIZE);
             client
-                .page(path, query, number, size)
+                .page(&path, &query, number, size)
                 .await
                 .map(PageText::new)
         },
@@ -179,7 +124,7 @@ pub(crate) fn page<'env, C: Api>(
 }
 
 /// `paginate(path, { params, pageSize })`: a lazy [`Paginator`].
-pub(crate) fn paginate<C: Api>(
+pub(crate) fn paginate<C: ApiClient>(
     env: &Env,
     client: &C,
     path: String,
@@ -195,7 +140,7 @@ pub(crate) fn paginate<C: Api>(
 }
 
 /// Adds `request`, `get`, `post`, `put`, `patch`, `delete`, `page` and `paginate` to a class
-/// whose field `inner` is a core client implementing [`Api`].
+/// whose field `inner` is a core client implementing [`jtl_connect::ApiClient`].
 macro_rules! api_methods {
     ($class:ident) => {
         #[napi_derive::napi]
@@ -204,20 +149,20 @@ macro_rules! api_methods {
             /// `request(method, path, { params, json, headers })`. Resolves with the
             /// `Response` of a 2xx answer; rejects with a `JtlError` otherwise.
             #[napi(
-                ts_args_type = "methodOrOptions: string | RequestOptions, path?: string, options?: RequestOptions"
+                ts_args_type = "methodOrOptions: string | import('./lib/options').RequestCall, path?: string, options?: RequestOptions"
             )]
             pub fn request<'env>(
                 &self,
                 env: &'env napi::Env,
                 method_or_options: napi::bindgen_prelude::Either<
                     String,
-                    $crate::request::RequestOptions,
+                    napi::bindgen_prelude::Object<'_>,
                 >,
                 path: Option<String>,
-                options: Option<$crate::request::RequestOptions>,
+                options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::request(env, &self.inner, method_or_options, path, options)
+                $crate::api::request(env, &self.inner, method_or_options, path, options.map(|o| o.0))
             }
 
             /// `GET path`.
@@ -226,10 +171,10 @@ macro_rules! api_methods {
                 &self,
                 env: &'env napi::Env,
                 path: String,
-                options: Option<$crate::request::RequestOptions>,
+                #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "GET", path, None, options)
+                $crate::api::call(env, &self.inner, "GET", path, None, options.map(|o| o.0))
             }
 
             /// `POST path` with a JSON body (not retried unless `idempotent: true`).
@@ -239,10 +184,10 @@ macro_rules! api_methods {
                 env: &'env napi::Env,
                 path: String,
                 #[napi(ts_arg_type = "any")] json: Option<serde_json::Value>,
-                options: Option<$crate::request::RequestOptions>,
+                #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "POST", path, json, options)
+                $crate::api::call(env, &self.inner, "POST", path, json, options.map(|o| o.0))
             }
 
             /// `PUT path` with a JSON body.
@@ -252,10 +197,10 @@ macro_rules! api_methods {
                 env: &'env napi::Env,
                 path: String,
                 #[napi(ts_arg_type = "any")] json: Option<serde_json::Value>,
-                options: Option<$crate::request::RequestOptions>,
+                #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "PUT", path, json, options)
+                $crate::api::call(env, &self.inner, "PUT", path, json, options.map(|o| o.0))
             }
 
             /// `PATCH path` with a JSON body (not retried unless `idempotent: true`).
@@ -265,10 +210,10 @@ macro_rules! api_methods {
                 env: &'env napi::Env,
                 path: String,
                 #[napi(ts_arg_type = "any")] json: Option<serde_json::Value>,
-                options: Option<$crate::request::RequestOptions>,
+                #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "PATCH", path, json, options)
+                $crate::api::call(env, &self.inner, "PATCH", path, json, options.map(|o| o.0))
             }
 
             /// `DELETE path`.
@@ -277,10 +222,10 @@ macro_rules! api_methods {
                 &self,
                 env: &'env napi::Env,
                 path: String,
-                options: Option<$crate::request::RequestOptions>,
+                #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "DELETE", path, None, options)
+                $crate::api::call(env, &self.inner, "DELETE", path, None, options.map(|o| o.0))
             }
 
             /// One page of a paginated endpoint: `page(path, { params, pageNumber, pageSize })`.
@@ -289,10 +234,10 @@ macro_rules! api_methods {
                 &self,
                 env: &'env napi::Env,
                 path: String,
-                options: Option<$crate::api::PageOptions>,
+                #[napi(ts_arg_type = "PageOptions")] options: Option<$crate::options::Checked<$crate::api::PageOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, napi::bindgen_prelude::Object<'env>>>
             {
-                $crate::api::page(env, &self.inner, path, options)
+                $crate::api::page(env, &self.inner, path, options.map(|o| o.0))
             }
 
             /// Every record of a paginated endpoint, fetched page by page as it is consumed:
@@ -302,9 +247,9 @@ macro_rules! api_methods {
                 &self,
                 env: &napi::Env,
                 path: String,
-                options: Option<$crate::api::PageOptions>,
+                #[napi(ts_arg_type = "PageOptions")] options: Option<$crate::options::Checked<$crate::api::PageOptions>>,
             ) -> napi::Result<$crate::paginator::Paginator> {
-                $crate::api::paginate(env, &self.inner, path, options)
+                $crate::api::paginate(env, &self.inner, path, options.map(|o| o.0))
             }
         }
     };

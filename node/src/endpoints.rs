@@ -3,7 +3,12 @@
 use napi::{bindgen_prelude::Either, Env};
 use napi_derive::napi;
 
-use crate::errors::check;
+use jtl_connect::options::{Schema, ENDPOINTS};
+
+use crate::{
+    errors::check,
+    options::{Checked, Named},
+};
 
 /// URLs to replace, for `new Endpoints({...})`. Each one left out keeps production's.
 #[napi(object)]
@@ -22,6 +27,10 @@ pub struct EndpointsOptions {
     pub scx_base: Option<String>,
 }
 
+impl Named for EndpointsOptions {
+    const SCHEMA: Schema = ENDPOINTS;
+}
+
 /// Which JTL a client talks to: `Endpoints.production()`, `beta()`, `sandbox()` (SCX),
 /// `emulator(url)`, or custom URLs with `new Endpoints({ tokenUrl, apiBase, jwksUrl, scxBase })`.
 /// Plain `http://` is refused except for loopback hosts.
@@ -36,8 +45,11 @@ impl Endpoints {
     /// Custom endpoints: production's (or `baseUrl`'s emulator layout), with the URLs given
     /// replaced. Throws `JtlError` `invalid_input` for a malformed or plain-http URL.
     #[napi(constructor)]
-    pub fn new(env: &Env, options: Option<EndpointsOptions>) -> napi::Result<Self> {
-        let options = options.unwrap_or_default();
+    pub fn new(
+        env: &Env,
+        #[napi(ts_arg_type = "EndpointsOptions")] options: Option<Checked<EndpointsOptions>>,
+    ) -> napi::Result<Self> {
+        let options = options.map(|o| o.0).unwrap_or_default();
         let result = (|| {
             let mut endpoints = match &options.base_url {
                 Some(url) => jtl_connect::Endpoints::emulator(url)?,

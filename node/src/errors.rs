@@ -6,7 +6,7 @@
 //! through [`set_error_class`], so a rejection is `instanceof JtlError` whether it comes from a
 //! constructor, a synchronous call or a Promise.
 
-use jtl_connect::Error as CoreError;
+use jtl_connect::{options::Case, Error as CoreError};
 use napi::{
     bindgen_prelude::{FnArgs, Function, FunctionRef, Object, Unknown},
     Env, JsValue, Status,
@@ -63,9 +63,11 @@ fn fields(error: &CoreError) -> Map<String, Value> {
     fields
 }
 
-/// A core error as a `JtlError`, ready to be thrown or to reject a Promise.
+/// A core error as a `JtlError`, ready to be thrown or to reject a Promise. The core's
+/// messages name parameters in snake_case; `in_case` spells them as Node does (`clientId`).
 pub(crate) fn to_js(env: &Env, error: &CoreError) -> napi::Error {
-    build(env, error.to_string(), fields(error))
+    let message = error.clone().in_case(Case::Camel).to_string();
+    build(env, message, fields(error))
 }
 
 /// A `JtlError` with `code` (one of the core's codes) that did not come from the core, e.g.

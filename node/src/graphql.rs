@@ -1,9 +1,12 @@
 //! `graphql()` and `paginateGraphql()` of [`CloudClient`]: options from JavaScript as a core
 //! [`jtl_connect::GraphqlRequest`]; the behaviour is the core's.
 
-use jtl_connect::{GraphqlRequest, IdempotencyKey, Result as CoreResult};
+use jtl_connect::{
+    options::{Schema, GRAPHQL, GRAPHQL_PAGINATION},
+    GraphqlRequest, IdempotencyKey, Result as CoreResult,
+};
 use napi::{
-    bindgen_prelude::{Either, PromiseRaw},
+    bindgen_prelude::{Either, Object, PromiseRaw},
     Env,
 };
 use napi_derive::napi;
@@ -13,6 +16,7 @@ use crate::{
     cloud::CloudClient,
     convert::{header_pairs, invalid, kind},
     errors::check,
+    options::{Checked, Named},
     paginator::Paginator,
     runtime::spawn,
 };
@@ -32,6 +36,14 @@ pub struct GraphqlOptions {
     pub headers: Option<Map<String, Value>>,
     /// Timeout of each attempt in seconds, instead of the client's.
     pub timeout: Option<f64>,
+}
+
+impl Named for GraphqlOptions {
+    const SCHEMA: Schema = GRAPHQL;
+}
+
+impl Named for GraphqlPageOptions {
+    const SCHEMA: Schema = GRAPHQL_PAGINATION;
 }
 
 /// Options of `paginateGraphql(query, options)`.
@@ -106,8 +118,15 @@ impl CloudClient {
         env: &'env Env,
         query: String,
         variables: Option<Value>,
-        options: Option<Either<String, GraphqlOptions>>,
+        options: Option<Either<String, Object<'_>>>,
     ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let options = match options {
+            Some(Either::B(object)) => Some(Either::B(Checked::<GraphqlOptions>::from_object(
+                env, &object,
+            )?)),
+            Some(Either::A(name)) => Some(Either::A(name)),
+            None => None,
+        };
         let client = self.inner.clone();
         spawn(
             env,
@@ -128,8 +147,9 @@ impl CloudClient {
         &self,
         env: &Env,
         query: String,
-        options: GraphqlPageOptions,
+        #[napi(ts_arg_type = "GraphqlPageOptions")] options: Checked<GraphqlPageOptions>,
     ) -> napi::Result<Paginator> {
+        let options = options.0;
         let paginator = self.inner.paginate_graphql(
             &query,
             options.variables,

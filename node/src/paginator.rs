@@ -5,37 +5,54 @@
 use std::{collections::VecDeque, sync::Arc};
 
 use napi::{
-    bindgen_prelude::{Object, PromiseRaw},
+    bindgen_prelude::{Either, JsObjectValue, Object, PromiseRaw, Unknown},
     Env,
 };
 use napi_derive::napi;
-use serde_json::Value;
 use tokio::sync::Mutex;
 
 use crate::{
-    response::{Page, PageText},
+    response::{parse, PageText},
     runtime::spawn,
 };
 
 /// The core paginator and the records of its current page not yet handed out.
 struct State {
     pages: jtl_connect::Paginator,
-    records: VecDeque<Value>,
+    /// The records as JSON text, serialized off the JavaScript thread: `JSON.parse` builds
+    /// each one there, much cheaper than converting serde values through napi (issue 19).
+    records: VecDeque<String>,
 }
 
 impl State {
     /// The next record, fetching the next page when this one is used up.
-    async fn next_record(&mut self) -> jtl_connect::Result<Option<Value>> {
+    async fn next_record(&mut self) -> jtl_connect::Result<Option<String>> {
         loop {
             if let Some(record) = self.records.pop_front() {
                 return Ok(Some(record));
             }
             match self.pages.next_page().await? {
-                Some(page) => self.records.extend(page.items),
+                Some(page) => {
+                    for item in &page.items {
+                        let text = serde_json::to_string(item)
+                            .map_err(|e| crate::convert::invalid(format!("a record: {e}")))?;
+                        self.records.push_back(text);
+                    }
+                }
                 None => return Ok(None),
             }
         }
     }
+}
+
+/// `{ done, value }` of the record iterator, `value` built by `JSON.parse`.
+fn record_step<'env>(env: &'env Env, record: Option<String>) -> napi::Result<Object<'env>> {
+    let mut step = Object::new(env)?;
+    step.set_named_property("done", record.is_none())?;
+    if let Some(text) = record {
+        step.set_named_property("value", parse(env, &text)?)?;
+    }
+    Ok(step)
 }
 
 /// Every record of a paginated endpoint, lazily: `for await (const item of paginator)`.
@@ -55,25 +72,6 @@ impl Paginator {
             state: Arc::new(Mutex::new(state)),
         }
     }
-}
-
-/// One step of an async iterator of records: `{ done, value }`.
-#[napi(object, object_from_js = false)]
-pub struct RecordStep {
-    /// Whether the records are used up.
-    pub done: bool,
-    /// The record (absent when done).
-    #[napi(ts_type = "any")]
-    pub value: Option<Value>,
-}
-
-/// One step of an async iterator of pages: `{ done, value }`.
-#[napi(object, object_from_js = false)]
-pub struct PageStep {
-    /// Whether the pages are used up.
-    pub done: bool,
-    /// The page (absent when done).
-    pub value: Option<Page>,
 }
 
 #[napi]
@@ -116,19 +114,24 @@ impl Paginator {
 
     /// Every record of every page not yet consumed, collected.
     #[napi(ts_return_type = "Promise<any[]>")]
-    pub fn to_array<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Vec<Value>>> {
+    pub fn to_array<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
         let state = self.state.clone();
         spawn(
             env,
             async move {
                 let mut state = state.lock().await;
-                let mut all = Vec::new();
+                // One JSON array of every record's text, parsed once on the JS thread.
+                let mut all = String::from("[");
                 while let Some(record) = state.next_record().await? {
-                    all.push(record);
+                    if all.len() > 1 {
+                        all.push(',');
+                    }
+                    all.push_str(&record);
                 }
+                all.push(']');
                 Ok(all)
             },
-            |_, all| Ok(all),
+            |env, all| parse(env, &all),
         )
     }
 
@@ -148,19 +151,28 @@ pub struct Records {
 #[napi]
 impl Records {
     /// The next record; a failed page fetch rejects with its `JtlError`.
-    #[napi(ts_return_type = "Promise<IteratorResult<any, undefined>>")]
-    pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, RecordStep>> {
+    /// A record of the page already fetched comes back at once (`for await` takes both).
+    #[napi(
+        ts_return_type = "IteratorResult<any, undefined> | Promise<IteratorResult<any, undefined>>"
+    )]
+    pub fn next<'env>(
+        &self,
+        env: &'env Env,
+    ) -> napi::Result<Either<Object<'env>, PromiseRaw<'env, Object<'env>>>> {
+        // No hop through the async runtime while the current page lasts (issue 19); the
+        // lock is busy only while a page is being fetched, and then the Promise waits for it.
+        if let Ok(mut state) = self.state.try_lock() {
+            if let Some(record) = state.records.pop_front() {
+                return record_step(env, Some(record)).map(Either::A);
+            }
+        }
         let state = self.state.clone();
         spawn(
             env,
             async move { state.lock().await.next_record().await },
-            |_, value| {
-                Ok(RecordStep {
-                    done: value.is_none(),
-                    value,
-                })
-            },
+            record_step,
         )
+        .map(Either::B)
     }
 }
 
@@ -174,16 +186,21 @@ pub struct Pages {
 impl Pages {
     /// The next page; a failed fetch rejects with its `JtlError`.
     #[napi(ts_return_type = "Promise<IteratorResult<Page, undefined>>")]
-    pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, PageStep>> {
+    pub fn next<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Object<'env>>> {
         let state = self.state.clone();
         spawn(
             env,
-            async move { state.lock().await.pages.next_page().await },
-            |_, page| {
-                Ok(PageStep {
-                    done: page.is_none(),
-                    value: page.map(Page::from),
-                })
+            async move {
+                let page = state.lock().await.pages.next_page().await?;
+                Ok(page.map(PageText::new))
+            },
+            |env, page| {
+                let mut step = Object::new(env)?;
+                step.set_named_property("done", page.is_none())?;
+                if let Some(page) = page {
+                    step.set_named_property("value", page.into_js(env)?)?;
+                }
+                Ok(step)
             },
         )
     }

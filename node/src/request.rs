@@ -1,20 +1,26 @@
 //! Request options from JavaScript as a core [`jtl_connect::Request`].
 
-use jtl_connect::{options::REQUEST, Request, Result as CoreResult};
+use jtl_connect::{
+    options::{Schema, REQUEST},
+    Request, Result as CoreResult,
+};
+use napi::{
+    bindgen_prelude::{FromNapiValue, Object},
+    Env,
+};
 use napi_derive::napi;
 use serde_json::{Map, Value};
 
-use crate::convert::{header_pairs, query_pairs};
+use crate::{
+    convert::{header_pairs, query_pairs},
+    options::{Checked, Named},
+};
 
-/// One API call: `client.request({ method, path, params, json, headers })`, or the options
-/// of `request(method, path, options)`, `get(path, options)` and the other helpers.
+/// The options of `request(method, path, options)`, `get(path, options)` and the other
+/// helpers (core's `request` schema; `request({ method, path, ...options })` adds the two).
 #[napi(object)]
 #[derive(Default)]
 pub struct RequestOptions {
-    /// `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, `HEAD` or `OPTIONS` (any case).
-    pub method: Option<String>,
-    /// Path relative to the service's base, e.g. `"items/7"`.
-    pub path: Option<String>,
     /// Query parameters: `{ pageSize: 50, tag: ["a", "b"] }` (arrays repeat the name;
     /// `null`/`undefined` are left out) or `[name, value]` pairs.
     #[napi(
@@ -34,8 +40,42 @@ pub struct RequestOptions {
     pub timeout: Option<f64>,
 }
 
-/// A core request for `method path` with `options` (their own `method`/`path` are ignored
-/// here: the caller has already chosen).
+impl Named for RequestOptions {
+    const SCHEMA: Schema = REQUEST;
+}
+
+/// [`RequestOptions`] in `request({ method, path, ...options })`, which adds the two names.
+struct RequestCall(RequestOptions);
+
+impl Named for RequestCall {
+    const SCHEMA: Schema = REQUEST;
+    const EXTRA: &'static [&'static str] = &["method", "path"];
+}
+
+impl FromNapiValue for RequestCall {
+    #[allow(unsafe_code)] // napi-rs's conversion trait, forwarding to RequestOptions'
+    unsafe fn from_napi_value(
+        env: napi::sys::napi_env,
+        value: napi::sys::napi_value,
+    ) -> napi::Result<Self> {
+        // SAFETY: the caller's env and value, handed on unchanged.
+        unsafe { RequestOptions::from_napi_value(env, value) }.map(Self)
+    }
+}
+
+/// `request({ method, path, ...options })`: the method (default `GET`), the path and the
+/// options, names checked against core's `request` schema plus `method` and `path`.
+pub(crate) fn call_object(
+    env: &Env,
+    object: &Object<'_>,
+) -> napi::Result<(String, Option<String>, RequestOptions)> {
+    let method: Option<String> = object.get("method")?;
+    let path: Option<String> = object.get("path")?;
+    let options = Checked::<RequestCall>::from_object(env, object)?;
+    Ok((method.unwrap_or_else(|| "GET".to_owned()), path, options.0))
+}
+
+/// A core request for `method path` with `options`.
 pub(crate) fn build(method: &str, path: &str, options: RequestOptions) -> CoreResult<Request> {
     let mut request = Request::new(method, path)?;
     for (name, value) in query_pairs(options.params)? {

@@ -4,9 +4,12 @@
 
 use std::{path::PathBuf, sync::Arc};
 
-use jtl_connect::{AccountClient, Error as CoreError, Result as CoreResult, System};
+use jtl_connect::{
+    options::{Case, Schema, ACCOUNT_CHANGES, ACCOUNT_STORE},
+    AccountClient, Error as CoreError, Result as CoreResult, System,
+};
 use napi::{
-    bindgen_prelude::{Either3, PromiseRaw, Uint8Array},
+    bindgen_prelude::{Either, Either3, Object, PromiseRaw, Uint8Array},
     Env, JsDate,
 };
 use napi_derive::napi;
@@ -15,6 +18,7 @@ use serde_json::{Map, Value};
 use crate::{
     cloud::CloudClient,
     convert::{camel_case, date_from_unix, invalid, kind, snake_case},
+    options::{Checked, Named},
     runtime::spawn,
     scx::ScxClient,
     wawi::WawiClient,
@@ -24,12 +28,19 @@ use crate::{
 #[napi(object)]
 #[derive(Default)]
 pub struct AccountStoreOptions {
+    /// The SQLite file or a `postgresql://` URL (instead of the first argument of `open`);
+    /// left out, `$JTL_CONNECT_DB` or the per-user default.
+    pub path: Option<String>,
     /// The 32-byte master key; left out, it comes from `JTL_CONNECT_MASTER_KEY` or the key
     /// file beside the database (created with 0600 permissions on first use).
     pub master_key: Option<Uint8Array>,
     /// Timeouts and retries of the clients the store hands out.
     #[napi(ts_type = "import('./lib/options').HttpOptions")]
     pub http: Option<Value>,
+}
+
+impl Named for AccountStoreOptions {
+    const SCHEMA: Schema = ACCOUNT_STORE;
 }
 
 /// A stored account: never the secret.
@@ -160,14 +171,40 @@ pub struct AccountStore {
 #[napi]
 impl AccountStore {
     /// Opens (or creates) the store at `path`, or at `$JTL_CONNECT_DB` / the per-user
-    /// default. Rejects with `store` for a wrong master key (nothing is changed then).
-    #[napi(ts_return_type = "Promise<AccountStore>")]
+    /// default: `open(path, { masterKey, http })` or `open({ path, masterKey, http })`.
+    /// Rejects with `store` for a wrong master key (nothing is changed then).
+    #[napi(
+        ts_args_type = "pathOrOptions?: string | AccountStoreOptions | null, options?: AccountStoreOptions",
+        ts_return_type = "Promise<AccountStore>"
+    )]
     pub fn open<'env>(
         env: &'env Env,
-        path: Option<String>,
-        options: Option<AccountStoreOptions>,
+        path_or_options: Option<Either<String, Object<'_>>>,
+        options: Option<Checked<AccountStoreOptions>>,
     ) -> napi::Result<PromiseRaw<'env, AccountStore>> {
-        let options = options.unwrap_or_default();
+        let (path, options) = match (path_or_options, options) {
+            (Some(Either::B(object)), None) => {
+                let options = Checked::<AccountStoreOptions>::from_object(env, &object)?;
+                (options.path.clone(), options)
+            }
+            (Some(Either::B(_)), Some(_)) => {
+                let message =
+                    "options: expected open(path, options) or open(options); found two objects";
+                return Err(crate::errors::with_code(env, "invalid_input", message));
+            }
+            (Some(Either::A(path)), Some(Checked(options))) if options.path.is_some() => {
+                let _ = path;
+                let message = "path: given twice (the first argument and options.path)";
+                return Err(crate::errors::with_code(env, "invalid_input", message));
+            }
+            (Some(Either::A(path)), options) => {
+                (Some(path), options.map(|o| o.0).unwrap_or_default())
+            }
+            (None, options) => {
+                let options = options.map(|o| o.0).unwrap_or_default();
+                (options.path.clone(), options)
+            }
+        };
         let key = options.master_key.map(|key| key.to_vec());
         let http = crate::options::http(options.http);
         spawn(
@@ -298,6 +335,7 @@ impl AccountStore {
                 let Value::Object(mut changes) = changes else {
                     return Err(invalid("changes: expected { name, fields }"));
                 };
+                ACCOUNT_CHANGES.check_names(changes.keys().map(String::as_str), Case::Camel)?;
                 let name = match changes.remove("name") {
                     None | Some(Value::Null) => None,
                     Some(Value::String(name)) => Some(name),

@@ -2,7 +2,10 @@
 //! [`AuthorizationCodeClient`], the pending [`SignIn`] and the [`UserGrant`] it ends in
 //! (wrapping the core's `oauth_user` module), and the account store's grant methods.
 
-use jtl_connect::Secret as CoreSecret;
+use jtl_connect::{
+    options::{Schema, AUTHORIZATION_CODE_CLIENT, SIGN_IN},
+    Secret as CoreSecret,
+};
 use napi::{
     bindgen_prelude::{Either, PromiseRaw},
     Env, JsDate,
@@ -14,7 +17,7 @@ use crate::{
     convert::{date, date_from_unix, seconds},
     endpoints::{self, Endpoints},
     errors::check,
-    options,
+    options::{self, Checked, Named},
     runtime::spawn,
     secret::Secret,
     store::{blocking, AccountStore},
@@ -269,7 +272,13 @@ impl AuthorizationCodeClient {
     /// `new AuthorizationCodeClient({ clientId, clientSecret, redirectUri, scopes, endpoints })`.
     /// No request is made. Throws `invalid_input` for a missing client id or redirect URI.
     #[napi(constructor)]
-    pub fn new(env: &Env, options: AuthorizationCodeClientOptions) -> napi::Result<Self> {
+    pub fn new(
+        env: &Env,
+        #[napi(ts_arg_type = "AuthorizationCodeClientOptions")] options: Checked<
+            AuthorizationCodeClientOptions,
+        >,
+    ) -> napi::Result<Self> {
+        let options = options.0;
         let endpoints = endpoints::resolve(env, options.endpoints)?;
         let result = (|| {
             let mut builder = jtl_connect::AuthorizationCodeClient::builder(
@@ -466,6 +475,14 @@ pub struct StoreSignInOptions {
     pub scopes: Option<Vec<String>>,
 }
 
+impl Named for StoreSignInOptions {
+    const SCHEMA: Schema = SIGN_IN;
+}
+
+impl Named for AuthorizationCodeClientOptions {
+    const SCHEMA: Schema = AUTHORIZATION_CODE_CLIENT;
+}
+
 /// The user sign-in side of the account store.
 #[napi]
 impl AccountStore {
@@ -477,8 +494,9 @@ impl AccountStore {
         &self,
         env: &'env Env,
         account_id: String,
-        options: StoreSignInOptions,
+        #[napi(ts_arg_type = "StoreSignInOptions")] options: Checked<StoreSignInOptions>,
     ) -> napi::Result<PromiseRaw<'env, AuthorizationCodeClient>> {
+        let options = options.0;
         let store = self.inner.clone();
         spawn(
             env,

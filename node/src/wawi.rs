@@ -1,7 +1,7 @@
 //! JTL-Wawi OnPremise: [`WawiClient`] (wraps [`jtl_connect::WawiClient`]) and the two-step
 //! app registration ([`register_wawi_app`], [`start_wawi_registration`]).
 
-use jtl_connect::options::{REGISTRATION, WAWI_CLIENT};
+use jtl_connect::options::{Schema, REGISTRATION, WAWI_APP, WAWI_CLIENT};
 use jtl_connect::{
     Cancellation as CoreCancellation, PendingRegistration, RegistrationOptions, RegistrationPath,
     RegistrationStatus, Result as CoreResult, WawiApp,
@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::{
     api::api_methods,
     errors::{check, with_code},
-    options::{self, Given},
+    options::{self, Checked, Given, Named},
     runtime::spawn,
     secret::Secret,
 };
@@ -114,6 +114,16 @@ pub struct WawiAppOptions {
     pub icon_base64: Option<String>,
 }
 
+impl Named for WawiAppOptions {
+    const SCHEMA: Schema = WAWI_APP;
+}
+
+impl Named for RegistrationSettings {
+    const SCHEMA: Schema = REGISTRATION;
+    // How JavaScript stops a wait, beside the core's own `Cancellation`.
+    const EXTRA: &'static [&'static str] = &["cancellation", "signal"];
+}
+
 impl From<WawiAppOptions> for WawiApp {
     fn from(app: WawiAppOptions) -> Self {
         WawiApp {
@@ -139,7 +149,7 @@ pub struct RegistrationSettings {
     pub tenant_id: Option<String>,
     /// Which registration path: `v1` (default, PascalCase), `v2` (camelCase) or `unversioned`.
     #[napi(ts_type = "'v1' | 'v2' | 'unversioned'")]
-    pub registration_path: Option<String>,
+    pub path: Option<String>,
     /// The challenge code (1–30 characters); random if left out.
     pub challenge_code: Option<String>,
     /// Pause between polls in seconds (default 5).
@@ -194,7 +204,7 @@ fn registration_options(
 ) -> CoreResult<RegistrationOptions> {
     let mut options = RegistrationOptions {
         tenant_id: settings.tenant_id,
-        path: match settings.registration_path.as_deref() {
+        path: match settings.path.as_deref() {
             Some(path) => RegistrationPath::parse(path)?,
             None => RegistrationPath::default(),
         },
@@ -296,10 +306,12 @@ impl WawiPendingRegistration {
     pub fn wait<'env>(
         &self,
         env: &'env Env,
-        options: Option<RegistrationSettings>,
+        #[napi(ts_arg_type = "RegistrationSettings")] options: Option<
+            Checked<RegistrationSettings>,
+        >,
     ) -> napi::Result<PromiseRaw<'env, WawiRegistration>> {
         let pending = self.inner.clone();
-        let options = options.unwrap_or_default();
+        let options = options.map(|o| o.0).unwrap_or_default();
         let stop = cancellation(env, &options)?;
         let options = registration_options(options, stop);
         spawn(
@@ -331,11 +343,11 @@ impl WawiPendingRegistration {
 pub fn start_wawi_registration<'env>(
     env: &'env Env,
     base_url: String,
-    app: WawiAppOptions,
-    options: Option<RegistrationSettings>,
+    #[napi(ts_arg_type = "WawiAppOptions")] app: Checked<WawiAppOptions>,
+    #[napi(ts_arg_type = "RegistrationSettings")] options: Option<Checked<RegistrationSettings>>,
 ) -> napi::Result<PromiseRaw<'env, WawiPendingRegistration>> {
-    let app = WawiApp::from(app);
-    let options = options.unwrap_or_default();
+    let app = WawiApp::from(app.0);
+    let options = options.map(|o| o.0).unwrap_or_default();
     let stop = cancellation(env, &options)?;
     let options = registration_options(options, stop);
     spawn(
@@ -351,11 +363,11 @@ pub fn start_wawi_registration<'env>(
 pub fn register_wawi_app<'env>(
     env: &'env Env,
     base_url: String,
-    app: WawiAppOptions,
-    options: Option<RegistrationSettings>,
+    #[napi(ts_arg_type = "WawiAppOptions")] app: Checked<WawiAppOptions>,
+    #[napi(ts_arg_type = "RegistrationSettings")] options: Option<Checked<RegistrationSettings>>,
 ) -> napi::Result<PromiseRaw<'env, WawiRegistration>> {
-    let app = WawiApp::from(app);
-    let options = options.unwrap_or_default();
+    let app = WawiApp::from(app.0);
+    let options = options.map(|o| o.0).unwrap_or_default();
     let stop = cancellation(env, &options)?;
     let options = registration_options(options, stop);
     spawn(

@@ -215,7 +215,7 @@ class Runner {
   /** One neutral call on `target`, as this package spells it. */
   async call(target, method, a) {
     const request = (extra = {}) => {
-      const options = { ...extra }
+      const options = { ...extra, ...camelKeys(a.options ?? {}) }
       if (a.params !== undefined) options.params = a.params
       if (a.headers !== undefined) options.headers = a.headers
       return options
@@ -257,9 +257,9 @@ class Runner {
       case 'request':
         return target.request(a.method, a.path, request({ json: a.json, idempotent: a.idempotent }))
       case 'page':
-        return target.page(a.path, { params: a.params, pageNumber: a.page_number, pageSize: a.page_size })
+        return target.page(a.path, { params: a.params, pageNumber: a.page_number, pageSize: a.page_size, ...camelKeys(a.options ?? {}) })
       case 'paginate':
-        return collect(target.paginate(a.path, { params: a.params, pageSize: a.page_size }))
+        return collect(target.paginate(a.path, { params: a.params, pageSize: a.page_size, ...camelKeys(a.options ?? {}) }))
       case 'graphql':
         return target.graphql(a.query, a.variables ?? null, a.operation_name ? { operationName: a.operation_name } : undefined)
       case 'paginate_graphql':

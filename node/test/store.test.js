@@ -112,14 +112,14 @@ test('AccountStore', async (t) => {
     const wawi = await store.add('jtl-wawi', 'Moved', { baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey, appId: 'MyApp/1.0.0', appVersion: '1.0.0' })
     const err = await rejection(store.update(wawi.id, { fields: { baseUrl: 'http://127.0.0.1:9/elsewhere' } }))
     assert.equal(err.code, 'invalid_input')
-    assert.match(err.message, /^api_key: required again when base_url changes/)
+    assert.match(err.message, /^apiKey: required again when baseUrl changes/)
     assert.equal((await store.get(wawi.id)).fields.baseUrl, emulator.wawiBase.replace(/\/$/, ''))
     const moved = await store.update(wawi.id, { fields: { baseUrl: 'http://192.168.0.5:5883/api', apiKey: 'new-key' } })
     assert.equal(moved.fields.baseUrl, 'http://192.168.0.5:5883/api')
     for (const url of ['http://169.254.169.254/latest/meta-data', 'http://[fe80::1]/', 'http://metadata.google.internal/']) {
       const refused = await rejection(store.add('jtl-wawi', 'Metadata', { baseUrl: url, apiKey: 'k', appId: 'MyApp/1.0.0', appVersion: '1.0.0' }))
       assert.equal(refused.code, 'invalid_input')
-      assert.match(refused.message, /^base_url: link-local/)
+      assert.match(refused.message, /^baseUrl: link-local/)
     }
   })
 

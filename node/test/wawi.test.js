@@ -72,9 +72,9 @@ test('Wawi registration and client', async (t) => {
   await t.test('a client without app id or version is refused locally', () => {
     const before = emulator.stats().wawi
     for (const [options, missing] of [
-      [{ appVersion: '1.0.0' }, /app_id/],
-      [{ appId: 'node/1.0.0' }, /app_version/],
-      [{}, /app_id, app_version/],
+      [{ appVersion: '1.0.0' }, /appId/],
+      [{ appId: 'node/1.0.0' }, /appVersion/],
+      [{}, /appId, appVersion/],
     ]) {
       assert.throws(
         () => new jtl.WawiClient({ baseUrl: emulator.wawiBase, apiKey: emulator.wawiApiKey, ...options }),
@@ -88,11 +88,11 @@ test('Wawi registration and client', async (t) => {
     const before = emulator.stats().wawiRegistration
     const err = await rejection(jtl.startWawiRegistration(emulator.wawiBase, { appId: 'a', displayName: 'A', version: '1' }, { tenantId }))
     assert.equal(err.code, 'invalid_input')
-    for (const field of ['description', 'provider_name', 'provider_website', 'mandatory_scopes']) {
+    for (const field of ['description', 'providerName', 'providerWebsite', 'mandatoryScopes']) {
       assert.match(err.message, new RegExp(field))
     }
     const noTenant = await rejection(jtl.startWawiRegistration(emulator.wawiBase, app))
-    assert.match(noTenant.message, /tenant_id/)
+    assert.match(noTenant.message, /tenantId/)
     assert.equal(emulator.stats().wawiRegistration, before)
   })
 })
@@ -101,7 +101,7 @@ for (const registrationPath of ['v1', 'v2']) {
   test(`Wawi registration answers in ${registrationPath} casing`, async (t) => {
     const emulator = await jtl.startEmulator()
     t.after(() => emulator.stop())
-    const options = { tenantId: emulator.tenantId, registrationPath }
+    const options = { tenantId: emulator.tenantId, path: registrationPath }
 
     await t.test('accepted: the key and the granted scopes, then 410 on a later poll', async () => {
       const pending = await jtl.startWawiRegistration(emulator.wawiBase, { ...app, appId: `com.example.accepted.${registrationPath}` }, options)

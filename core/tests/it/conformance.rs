@@ -448,7 +448,12 @@ fn verifier_config(options: &Value) -> Result<(VerifierConfig, Option<String>), 
 }
 
 fn request(method: &str, args: &Value) -> Result<Request, Error> {
+    // A call's `options` object: core's request schema, as the bindings check it.
+    let given = options::REQUEST.parse(args["options"].clone(), Case::Snake)?;
     let mut request = Request::new(method, text(args, "path"))?;
+    if let Some(timeout) = given.seconds("timeout") {
+        request = request.timeout(timeout);
+    }
     for (name, value) in args["params"].as_object().into_iter().flatten() {
         let value = value
             .as_str()
@@ -535,6 +540,9 @@ async fn call(target: &Obj, method: &str, a: &Value) -> Result<Outcome, String> 
             })
         }
         (_, "page") => {
+            if let Err(e) = options::PAGINATION.parse(a["options"].clone(), Case::Snake) {
+                return Ok(Err(e));
+            }
             let number = a["page_number"].as_u64().unwrap_or(1);
             let size = a["page_size"].as_u64().unwrap_or(100) as u32;
             on_client!(target, c => c.page(text(a, "path"), &params(a), number, size).await.map(|p| plain(page(&p))))

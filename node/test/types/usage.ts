@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   }
   const middleware = jtlSession(verifier)
   await middleware({ headers: { authorization: 'Bearer x' } }, { statusCode: 0, setHeader() {}, end() {} }, () => {})
-  const registration = await registerWawiApp(emulator.wawiBase, { appId: 'a', displayName: 'A', version: '1' }, { tenantId: emulator.tenantId, registrationPath: 'v2', signal: new AbortController().signal })
+  const registration = await registerWawiApp(emulator.wawiBase, { appId: 'a', displayName: 'A', version: '1' }, { tenantId: emulator.tenantId, path: 'v2', signal: new AbortController().signal })
   const wawi = new WawiClient({ baseUrl: emulator.wawiBase, apiKey: registration.apiKey.expose(), appId: 'a', appVersion: '1' })
   await wawi.get('v1/items')
   const scx = new ScxClient({ refreshToken: emulator.scxRefreshToken, endpoints: emulator.url })
