@@ -6,6 +6,10 @@
 //! [`convert`], [`request`], [`surface`] (the request methods of every client), [`errors`],
 //! [`runtime`] and [`logging`] hold what they share.
 
+// Python methods take keyword arguments with defaults where Rust would take a builder, plus
+// `**unknown` to refuse misspelled ones with the core's message: `post(path, json, params, ...)`.
+#![allow(clippy::too_many_arguments)]
+
 mod cloud;
 mod convert;
 mod emulator;

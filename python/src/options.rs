@@ -89,6 +89,36 @@ pub(crate) fn http_beside(
         .map_err(|e| errors::to_py(py, &e))
 }
 
+/// The keyword arguments a request method did not name (`**unknown`): any is `invalid_input`
+/// naming it with a "did you mean" from `schema` (the core's `request` or `pagination`), so
+/// `get("info", time_out=5)` fails like an unknown option in every other language instead of
+/// raising Python's `TypeError`.
+pub(crate) fn refuse_unknown(extra: Option<&Bound<'_, PyDict>>, schema: &Schema) -> PyResult<()> {
+    let Some(extra) = extra else {
+        return Ok(());
+    };
+    let Some((name, _)) = extra.iter().next() else {
+        return Ok(());
+    };
+    let name: String = name.extract()?;
+    let known: Vec<&str> = schema.options.iter().map(|o| o.name).collect();
+    if known.contains(&name.as_str()) {
+        return Err(errors::invalid_input(
+            extra.py(),
+            format!("{}: this method takes no {name:?} option", schema.name),
+        ));
+    }
+    Err(unknown(extra.py(), schema.name, &name, &known))
+}
+
+/// [`refuse_unknown`] for the owned `**unknown` of an async method.
+pub(crate) fn refuse_unknown_owned(unknown: Option<Py<PyDict>>, schema: &Schema) -> PyResult<()> {
+    match unknown {
+        None => Ok(()),
+        Some(extra) => Python::attach(|py| refuse_unknown(Some(extra.bind(py)), schema)),
+    }
+}
+
 /// `invalid_input` for an unknown option `name` of `what`, as the core words it.
 fn unknown(py: Python<'_>, what: &str, name: &str, known: &[&str]) -> PyErr {
     let hint = options::did_you_mean(name, known.iter().copied())

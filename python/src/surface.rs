@@ -23,7 +23,7 @@ macro_rules! sync_client {
             $($extra)*
 
             /// Sends `method path` and returns the `Response`; error answers raise.
-            #[pyo3(signature = (method, path, params=None, json=None, headers=None, *, timeout=None, idempotent=None))]
+            #[pyo3(signature = (method, path, params=None, json=None, headers=None, *, timeout=None, idempotent=None, **unknown))]
             #[allow(clippy::too_many_arguments)]
             fn request(
                 &self,
@@ -35,13 +35,15 @@ macro_rules! sync_client {
                 headers: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 timeout: Option<f64>,
                 idempotent: Option<bool>,
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Response> {
+                crate::options::refuse_unknown(unknown, &jtl_connect::options::REQUEST)?;
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
                 crate::surface::send(py, &self.inner, method, path, args)
             }
 
             /// `GET path`.
-            #[pyo3(signature = (path, params=None, headers=None, *, timeout=None))]
+            #[pyo3(signature = (path, params=None, headers=None, *, timeout=None, **unknown))]
             fn get(
                 &self,
                 py: pyo3::Python<'_>,
@@ -49,13 +51,15 @@ macro_rules! sync_client {
                 params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 headers: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 timeout: Option<f64>,
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Response> {
+                crate::options::refuse_unknown(unknown, &jtl_connect::options::REQUEST)?;
                 let args = crate::request::RequestArgs { params, headers, timeout, ..crate::request::RequestArgs::none() };
                 crate::surface::send(py, &self.inner, "GET", path, args)
             }
 
             /// `POST path` with a JSON body (not retried unless `idempotent=True`).
-            #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None))]
+            #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None, **unknown))]
             #[allow(clippy::too_many_arguments)]
             fn post(
                 &self,
@@ -66,13 +70,15 @@ macro_rules! sync_client {
                 headers: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 timeout: Option<f64>,
                 idempotent: Option<bool>,
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Response> {
+                crate::options::refuse_unknown(unknown, &jtl_connect::options::REQUEST)?;
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
                 crate::surface::send(py, &self.inner, "POST", path, args)
             }
 
             /// `PUT path` with a JSON body.
-            #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None))]
+            #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None, **unknown))]
             #[allow(clippy::too_many_arguments)]
             fn put(
                 &self,
@@ -83,13 +89,15 @@ macro_rules! sync_client {
                 headers: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 timeout: Option<f64>,
                 idempotent: Option<bool>,
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Response> {
+                crate::options::refuse_unknown(unknown, &jtl_connect::options::REQUEST)?;
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
                 crate::surface::send(py, &self.inner, "PUT", path, args)
             }
 
             /// `PATCH path` with a JSON body (not retried unless `idempotent=True`).
-            #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None))]
+            #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None, **unknown))]
             #[allow(clippy::too_many_arguments)]
             fn patch(
                 &self,
@@ -100,13 +108,15 @@ macro_rules! sync_client {
                 headers: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 timeout: Option<f64>,
                 idempotent: Option<bool>,
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Response> {
+                crate::options::refuse_unknown(unknown, &jtl_connect::options::REQUEST)?;
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
                 crate::surface::send(py, &self.inner, "PATCH", path, args)
             }
 
             /// `DELETE path` (with a JSON body if given).
-            #[pyo3(signature = (path, params=None, headers=None, json=None, *, timeout=None))]
+            #[pyo3(signature = (path, params=None, headers=None, json=None, *, timeout=None, **unknown))]
             fn delete(
                 &self,
                 py: pyo3::Python<'_>,
@@ -115,13 +125,15 @@ macro_rules! sync_client {
                 headers: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 json: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 timeout: Option<f64>,
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Response> {
+                crate::options::refuse_unknown(unknown, &jtl_connect::options::REQUEST)?;
                 let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent: None };
                 crate::surface::send(py, &self.inner, "DELETE", path, args)
             }
 
             /// One page (1-based) of a paginated endpoint.
-            #[pyo3(signature = (path, page_number=1, page_size=None, params=None))]
+            #[pyo3(signature = (path, page_number=1, page_size=None, params=None, **unknown))]
             fn page(
                 &self,
                 py: pyo3::Python<'_>,
@@ -129,18 +141,22 @@ macro_rules! sync_client {
                 page_number: u64,
                 page_size: Option<u32>,
                 params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Page> {
+                crate::options::refuse_unknown(unknown, &jtl_connect::options::PAGINATION)?;
                 crate::surface::page(py, &self.inner, path, page_number, page_size, params)
             }
 
             /// Every record of a paginated endpoint, as an iterator that fetches pages as it goes.
-            #[pyo3(signature = (path, params=None, page_size=None))]
+            #[pyo3(signature = (path, params=None, page_size=None, **unknown))]
             fn paginate(
                 &self,
                 path: &str,
                 params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 page_size: Option<u32>,
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::paginator::Paginator> {
+                crate::options::refuse_unknown(unknown, &jtl_connect::options::PAGINATION)?;
                 crate::surface::paginate(&self.inner, path, params, page_size)
             }
         }
@@ -157,7 +173,7 @@ macro_rules! async_client {
             $($extra)*
 
             /// Sends `method path` and returns the `Response`; error answers raise.
-            #[pyo3(signature = (method, path, params=None, json=None, headers=None, *, timeout=None, idempotent=None))]
+            #[pyo3(signature = (method, path, params=None, json=None, headers=None, *, timeout=None, idempotent=None, **unknown))]
             #[allow(clippy::too_many_arguments)]
             async fn request(
                 &self,
@@ -168,26 +184,30 @@ macro_rules! async_client {
                 headers: Option<pyo3::Py<pyo3::PyAny>>,
                 timeout: Option<f64>,
                 idempotent: Option<bool>,
+                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Response> {
+                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::REQUEST)?;
                 let request = crate::request::build_owned(&method, &path, params, json, headers, timeout, idempotent)?;
                 crate::surface::send_async(&self.inner, request).await
             }
 
             /// `GET path`.
-            #[pyo3(signature = (path, params=None, headers=None, *, timeout=None))]
+            #[pyo3(signature = (path, params=None, headers=None, *, timeout=None, **unknown))]
             async fn get(
                 &self,
                 path: String,
                 params: Option<pyo3::Py<pyo3::PyAny>>,
                 headers: Option<pyo3::Py<pyo3::PyAny>>,
                 timeout: Option<f64>,
+                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Response> {
+                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::REQUEST)?;
                 let request = crate::request::build_owned("GET", &path, params, None, headers, timeout, None)?;
                 crate::surface::send_async(&self.inner, request).await
             }
 
             /// `POST path` with a JSON body (not retried unless `idempotent=True`).
-            #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None))]
+            #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None, **unknown))]
             async fn post(
                 &self,
                 path: String,
@@ -196,13 +216,15 @@ macro_rules! async_client {
                 headers: Option<pyo3::Py<pyo3::PyAny>>,
                 timeout: Option<f64>,
                 idempotent: Option<bool>,
+                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Response> {
+                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::REQUEST)?;
                 let request = crate::request::build_owned("POST", &path, params, json, headers, timeout, idempotent)?;
                 crate::surface::send_async(&self.inner, request).await
             }
 
             /// `PUT path` with a JSON body.
-            #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None))]
+            #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None, **unknown))]
             async fn put(
                 &self,
                 path: String,
@@ -211,13 +233,15 @@ macro_rules! async_client {
                 headers: Option<pyo3::Py<pyo3::PyAny>>,
                 timeout: Option<f64>,
                 idempotent: Option<bool>,
+                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Response> {
+                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::REQUEST)?;
                 let request = crate::request::build_owned("PUT", &path, params, json, headers, timeout, idempotent)?;
                 crate::surface::send_async(&self.inner, request).await
             }
 
             /// `PATCH path` with a JSON body (not retried unless `idempotent=True`).
-            #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None))]
+            #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None, **unknown))]
             async fn patch(
                 &self,
                 path: String,
@@ -226,13 +250,15 @@ macro_rules! async_client {
                 headers: Option<pyo3::Py<pyo3::PyAny>>,
                 timeout: Option<f64>,
                 idempotent: Option<bool>,
+                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Response> {
+                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::REQUEST)?;
                 let request = crate::request::build_owned("PATCH", &path, params, json, headers, timeout, idempotent)?;
                 crate::surface::send_async(&self.inner, request).await
             }
 
             /// `DELETE path` (with a JSON body if given).
-            #[pyo3(signature = (path, params=None, headers=None, json=None, *, timeout=None))]
+            #[pyo3(signature = (path, params=None, headers=None, json=None, *, timeout=None, **unknown))]
             async fn delete(
                 &self,
                 path: String,
@@ -240,31 +266,37 @@ macro_rules! async_client {
                 headers: Option<pyo3::Py<pyo3::PyAny>>,
                 json: Option<pyo3::Py<pyo3::PyAny>>,
                 timeout: Option<f64>,
+                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Response> {
+                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::REQUEST)?;
                 let request = crate::request::build_owned("DELETE", &path, params, json, headers, timeout, None)?;
                 crate::surface::send_async(&self.inner, request).await
             }
 
             /// One page (1-based) of a paginated endpoint.
-            #[pyo3(signature = (path, page_number=1, page_size=None, params=None))]
+            #[pyo3(signature = (path, page_number=1, page_size=None, params=None, **unknown))]
             async fn page(
                 &self,
                 path: String,
                 page_number: u64,
                 page_size: Option<u32>,
                 params: Option<pyo3::Py<pyo3::PyAny>>,
+                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::response::Page> {
+                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::PAGINATION)?;
                 crate::surface::page_async(&self.inner, path, page_number, page_size, params).await
             }
 
             /// Every record of a paginated endpoint, as an async iterator (`async for`).
-            #[pyo3(signature = (path, params=None, page_size=None))]
+            #[pyo3(signature = (path, params=None, page_size=None, **unknown))]
             fn paginate(
                 &self,
                 path: &str,
                 params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 page_size: Option<u32>,
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
             ) -> pyo3::PyResult<crate::paginator::AsyncPaginator> {
+                crate::options::refuse_unknown(unknown, &jtl_connect::options::PAGINATION)?;
                 crate::surface::paginate(&self.inner, path, params, page_size)
             }
         }

@@ -161,9 +161,11 @@ class Runner:
             return getattr(target, method)(**args, **fields)
         if method == "session_verifier":
             return target.session_verifier(**args.get("options", {}))
+        # A call's options are keyword arguments beside the others.
+        options = args.pop("options", {})
         if method in ("paginate", "paginate_graphql"):
-            return list(getattr(target, method)(**args))
-        return getattr(target, method)(**args)
+            return list(getattr(target, method)(**args, **options))
+        return getattr(target, method)(**args, **options)
 
     # -- a case --------------------------------------------------------------------------
 

@@ -24,11 +24,18 @@ ROOT = Path(__file__).resolve().parents[2]
 def core_schemas() -> dict[str, list[str]]:
     """`{schema name: [option names]}` from the core's `Schema` constants."""
     text = (ROOT / "core" / "src" / "options.rs").read_text(encoding="utf-8")
+    # Only the schemas of `ALL` (what `schemas()` serialises); the others are for one language.
+    listed = re.search(r"pub const ALL: &\[Schema\] = &\[(.*?)\];", text, re.S)
+    assert listed is not None, "options.rs has no ALL list"
+    in_all = set(re.findall(r"\w+", listed.group(1)))
     schemas: dict[str, list[str]] = {}
     for block in re.finditer(
-        r'Schema\s*=\s*Schema\s*\{\s*name:\s*"(\w+)",\s*options:\s*&\[(.*?)\],', text, re.S
+        r'pub const (\w+): Schema\s*=\s*Schema\s*\{\s*name:\s*"(\w+)",\s*options:\s*&\[(.*?)\],',
+        text,
+        re.S,
     ):
-        schemas[block.group(1)] = re.findall(r'opt\("(\w+)"', block.group(2))
+        if block.group(1) in in_all:
+            schemas[block.group(2)] = re.findall(r'opt\("(\w+)"', block.group(3))
     assert {"http", "session_verifier", "cloud_client"} <= schemas.keys(), schemas.keys()
     return schemas
 
