@@ -8,12 +8,12 @@ use napi::{
 use napi_derive::napi;
 
 use crate::{
-    api::api_methods,
     endpoints::Endpoints,
     errors::check,
     options::{self, Given},
     runtime::spawn,
     session::{self, SessionVerifier},
+    surface::api_methods,
     token::AccessToken,
 };
 

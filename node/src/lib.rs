@@ -6,7 +6,6 @@
 //! event loop is never blocked. Failures become instances of the `JtlError` class that the
 //! JavaScript layer (`lib/errors.js`) registers at load time (see [`errors`]).
 
-pub mod api;
 pub mod cloud;
 pub mod convert;
 pub mod emulator;
@@ -23,6 +22,7 @@ pub mod scx;
 pub mod secret;
 pub mod session;
 pub mod store;
+pub mod surface;
 pub mod token;
 pub mod user_auth;
 pub mod wawi;

@@ -14,11 +14,11 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::{
-    api::api_methods,
     convert::date,
     errors::check,
     options::{self, Given},
     runtime::spawn,
+    surface::api_methods,
     token::AccessToken,
 };
 

@@ -14,11 +14,11 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::{
-    api::api_methods,
     errors::{check, with_code},
     options::{self, Checked, Given, Named},
     runtime::spawn,
     secret::Secret,
+    surface::api_methods,
 };
 
 /// A client of a JTL-Wawi installation's REST API (`Authorization: Wawi <key>`,

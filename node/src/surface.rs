@@ -162,7 +162,7 @@ macro_rules! api_methods {
                 options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::request(env, &self.inner, method_or_options, path, options.map(|o| o.0))
+                $crate::surface::request(env, &self.inner, method_or_options, path, options.map(|o| o.0))
             }
 
             /// `GET path`.
@@ -174,7 +174,7 @@ macro_rules! api_methods {
                 #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "GET", path, None, options.map(|o| o.0))
+                $crate::surface::call(env, &self.inner, "GET", path, None, options.map(|o| o.0))
             }
 
             /// `POST path` with a JSON body (not retried unless `idempotent: true`).
@@ -187,7 +187,7 @@ macro_rules! api_methods {
                 #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "POST", path, json, options.map(|o| o.0))
+                $crate::surface::call(env, &self.inner, "POST", path, json, options.map(|o| o.0))
             }
 
             /// `PUT path` with a JSON body.
@@ -200,7 +200,7 @@ macro_rules! api_methods {
                 #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "PUT", path, json, options.map(|o| o.0))
+                $crate::surface::call(env, &self.inner, "PUT", path, json, options.map(|o| o.0))
             }
 
             /// `PATCH path` with a JSON body (not retried unless `idempotent: true`).
@@ -213,7 +213,7 @@ macro_rules! api_methods {
                 #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "PATCH", path, json, options.map(|o| o.0))
+                $crate::surface::call(env, &self.inner, "PATCH", path, json, options.map(|o| o.0))
             }
 
             /// `DELETE path`.
@@ -225,7 +225,7 @@ macro_rules! api_methods {
                 #[napi(ts_arg_type = "RequestOptions")] options: Option<$crate::options::Checked<$crate::request::RequestOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, $crate::response::Response>>
             {
-                $crate::api::call(env, &self.inner, "DELETE", path, None, options.map(|o| o.0))
+                $crate::surface::call(env, &self.inner, "DELETE", path, None, options.map(|o| o.0))
             }
 
             /// One page of a paginated endpoint: `page(path, { params, pageNumber, pageSize })`.
@@ -234,10 +234,10 @@ macro_rules! api_methods {
                 &self,
                 env: &'env napi::Env,
                 path: String,
-                #[napi(ts_arg_type = "PageOptions")] options: Option<$crate::options::Checked<$crate::api::PageOptions>>,
+                #[napi(ts_arg_type = "PageOptions")] options: Option<$crate::options::Checked<$crate::surface::PageOptions>>,
             ) -> napi::Result<napi::bindgen_prelude::PromiseRaw<'env, napi::bindgen_prelude::Object<'env>>>
             {
-                $crate::api::page(env, &self.inner, path, options.map(|o| o.0))
+                $crate::surface::page(env, &self.inner, path, options.map(|o| o.0))
             }
 
             /// Every record of a paginated endpoint, fetched page by page as it is consumed:
@@ -247,9 +247,9 @@ macro_rules! api_methods {
                 &self,
                 env: &napi::Env,
                 path: String,
-                #[napi(ts_arg_type = "PageOptions")] options: Option<$crate::options::Checked<$crate::api::PageOptions>>,
+                #[napi(ts_arg_type = "PageOptions")] options: Option<$crate::options::Checked<$crate::surface::PageOptions>>,
             ) -> napi::Result<$crate::paginator::Paginator> {
-                $crate::api::paginate(env, &self.inner, path, options.map(|o| o.0))
+                $crate::surface::paginate(env, &self.inner, path, options.map(|o| o.0))
             }
         }
     };
