@@ -420,14 +420,16 @@ impl WawiPendingRegistration {
 
     /// Polls every `poll_interval` seconds until accepted, rejected, `timeout` or
     /// `cancellation`.
-    #[pyo3(signature = (*, poll_interval=5.0, timeout=600.0, cancellation=None))]
+    #[pyo3(signature = (*, poll_interval=5.0, timeout=600.0, cancellation=None, **unknown))]
     fn wait(
         &self,
         py: Python<'_>,
         poll_interval: f64,
         timeout: f64,
         cancellation: Option<&Bound<'_, Cancellation>>,
+        unknown: Option<&Bound<'_, pyo3::types::PyDict>>,
     ) -> PyResult<WawiRegistration> {
+        crate::options::refuse_unknown(unknown, &jtl_connect::options::REGISTRATION)?;
         let pending = self.inner.clone();
         let interval = seconds(py, "poll_interval", poll_interval)?;
         let timeout = seconds(py, "timeout", timeout)?;

@@ -3,6 +3,8 @@ are `InvalidInputError` naming the option with a "did you mean", durations are s
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -111,3 +113,40 @@ def test_authorization_code_client_takes_the_http_options() -> None:
         "id", redirect_uri="https://app.example/cb", max_retry_after=1.0, user_agent="x/1"
     )
     assert client.client_id == "id"
+
+
+def test_request_methods_refuse_unknown_keyword_arguments(
+    client: CloudClient, aio_client: aio.CloudClient, emulator: Any
+) -> None:
+    """A misspelled option of a call is the core's invalid_input with a "did you mean", not
+    Python's TypeError, and nothing is sent (issue 16: unknown options are errors)."""
+    before = emulator.stats()["api"]
+    typo: dict[str, Any] = {"time_out": 5}
+    calls: list[Callable[[], object]] = [
+        lambda: client.get("info", **typo),
+        lambda: client.post("items", {"sku": "x"}, **typo),
+        lambda: client.request("GET", "info", **typo),
+        lambda: client.delete("items/1", **typo),
+    ]
+    for call in calls:
+        with pytest.raises(
+            jtl_connect.InvalidInputError, match=r'"time_out".*did you mean "timeout"'
+        ):
+            call()
+    with pytest.raises(jtl_connect.InvalidInputError, match='did you mean "page_size"'):
+        client.page("items", **bad("page_sise"))
+    with pytest.raises(jtl_connect.InvalidInputError, match='did you mean "page_size"'):
+        client.paginate("items", **bad("page_sise"))
+    # A schema option this method does not take is named as such.
+    not_taken: dict[str, Any] = {"json": {"a": 1}}
+    with pytest.raises(jtl_connect.InvalidInputError, match=r'takes no "json" option'):
+        client.get("info", **not_taken)
+
+    async def run() -> None:
+        with pytest.raises(jtl_connect.InvalidInputError, match='did you mean "timeout"'):
+            await aio_client.get("info", **typo)
+        with pytest.raises(jtl_connect.InvalidInputError, match='did you mean "page_size"'):
+            await aio_client.page("items", **bad("page_sise"))
+
+    asyncio.run(run())
+    assert emulator.stats()["api"] == before, "nothing was sent"
