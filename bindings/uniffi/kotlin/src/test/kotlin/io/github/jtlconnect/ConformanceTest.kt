@@ -168,10 +168,12 @@ class ConformanceTest {
             if (target is SessionVerifier) return target.verify(a["token"] as String)
             // A call's options: Kotlin's typed methods cannot take an unknown one (a compile
             // error), so they go through the core's plain-values check, as for constructors.
-            (a["options"] as Map<*, *>?)?.let {
-                val schema = if (method == "page" || method == "paginate") "pagination" else "request"
-                checkOptions(schema, Json.write(camelKeys(it)))
+            val schema = when (method) {
+                "page", "paginate" -> "pagination"
+                "get", "delete", "post", "put", "patch", "request" -> "request"
+                else -> null
             }
+            (a["options"] as Map<*, *>?)?.let { o -> schema?.let { checkOptions(it, Json.write(camelKeys(o))) } }
             val path = a["path"] as String?
             val pageSize = (a["page_size"] as Number?)?.toInt()?.toUInt()
             return when (target) {
