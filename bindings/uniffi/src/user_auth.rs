@@ -153,7 +153,7 @@ pub struct SignInOptions {
     pub scopes: Vec<String>,
     /// How long a started sign-in may take, in seconds (default 600).
     #[uniffi(default = None)]
-    pub sign_in_timeout_seconds: Option<f64>,
+    pub sign_in_timeout: Option<f64>,
 }
 
 /// Signs JTL users in (authorization code + PKCE `S256` + `state`) and refreshes their
@@ -197,10 +197,10 @@ impl AuthorizationCodeClient {
         if let Some(endpoints) = endpoints {
             builder = builder.endpoints(endpoints.inner.clone());
         }
-        if let Some(limit) = options.sign_in_timeout_seconds {
+        if let Some(limit) = options.sign_in_timeout {
             let limit = std::time::Duration::try_from_secs_f64(limit).map_err(|_| {
                 JtlError::invalid_input(format!(
-                    "sign_in_timeout_seconds: expected a positive number of seconds; found {limit}"
+                    "sign_in_timeout: expected a positive number of seconds; found {limit}"
                 ))
             })?;
             builder = builder.sign_in_timeout(limit);
