@@ -104,36 +104,8 @@ pub(crate) fn invalid(message: impl Into<String>) -> CoreError {
     }
 }
 
-/// `pageSize` → `page_size`; names already in snake_case stay as they are.
-pub(crate) fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// `faults_served` → `faultsServed`.
-pub(crate) fn camel_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+/// Name casing is the core's (`pageSize` ↔ `page_size`), one definition for every binding.
+pub(crate) use jtl_connect::options::{camel_case, snake_case};
 
 /// A JavaScript `Date` for `time`.
 pub(crate) fn date(env: &Env, time: SystemTime) -> napi::Result<JsDate<'_>> {
