@@ -4,7 +4,8 @@
          kid dict and against the bare ed25519-dalek check of the same tokens
          (`_Ed25519Floor`: split, base64url, verify_strict; no header, no claims), and that
          ratio once more paired round by round (the same 50 tokens through both, order
-         alternating), which load from elsewhere moves far less;
+         alternating), which load from elsewhere moves far less; for reference also the
+         cofactorless `verify` (which accepts the identity as R: not a strict check);
     (h2) a cached access token: `CloudClient.access_token()` and
          `await aio.CloudClient.access_token()`;
     (h3) asyncio GET /erp/v2/info + json(), one request at a time: `aio.CloudClient.get`
@@ -13,8 +14,10 @@
     (h4) 1,000 clients (one per stored account): the time to build them and the RSS they
          add, each case in a fresh child process, against 1,000 requests.Session.
 
-Method as run.py: warm-up, R interleaved repetitions, the median reported. Appends the
-section "## Issue 19" to RESULTS.md (run.py writes the rest first).
+Method as run.py: warm-up, R interleaved repetitions, the median reported. The server is
+the release `jtl-emulator` binary in a child process (emulator_process.py), so it shares
+neither the GIL nor a runtime with the client measured. Appends the section "## Issue 19"
+to RESULTS.md (run.py writes the rest first).
 
     python hop.py [--quick] [--reps 7] [--no-write]
 """
@@ -44,7 +47,8 @@ import requests
 import jtl_connect
 from jtl_connect import CloudClient, aio
 from jtl_connect._native import _Ed25519Floor  # type: ignore[attr-defined]
-from jtl_connect.testing import Emulator
+
+from emulator_process import ProcessEmulator as Emulator
 
 HERE = Path(__file__).resolve().parent
 ISSUER = "https://api.jtl-cloud.com"
@@ -106,8 +110,13 @@ def bench_verify(emu: Emulator, client: CloudClient, n: int, reps: int) -> dict[
         if not floor.verify(token):
             raise AssertionError("the floor refused a good token")
 
+    def cofactorless(token: str) -> Any:
+        if not floor.verify_cofactorless(token):
+            raise AssertionError("the reference refused a good token")
+
     cases: dict[str, Callable[[str], Any]] = {
         "floor: ed25519-dalek verify alone": dalek,
+        "reference: ed25519-dalek cofactorless verify (not strict)": cofactorless,
         "PyJWT + kid dict": pyjwt,
         "jtl-connect SessionVerifier, cache off": jtl,
     }
@@ -251,16 +260,16 @@ def bench_aio_get(emu: Emulator, client: CloudClient, aclient: aio.CloudClient, 
 CLIENT_CASES = ["jtl-connect CloudClient", "jtl-connect aio.CloudClient", "requests.Session"]
 
 
-def clients_child(case: str, n: int) -> dict[str, Any]:
-    emu = Emulator(latency_ms=0)
-    ep = emu.endpoints
+def clients_child(case: str, n: int, url: str) -> dict[str, Any]:
+    # The emulator's tenant and URLs only: building a client sends nothing.
+    ep = jtl_connect.Endpoints.emulator(url)
     # One client first: what every process pays once (imports, the shared HTTP client).
     if case == "requests.Session":
         keep: list[Any] = [requests.Session()]
     elif case == "jtl-connect CloudClient":
-        keep = [CloudClient(emu.client_id, emu.client_secret, emu.tenant_id, ep)]
+        keep = [CloudClient("client-first", "secret", "tenant", ep)]
     else:
-        keep = [aio.CloudClient(emu.client_id, emu.client_secret, emu.tenant_id, ep)]
+        keep = [aio.CloudClient("client-first", "secret", "tenant", ep)]
     gc.collect()
     before = rss_kib()
     start = time.perf_counter()
@@ -268,26 +277,25 @@ def clients_child(case: str, n: int) -> dict[str, Any]:
         if case == "requests.Session":
             s = requests.Session()
             s.auth = (f"client-{i}", "secret")
-            s.headers["X-Tenant-ID"] = emu.tenant_id
+            s.headers["X-Tenant-ID"] = "tenant"
             keep.append(s)
         elif case == "jtl-connect CloudClient":
-            keep.append(CloudClient(f"client-{i}", "secret", emu.tenant_id, ep))
+            keep.append(CloudClient(f"client-{i}", "secret", "tenant", ep))
         else:
-            keep.append(aio.CloudClient(f"client-{i}", "secret", emu.tenant_id, ep))
+            keep.append(aio.CloudClient(f"client-{i}", "secret", "tenant", ep))
     elapsed = time.perf_counter() - start
     gc.collect()
     grown = rss_kib() - before
-    emu.close()
     return {"case": case, "n": n, "ms": elapsed * 1000, "rss_kib": grown}
 
 
-def bench_clients(n: int, reps: int) -> dict[str, dict[str, float]]:
+def bench_clients(n: int, reps: int, url: str) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, list[float]]] = {c: {"ms": [], "rss_kib": []} for c in CLIENT_CASES}
     for rep in range(reps):
         k = rep % len(CLIENT_CASES)
         for case in CLIENT_CASES[k:] + CLIENT_CASES[:k]:
             proc = subprocess.run(
-                [sys.executable, __file__, "--clients-child", case, "--clients-n", str(n)],
+                [sys.executable, __file__, "--clients-child", case, "--clients-n", str(n), "--clients-url", url],
                 capture_output=True, text=True, check=False,
             )
             if proc.returncode != 0:
@@ -316,9 +324,10 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--clients-child", help=argparse.SUPPRESS)
     ap.add_argument("--clients-n", type=int, default=1000, help=argparse.SUPPRESS)
+    ap.add_argument("--clients-url", default="http://127.0.0.1:1", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.clients_child:
-        print(json.dumps(clients_child(args.clients_child, args.clients_n)))
+        print(json.dumps(clients_child(args.clients_child, args.clients_n, args.clients_url)))
         return
     verify_n, token_n, get_n, reps = 2000, 20000, 1000, args.reps
     if args.quick:
@@ -335,10 +344,10 @@ def main() -> None:
         token = bench_token(client, aclient, token_n, reps)
         print("(h3) asyncio GET, one at a time", flush=True)
         aget = bench_aio_get(emu, client, aclient, get_n, reps)
+        print("(h4) 1,000 clients", flush=True)
+        clients = bench_clients(1000, max(3, reps // 2), emu.url)
     finally:
         emu.close()
-    print("(h4) 1,000 clients", flush=True)
-    clients = bench_clients(1000, max(3, reps // 2))
     load_end = os.getloadavg()
 
     v = {k: s[0] for k, s in verify.items()}
@@ -359,6 +368,8 @@ def main() -> None:
         f"({os.cpu_count()} CPUs, shared)",
         f"- Python {platform.python_version()}; jtl-connect {jtl_connect.__version__}, PyJWT {jwt.__version__}, "
         f"aiohttp {aiohttp.__version__}, httpx {httpx.__version__}, requests {requests.__version__}",
+        "- server: the release `jtl-emulator` binary in a child process (loopback, no latency): "
+        "it shares neither the GIL nor a runtime with the client measured, only the 2 CPUs",
         "",
         f"### (h1) Cold verification, distinct tokens ({verify_n:,} per repetition)",
         "",

@@ -1,8 +1,8 @@
 """Benchmarks of jtl-connect (Python binding) against the libraries JTL integrators glue
 together today: PyJWT (+ cryptography) for session tokens, requests and httpx for the API.
 
-Everything runs against ONE in-process emulator of JTL's servers
-(`jtl_connect.testing.Emulator`); no request leaves the machine. Run it through `run.sh`
+Everything runs against ONE emulator of JTL's servers: the release `jtl-emulator` binary
+in a child process (emulator_process.py); no request leaves the machine. Run it through `run.sh`
 (which installs a release build); `python run.py --help` for the knobs.
 
     (a) session-token verification, each on distinct, freshly minted tokens:
@@ -52,7 +52,8 @@ from jwt import PyJWKClient
 
 import jtl_connect
 from jtl_connect import CloudClient
-from jtl_connect.testing import Emulator
+
+from emulator_process import ProcessEmulator as Emulator
 
 HERE = Path(__file__).resolve().parent
 Stats = tuple[float, float, float]  # median, min, max ops/s
@@ -617,8 +618,8 @@ def main() -> None:
         + ", ".join(f"{k} {v}" for k, v in versions.items()),
         "- jtl-connect installed by `run.sh` with `pip install ./python` "
         "(maturin, release profile)",
-        "- server: one in-process `jtl_connect.testing.Emulator` (loopback, no latency), "
-        "sharing the CPUs",
+        "- server: the release `jtl-emulator` binary in a child process (loopback, no latency), "
+        "sharing the CPUs but not the GIL or a runtime",
         "- ratio = jtl-connect ops/s ÷ peer ops/s: above 1 jtl-connect is faster",
         "",
     ]

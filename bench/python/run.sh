@@ -3,7 +3,8 @@
 # Creates bench/python/.venv, installs the pinned peers and jtl-connect from ./python in
 # RELEASE mode (plain `pip install`, maturin's default release profile: never the dev
 # profile of `make test-python`), then runs run.py, which prints a table and writes
-# bench/python/RESULTS.md.
+# bench/python/RESULTS.md. The server is the release `jtl-emulator` binary, run as a child
+# process (emulator_process.py).
 #
 #   bench/python/run.sh                 # everything (~3 min after the build)
 #   bench/python/run.sh --quick         # fewer repetitions, for a smoke test
@@ -44,6 +45,9 @@ if grep -qE 'Finished `dev` profile' "$log"; then
     exit 1
 fi
 echo "built and installed in $(( $(date +%s) - started )) s"
+
+step "the emulator the benchmarks talk to (release jtl-emulator, a child process)"
+(cd "$root" && cargo build --release -q -p jtl-emulator)
 
 step "run.py"
 cd "$here"

@@ -251,9 +251,9 @@ cloud_methods!(async_client, AsyncCloudClient, AsyncSessionVerifier, {
         }
     }
     /// The coroutine behind `access_token` when the token is not cached.
-    async fn _access_token(&self) -> PyResult<AccessToken> {
+    fn _access_token(&self) -> crate::bridge::Pending {
         let client = self.inner.clone();
-        spawn(async move { client.access_token().await.map(AccessToken::from) }).await
+        crate::bridge::Pending::new(async move { client.access_token().await.map(AccessToken::from) })
     }
     /// Runs a GraphQL operation and returns its `data` (see `CloudClient.graphql`).
     #[pyo3(signature = (query, variables=None, operation_name=None, *, idempotency_key=None, headers=None, timeout=None))]

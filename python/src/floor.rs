@@ -3,7 +3,7 @@
 //! claims, no key lookup; the key is decoded once.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use ed25519_dalek::{Signature, VerifyingKey};
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use pyo3::{exceptions::PyValueError, prelude::*};
 
 /// The floor under any verifier: split the token, decode the signature, check it.
@@ -27,20 +27,31 @@ impl Ed25519Floor {
         Ok(Self { key })
     }
 
-    /// Whether the signature of `token` is this key's (nothing else is checked).
+    /// Whether the signature of `token` is this key's (nothing else is checked), by
+    /// `verify_strict`: the strictness the verifier guarantees (no small-order `R`).
     fn verify(&self, py: Python<'_>, token: &str) -> bool {
         py.detach(|| {
-            let Some((input, signature)) = token.rsplit_once('.') else {
-                return false;
-            };
-            let Some(signature) = URL_SAFE_NO_PAD
-                .decode(signature)
-                .ok()
-                .and_then(|s| Signature::from_slice(&s).ok())
-            else {
-                return false;
-            };
-            self.key.verify_strict(input.as_bytes(), &signature).is_ok()
+            split(token).is_some_and(|(input, signature)| {
+                self.key.verify_strict(input, &signature).is_ok()
+            })
         })
     }
+
+    /// The same by the cofactorless `verify`, which accepts some small-order `R`: a
+    /// reference for the cheapest check ed25519-dalek has, not a floor a strict verifier
+    /// could reach.
+    fn verify_cofactorless(&self, py: Python<'_>, token: &str) -> bool {
+        py.detach(|| {
+            split(token).is_some_and(|(input, signature)| {
+                self.key.verify(input, &signature).is_ok()
+            })
+        })
+    }
+}
+
+/// The signing input and the decoded signature of a compact JWS.
+fn split(token: &str) -> Option<(&[u8], Signature)> {
+    let (input, signature) = token.rsplit_once('.')?;
+    let bytes = URL_SAFE_NO_PAD.decode(signature).ok()?;
+    Some((input.as_bytes(), Signature::from_slice(&bytes).ok()?))
 }

@@ -10,6 +10,7 @@
 // `**unknown` to refuse misspelled ones with the core's message: `post(path, json, params, ...)`.
 #![allow(clippy::too_many_arguments)]
 
+mod bridge;
 mod cloud;
 mod convert;
 mod emulator;

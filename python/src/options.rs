@@ -111,14 +111,6 @@ pub(crate) fn refuse_unknown(extra: Option<&Bound<'_, PyDict>>, schema: &Schema)
     Err(unknown(extra.py(), schema.name, &name, &known))
 }
 
-/// [`refuse_unknown`] for the owned `**unknown` of an async method.
-pub(crate) fn refuse_unknown_owned(unknown: Option<Py<PyDict>>, schema: &Schema) -> PyResult<()> {
-    match unknown {
-        None => Ok(()),
-        Some(extra) => Python::attach(|py| refuse_unknown(Some(extra.bind(py)), schema)),
-    }
-}
-
 /// `invalid_input` for an unknown option `name` of `what`, as the core words it.
 fn unknown(py: Python<'_>, what: &str, name: &str, known: &[&str]) -> PyErr {
     let hint = options::did_you_mean(name, known.iter().copied())

@@ -57,28 +57,3 @@ pub(crate) fn build(
     }
     Ok(request)
 }
-
-/// Like [`build`], from arguments an `async fn` method received as owned objects.
-pub(crate) fn build_owned(
-    method: &str,
-    path: &str,
-    params: Option<Py<PyAny>>,
-    json: Option<Py<PyAny>>,
-    headers: Option<Py<PyAny>>,
-    timeout: Option<f64>,
-    idempotent: Option<bool>,
-) -> PyResult<Request> {
-    Python::attach(|py| {
-        let params = params.map(|p| p.into_bound(py));
-        let json = json.map(|j| j.into_bound(py));
-        let headers = headers.map(|h| h.into_bound(py));
-        let args = RequestArgs {
-            params: params.as_ref(),
-            json: json.as_ref(),
-            headers: headers.as_ref(),
-            timeout,
-            idempotent,
-        };
-        build(py, method, path, args)
-    })
-}

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::{
     convert::{object_to_python, repr_opt, repr_str, Json},
     errors,
-    runtime::{block, spawn},
+    runtime::block,
 };
 
 /// A core verifier for `client`'s JWKS (or `jwks_url`) from the keyword arguments of
@@ -138,9 +138,9 @@ impl AsyncSessionVerifier {
     }
 
     /// The coroutine behind `verify` when the token is not in the cache.
-    async fn _verify(&self, token: String) -> PyResult<SessionClaims> {
+    fn _verify(&self, token: String) -> crate::bridge::Pending {
         let verifier = self.inner.clone();
-        spawn(async move { verifier.verify(&token).await.map(SessionClaims::from) }).await
+        crate::bridge::Pending::new(async move { verifier.verify(&token).await.map(SessionClaims::from) })
     }
 
     /// The JWKS URL the keys come from.

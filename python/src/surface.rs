@@ -5,14 +5,15 @@
 //! with a field `inner` holding a core client; the class's own methods are passed in and end
 //! up in the same `#[pymethods]` block.
 
-use jtl_connect::{pagination::DEFAULT_PAGE_SIZE, ApiClient, Request};
-use pyo3::prelude::*;
+use jtl_connect::{options, pagination::DEFAULT_PAGE_SIZE, ApiClient};
+use pyo3::{prelude::*, types::PyDict};
 
 use crate::{
+    bridge::Pending,
     convert,
     request::{self, RequestArgs},
     response::{Page, Response},
-    runtime::{block, spawn},
+    runtime::block,
 };
 
 /// `#[pymethods]` for a synchronous client class: the request methods plus `$extra`.
@@ -165,7 +166,8 @@ macro_rules! sync_client {
 }
 
 /// `#[pymethods]` for an async client class (`jtl_connect.aio`): the request methods as
-/// coroutines plus `$extra`.
+/// coroutines (the bridge's [`crate::bridge::Pending`]: the request is read at the call,
+/// sent when the coroutine is first stepped) plus `$extra`.
 macro_rules! async_client {
     ($class:ident, { $($extra:tt)* }) => {
         #[pyo3::pymethods]
@@ -175,116 +177,119 @@ macro_rules! async_client {
             /// Sends `method path` and returns the `Response`; error answers raise.
             #[pyo3(signature = (method, path, params=None, json=None, headers=None, *, timeout=None, idempotent=None, **unknown))]
             #[allow(clippy::too_many_arguments)]
-            async fn request(
+            fn request(
                 &self,
-                method: String,
-                path: String,
-                params: Option<pyo3::Py<pyo3::PyAny>>,
-                json: Option<pyo3::Py<pyo3::PyAny>>,
-                headers: Option<pyo3::Py<pyo3::PyAny>>,
+                py: pyo3::Python<'_>,
+                method: &str,
+                path: &str,
+                params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
+                json: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
+                headers: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 timeout: Option<f64>,
                 idempotent: Option<bool>,
-                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
-            ) -> pyo3::PyResult<crate::response::Response> {
-                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::REQUEST)?;
-                let request = crate::request::build_owned(&method, &path, params, json, headers, timeout, idempotent)?;
-                crate::surface::send_async(&self.inner, request).await
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
+            ) -> crate::bridge::Pending {
+                let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
+                crate::surface::start(py, &self.inner, method, path, args, unknown)
             }
 
             /// `GET path`.
             #[pyo3(signature = (path, params=None, headers=None, *, timeout=None, **unknown))]
-            async fn get(
+            fn get(
                 &self,
-                path: String,
-                params: Option<pyo3::Py<pyo3::PyAny>>,
-                headers: Option<pyo3::Py<pyo3::PyAny>>,
+                py: pyo3::Python<'_>,
+                path: &str,
+                params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
+                headers: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 timeout: Option<f64>,
-                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
-            ) -> pyo3::PyResult<crate::response::Response> {
-                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::REQUEST)?;
-                let request = crate::request::build_owned("GET", &path, params, None, headers, timeout, None)?;
-                crate::surface::send_async(&self.inner, request).await
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
+            ) -> crate::bridge::Pending {
+                let args = crate::request::RequestArgs { params, headers, timeout, ..crate::request::RequestArgs::none() };
+                crate::surface::start(py, &self.inner, "GET", path, args, unknown)
             }
 
             /// `POST path` with a JSON body (not retried unless `idempotent=True`).
             #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None, **unknown))]
-            async fn post(
+            #[allow(clippy::too_many_arguments)]
+            fn post(
                 &self,
-                path: String,
-                json: Option<pyo3::Py<pyo3::PyAny>>,
-                params: Option<pyo3::Py<pyo3::PyAny>>,
-                headers: Option<pyo3::Py<pyo3::PyAny>>,
+                py: pyo3::Python<'_>,
+                path: &str,
+                json: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
+                params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
+                headers: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 timeout: Option<f64>,
                 idempotent: Option<bool>,
-                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
-            ) -> pyo3::PyResult<crate::response::Response> {
-                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::REQUEST)?;
-                let request = crate::request::build_owned("POST", &path, params, json, headers, timeout, idempotent)?;
-                crate::surface::send_async(&self.inner, request).await
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
+            ) -> crate::bridge::Pending {
+                let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
+                crate::surface::start(py, &self.inner, "POST", path, args, unknown)
             }
 
             /// `PUT path` with a JSON body.
             #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None, **unknown))]
-            async fn put(
+            #[allow(clippy::too_many_arguments)]
+            fn put(
                 &self,
-                path: String,
-                json: Option<pyo3::Py<pyo3::PyAny>>,
-                params: Option<pyo3::Py<pyo3::PyAny>>,
-                headers: Option<pyo3::Py<pyo3::PyAny>>,
+                py: pyo3::Python<'_>,
+                path: &str,
+                json: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
+                params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
+                headers: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 timeout: Option<f64>,
                 idempotent: Option<bool>,
-                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
-            ) -> pyo3::PyResult<crate::response::Response> {
-                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::REQUEST)?;
-                let request = crate::request::build_owned("PUT", &path, params, json, headers, timeout, idempotent)?;
-                crate::surface::send_async(&self.inner, request).await
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
+            ) -> crate::bridge::Pending {
+                let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
+                crate::surface::start(py, &self.inner, "PUT", path, args, unknown)
             }
 
             /// `PATCH path` with a JSON body (not retried unless `idempotent=True`).
             #[pyo3(signature = (path, json=None, params=None, headers=None, *, timeout=None, idempotent=None, **unknown))]
-            async fn patch(
+            #[allow(clippy::too_many_arguments)]
+            fn patch(
                 &self,
-                path: String,
-                json: Option<pyo3::Py<pyo3::PyAny>>,
-                params: Option<pyo3::Py<pyo3::PyAny>>,
-                headers: Option<pyo3::Py<pyo3::PyAny>>,
+                py: pyo3::Python<'_>,
+                path: &str,
+                json: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
+                params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
+                headers: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 timeout: Option<f64>,
                 idempotent: Option<bool>,
-                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
-            ) -> pyo3::PyResult<crate::response::Response> {
-                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::REQUEST)?;
-                let request = crate::request::build_owned("PATCH", &path, params, json, headers, timeout, idempotent)?;
-                crate::surface::send_async(&self.inner, request).await
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
+            ) -> crate::bridge::Pending {
+                let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent };
+                crate::surface::start(py, &self.inner, "PATCH", path, args, unknown)
             }
 
             /// `DELETE path` (with a JSON body if given).
             #[pyo3(signature = (path, params=None, headers=None, json=None, *, timeout=None, **unknown))]
-            async fn delete(
+            #[allow(clippy::too_many_arguments)]
+            fn delete(
                 &self,
-                path: String,
-                params: Option<pyo3::Py<pyo3::PyAny>>,
-                headers: Option<pyo3::Py<pyo3::PyAny>>,
-                json: Option<pyo3::Py<pyo3::PyAny>>,
+                py: pyo3::Python<'_>,
+                path: &str,
+                params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
+                headers: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
+                json: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
                 timeout: Option<f64>,
-                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
-            ) -> pyo3::PyResult<crate::response::Response> {
-                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::REQUEST)?;
-                let request = crate::request::build_owned("DELETE", &path, params, json, headers, timeout, None)?;
-                crate::surface::send_async(&self.inner, request).await
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
+            ) -> crate::bridge::Pending {
+                let args = crate::request::RequestArgs { params, json, headers, timeout, idempotent: None };
+                crate::surface::start(py, &self.inner, "DELETE", path, args, unknown)
             }
 
             /// One page (1-based) of a paginated endpoint.
             #[pyo3(signature = (path, page_number=1, page_size=None, params=None, **unknown))]
-            async fn page(
+            fn page(
                 &self,
-                path: String,
+                path: &str,
                 page_number: u64,
                 page_size: Option<u32>,
-                params: Option<pyo3::Py<pyo3::PyAny>>,
-                unknown: Option<pyo3::Py<pyo3::types::PyDict>>,
-            ) -> pyo3::PyResult<crate::response::Page> {
-                crate::options::refuse_unknown_owned(unknown, &jtl_connect::options::PAGINATION)?;
-                crate::surface::page_async(&self.inner, path, page_number, page_size, params).await
+                params: Option<&pyo3::Bound<'_, pyo3::PyAny>>,
+                unknown: Option<&pyo3::Bound<'_, pyo3::types::PyDict>>,
+            ) -> crate::bridge::Pending {
+                crate::surface::start_page(&self.inner, path, page_number, page_size, params, unknown)
             }
 
             /// Every record of a paginated endpoint, as an async iterator (`async for`).
@@ -322,10 +327,23 @@ pub(crate) fn send<C: ApiClient>(
     })
 }
 
-/// Sends one request with any client as a task of the shared runtime.
-pub(crate) async fn send_async<C: ApiClient>(client: &C, request: Request) -> PyResult<Response> {
+/// The coroutine that sends one request with any client as a task of the shared runtime;
+/// bad arguments (an unknown option, a body that is not JSON) are raised when it is awaited,
+/// as an `async def` would.
+pub(crate) fn start<C: ApiClient>(
+    py: Python<'_>,
+    client: &C,
+    method: &str,
+    path: &str,
+    args: RequestArgs<'_, '_>,
+    unknown: Option<&Bound<'_, PyDict>>,
+) -> Pending {
+    let request = crate::options::refuse_unknown(unknown, &options::REQUEST)
+        .and_then(|()| request::build(py, method, path, args));
     let client = client.clone();
-    spawn(async move { client.request(request).await.map(Response::from) }).await
+    Pending::try_new(request.map(|request| async move {
+        client.request(request).await.map(Response::from)
+    }))
 }
 
 /// One page (1-based) of a paginated endpoint, detached from the interpreter.
@@ -348,24 +366,25 @@ pub(crate) fn page<C: ApiClient>(
     })
 }
 
-/// One page as a task of the shared runtime.
-pub(crate) async fn page_async<C: ApiClient>(
+/// The coroutine that fetches one page as a task of the shared runtime.
+pub(crate) fn start_page<C: ApiClient>(
     client: &C,
-    path: String,
+    path: &str,
     page_number: u64,
     page_size: Option<u32>,
-    params: Option<Py<PyAny>>,
-) -> PyResult<Page> {
-    let query = Python::attach(|py| convert::params(params.map(|p| p.into_bound(py)).as_ref()))?;
+    params: Option<&Bound<'_, PyAny>>,
+    unknown: Option<&Bound<'_, PyDict>>,
+) -> Pending {
+    let query = crate::options::refuse_unknown(unknown, &options::PAGINATION)
+        .and_then(|()| convert::params(params));
     let size = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
-    let client = client.clone();
-    spawn(async move {
+    let (client, path) = (client.clone(), path.to_owned());
+    Pending::try_new(query.map(|query| async move {
         client
             .page(&path, &query, page_number, size)
             .await
             .map(Page::from)
-    })
-    .await
+    }))
 }
 
 /// Every record of a paginated endpoint, as the (sync or async) iterator `P`.

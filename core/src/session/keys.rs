@@ -13,7 +13,7 @@
 use std::{str::FromStr, time::SystemTime};
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use ed25519_dalek::{Signature, VerifyingKey};
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use jsonwebtoken::{errors::ErrorKind, Algorithm, AlgorithmFamily, DecodingKey};
 use serde_json::{Map, Value};
 
@@ -70,13 +70,10 @@ impl Key {
         }
         match &self.material {
             Material::Ed25519(key) => {
-                let bytes = URL_SAFE_NO_PAD
-                    .decode(signature)
-                    .map_err(|_| UndecodableSignature)?;
-                let Ok(signature) = Signature::from_slice(&bytes) else {
+                let Some(signature) = ed25519_signature(signature)? else {
                     return Ok(false);
                 };
-                Ok(key.verify_strict(input, &signature).is_ok())
+                Ok(verify_ed25519_strict(key, input, &signature))
             }
             Material::Rsa(key) => {
                 match jsonwebtoken::crypto::verify(signature, input, key, alg) {
@@ -286,6 +283,97 @@ pub(crate) fn ed25519_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
         return Err("x: not the canonical encoding of its point".into());
     }
     Ok(key)
+}
+
+/// The canonical encodings of the eight points of small order (the torsion subgroup `E[8]`;
+/// "Taming the many EdDSAs", Chalkias et al. 2020, table 5): the identity, the point of order
+/// 2, the two of order 4 and the four of order 8.
+const SMALL_ORDER_ENCODINGS: [[u8; 32]; 8] = [
+    small_order(0x01, 0x00, 0x00),
+    small_order(0xec, 0xff, 0x7f),
+    small_order(0x00, 0x00, 0x00),
+    small_order(0x00, 0x00, 0x80),
+    ORDER_8[0],
+    ORDER_8[1],
+    ORDER_8[2],
+    ORDER_8[3],
+];
+
+/// A 32-byte encoding `first, fill .. fill, last` (the small-order points of order 1, 2, 4).
+const fn small_order(first: u8, fill: u8, last: u8) -> [u8; 32] {
+    let mut bytes = [fill; 32];
+    bytes[0] = first;
+    bytes[31] = last;
+    bytes
+}
+
+/// The four points of order 8: `(x, y)` and `(-x, y)` for the two `y` that have them.
+const ORDER_8: [[u8; 32]; 4] = [
+    [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ],
+    [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x85,
+    ],
+    [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
+    ],
+    [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0xfa,
+    ],
+];
+
+/// The signature segment of an EdDSA token: `None` if it decodes but is not 64 bytes, an
+/// error if it is not base64url. 64 bytes are 86 characters, decoded on the stack.
+fn ed25519_signature(text: &str) -> Result<Option<Signature>, UndecodableSignature> {
+    if text.len() == 86 {
+        // 86 characters are estimated at up to 66 bytes; exactly 64 come out of valid text.
+        let mut buffer = [0u8; 66];
+        let written = URL_SAFE_NO_PAD
+            .decode_slice(text, &mut buffer)
+            .map_err(|_| UndecodableSignature)?;
+        return Ok(buffer
+            .get(..written)
+            .and_then(|bytes| Signature::from_slice(bytes).ok()));
+    }
+    let bytes = URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|_| UndecodableSignature)?;
+    Ok(Signature::from_slice(&bytes).ok())
+}
+
+/// Strict Ed25519 verification (RFC 8032 §5.1.7 with canonical `S` and no small-order `R` or
+/// `A`), with the same answers as `VerifyingKey::verify_strict` for every input but one square
+/// root cheaper: `verify_strict` decompresses `R` to test its order, which costs about as
+/// much as the compression at the end of every verification (~10 % of it). Here:
+///
+/// - `A` of small order: refused (`is_weak`: three doublings; keys are also refused when a
+///   JWKS is parsed, this keeps a weak key that got here some other way harmless);
+/// - then the cofactorless `verify`: it refuses a non-canonical `S` (`S >= L`, checked when
+///   the signature is parsed, without dalek's `legacy_compatibility`), computes
+///   `R' = [S]B - [k]A` and accepts only if the **canonical encoding** of `R'` equals the
+///   signature's 32 `R` bytes. So only a canonical encoding of a curve point can ever be
+///   accepted as `R` (a non-canonical one, `y >= p` or `-0`, never equals an encoding
+///   `compress` produces), and such an `R` decompresses, as `verify_strict` requires;
+/// - `R` of small order: a point has small order exactly if it lies in `E[8]`, whose eight
+///   points have the eight canonical encodings of [`SMALL_ORDER_ENCODINGS`]; since only a
+///   canonical `R` can pass, refusing those eight byte strings refuses exactly the small-order
+///   `R` that `verify_strict` refuses after decompressing.
+///
+/// The vectors in this module's tests (small-order `R` and `A`, non-canonical `R`, `A` and
+/// `S`) check both functions give the same answer.
+fn verify_ed25519_strict(key: &VerifyingKey, input: &[u8], signature: &Signature) -> bool {
+    !key.is_weak()
+        && !SMALL_ORDER_ENCODINGS.contains(signature.r_bytes())
+        && key.verify(input, signature).is_ok()
 }
 
 fn b64(value: &str) -> Result<Vec<u8>, String> {
@@ -498,6 +586,171 @@ mod tests {
         // Wrong length and undecodable text.
         assert!(!verify(&signature[..63]));
         assert!(key.verify(Algorithm::EdDSA, "a", message).is_err());
+    }
+
+    #[test]
+    fn the_small_order_encodings_are_the_eight_points_of_small_order() {
+        use curve25519_dalek::{edwards::CompressedEdwardsY, Scalar};
+        for (bytes, text) in SMALL_ORDER_ENCODINGS.iter().zip(SMALL_ORDER) {
+            assert_eq!(*bytes, hex(text));
+            let point = CompressedEdwardsY(*bytes).decompress().unwrap();
+            assert!(point.is_small_order(), "{text}");
+            assert_eq!(point.compress().0, *bytes, "{text} is canonical");
+        }
+        // E[8] is cyclic: the multiples of a point of order 8 are all of it, each listed once.
+        let generator = CompressedEdwardsY(ORDER_8[0]).decompress().unwrap();
+        let mut multiples: Vec<[u8; 32]> = (0u64..8)
+            .map(|i| (generator * Scalar::from(i)).compress().0)
+            .collect();
+        let mut listed = SMALL_ORDER_ENCODINGS.to_vec();
+        multiples.sort_unstable();
+        listed.sort_unstable();
+        listed.dedup();
+        assert_eq!(multiples, listed);
+    }
+
+    /// Signatures made by hand with the curve arithmetic: `R` chosen freely, `S = r + k·a`.
+    struct HandSigner {
+        a: curve25519_dalek::Scalar,
+        public: [u8; 32],
+    }
+
+    impl HandSigner {
+        fn new(seed: u8) -> Self {
+            let signing = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
+            Self {
+                a: signing.to_scalar(),
+                public: signing.verifying_key().to_bytes(),
+            }
+        }
+
+        /// `k = H(R || A || M) mod L` for the public key `public`.
+        fn k(r: &[u8; 32], public: &[u8; 32], message: &[u8]) -> curve25519_dalek::Scalar {
+            use sha2::{Digest, Sha512};
+            let hash: [u8; 64] = Sha512::new()
+                .chain_update(r)
+                .chain_update(public)
+                .chain_update(message)
+                .finalize()
+                .into();
+            curve25519_dalek::Scalar::from_bytes_mod_order_wide(&hash)
+        }
+
+        /// `R || S` with `S = r + k·a`, where `k` is computed for `claimed` as the public key.
+        fn sign(
+            &self,
+            r: curve25519_dalek::Scalar,
+            r_bytes: [u8; 32],
+            claimed: &[u8; 32],
+            message: &[u8],
+        ) -> Signature {
+            let s = r + Self::k(&r_bytes, claimed, message) * self.a;
+            let mut bytes = [0u8; 64];
+            bytes[..32].copy_from_slice(&r_bytes);
+            bytes[32..].copy_from_slice(s.as_bytes());
+            Signature::from_bytes(&bytes)
+        }
+    }
+
+    /// The identity as `R` with `S = k·a`: `[S]B - [k]A` is the identity, whose encoding is
+    /// `R`, so the cofactorless check accepts it for any message; the strict one must not.
+    #[test]
+    fn an_identity_r_that_plain_verify_accepts_is_refused() {
+        let signer = HandSigner::new(9);
+        let key = VerifyingKey::from_bytes(&signer.public).unwrap();
+        for message in [&b"header.payload"[..], b"", b"eyJhbGciOiJFZERTQSJ9.e30"] {
+            let identity = hex(SMALL_ORDER[0]);
+            let forged = signer.sign(
+                curve25519_dalek::Scalar::ZERO,
+                identity,
+                &signer.public,
+                message,
+            );
+            assert!(key.verify(message, &forged).is_ok(), "the forgery works on plain verify");
+            assert!(key.verify_strict(message, &forged).is_err());
+            assert!(!verify_ed25519_strict(&key, message, &forged));
+        }
+    }
+
+    /// Every combination of these keys and signatures gets the same answer from
+    /// [`verify_ed25519_strict`] as from `verify_strict`: good signatures, each small-order
+    /// point (canonical and not) as `R` with `S = 0`, with the good `S` and with the `S` that
+    /// makes the identity forgery work, non-canonical and out-of-range `S`, flipped bits, and
+    /// keys that are weak, of mixed order (a key plus a point of order 8) or merely another key.
+    #[test]
+    fn the_cheaper_strict_check_answers_exactly_like_verify_strict() {
+        use curve25519_dalek::{constants::ED25519_BASEPOINT_POINT as B, Scalar};
+        use ed25519_dalek::Signer;
+        let signer = HandSigner::new(3);
+        let signing = ed25519_dalek::SigningKey::from_bytes(&[3; 32]);
+        let good = VerifyingKey::from_bytes(&signer.public).unwrap();
+        let torsion = curve25519_dalek::edwards::CompressedEdwardsY(ORDER_8[0])
+            .decompress()
+            .unwrap();
+        let mixed_bytes = (good.to_edwards() + torsion).compress().0;
+        let mixed = VerifyingKey::from_bytes(&mixed_bytes).unwrap();
+        let mut keys = vec![
+            good,
+            mixed,
+            VerifyingKey::from_bytes(&HandSigner::new(4).public).unwrap(),
+        ];
+        keys.extend(
+            SMALL_ORDER
+                .iter()
+                .chain(NON_CANONICAL_SMALL.iter())
+                .filter_map(|p| VerifyingKey::from_bytes(&hex(p)).ok()),
+        );
+        let mut accepted = 0;
+        let mut compared = 0;
+        for i in 0u8..24 {
+            let message = format!("eyJhbGciOiJFZERTQSJ9.{i}");
+            let message = message.as_bytes();
+            let mut signatures = vec![signing.sign(message)];
+            let genuine = signatures[0].to_bytes();
+            // Signatures valid under the mixed-order key for about one message in eight.
+            let r = Scalar::from(u64::from(i) + 11);
+            signatures.push(signer.sign(r, (B * r).compress().0, &mixed_bytes, message));
+            for point in SMALL_ORDER.iter().chain(NON_CANONICAL_SMALL.iter()) {
+                let r_bytes = hex(point);
+                for s in [Scalar::ZERO, Scalar::from_bytes_mod_order(genuine[32..].try_into().unwrap())] {
+                    let mut bytes = [0u8; 64];
+                    bytes[..32].copy_from_slice(&r_bytes);
+                    bytes[32..].copy_from_slice(s.as_bytes());
+                    signatures.push(Signature::from_bytes(&bytes));
+                }
+                signatures.push(signer.sign(Scalar::ZERO, r_bytes, &signer.public, message));
+                signatures.push(signer.sign(Scalar::ZERO, r_bytes, &mixed_bytes, message));
+            }
+            let mut s_plus_l = genuine;
+            let mut carry = 0u16;
+            for j in 0..32 {
+                let sum = u16::from(s_plus_l[32 + j]) + u16::from(L[j]) + carry;
+                s_plus_l[32 + j] = sum as u8;
+                carry = sum >> 8;
+            }
+            signatures.push(Signature::from_bytes(&s_plus_l));
+            for bit in [0usize, 9, 255, 256, 300, 511] {
+                let mut flipped = genuine;
+                flipped[bit / 8] ^= 1 << (bit % 8);
+                signatures.push(Signature::from_bytes(&flipped));
+            }
+            for key in &keys {
+                for signature in &signatures {
+                    let strict = key.verify_strict(message, signature).is_ok();
+                    assert_eq!(
+                        verify_ed25519_strict(key, message, signature),
+                        strict,
+                        "key {:02x?}, signature {:02x?}",
+                        key.as_bytes(),
+                        signature.to_bytes()
+                    );
+                    accepted += usize::from(strict);
+                    compared += 1;
+                }
+            }
+        }
+        // The genuine signature for each message, and some under the mixed-order key.
+        assert!(accepted > 24, "{accepted} of {compared}");
     }
 
     #[test]

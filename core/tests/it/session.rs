@@ -816,3 +816,71 @@ async fn verify_cached_answers_only_what_was_verified_and_is_still_valid() {
         "no cache, no answer"
     );
 }
+
+/// The eight points of small order in their canonical encodings (the only `R` a strict
+/// check has to refuse by value: any other encoding never equals a computed `R`), then the
+/// three non-canonical encodings of small-order points (`y = p + 1`, `y = p`, `-0`).
+const SMALL_ORDER_R: [&str; 11] = [
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0000000000000000000000000000000000000000000000000000000000000080",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0100000000000000000000000000000000000000000000000000000000000080",
+];
+
+/// A good token with its signature's `R` replaced by each small-order point (and its
+/// non-canonical encodings), with `S = 0`, the token's own `S` and `S = 1`: every one is
+/// `bad_signature`, by `verify` and by `verify_now` (the path the bindings take), and the
+/// good token still verifies both ways.
+#[tokio::test]
+async fn small_order_r_values_are_refused_by_both_verification_paths() {
+    let emu = emulator().await;
+    let good = mint(
+        &emu,
+        SessionTokenSpec {
+            kid: Some(KidPlacement::Header),
+            ..SessionTokenSpec::default()
+        },
+    );
+    let v = verifier(
+        &emu,
+        VerifierConfig {
+            verified_cache_size: 0,
+            ..VerifierConfig::default()
+        },
+    );
+    v.verify(&good).await.unwrap(); // the keys are cached from here on
+    assert!(matches!(v.verify_now(&good), Some(Ok(_))));
+    let (input, signature) = good.rsplit_once('.').unwrap();
+    let genuine = URL_SAFE_NO_PAD.decode(signature).unwrap();
+    let mut one = [0u8; 32];
+    one[0] = 1;
+    let mut refused = 0;
+    for r in SMALL_ORDER_R {
+        let r: Vec<u8> = (0..64)
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&r[i..i + 2], 16).unwrap())
+            .collect();
+        for s in [&[0u8; 32][..], &genuine[32..], &one[..]] {
+            let forged = format!("{input}.{}", URL_SAFE_NO_PAD.encode([&r[..], s].concat()));
+            assert_eq!(
+                refusal(&v, &forged).await.0,
+                TokenInvalidReason::BadSignature
+            );
+            let now = v.verify_now(&forged).expect("the keys are cached");
+            assert_eq!(
+                now.unwrap_err().reason(),
+                Some(TokenInvalidReason::BadSignature)
+            );
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 33);
+    assert_eq!(v.stats().jwks_fetches, 1);
+}
