@@ -37,4 +37,11 @@ step "SHA256SUMS"
         printf '%-70s %s\n' "native: $(basename "$f") (stripped)" "$(kib "$f")"
     done
 ) | tee "$CARGO_TARGET_DIR/dist-sizes.txt"
+# The native libraries users load: at most 6.5 MB each (issue 17: half of the unstripped
+# 12-13 MB they were). The CLI binary is not held to it (it carries the emulator).
+limit=6500000
+for f in lib_native.so libjtl_connect_node.so libjtl_connect_uniffi.so; do
+    size="$(stat -c %s "$release_dir/$f")"
+    [ "$size" -le "$limit" ] || die "$f is $size bytes, more than the $limit allowed (README \"Sizes\")"
+done
 echo "dist: built in $((SECONDS - started)) s"

@@ -1,5 +1,5 @@
-//! The keys of a JWKS document, parsed once per fetch into ready-to-use
-//! [`jsonwebtoken::DecodingKey`]s, with strict matching rules (modelled on panva/jose):
+//! The keys of a JWKS document, parsed once per fetch into ready-to-use public keys
+//! (`ed25519-dalek` for Ed25519, `ring` for RSA), with strict matching rules (modelled on panva/jose):
 //! a key serves an algorithm only if its type fits (OKP/Ed25519 for `EdDSA`, RSA for `RS*`/`PS*`),
 //! its `use` is `sig` (or absent), its `key_ops` allow `verify` (or are absent), and its `alg`,
 //! when present, is that algorithm. Keys that fail any rule are ignored, never guessed at.
@@ -14,7 +14,8 @@ use std::{str::FromStr, time::SystemTime};
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
-use jsonwebtoken::{errors::ErrorKind, Algorithm, AlgorithmFamily, DecodingKey};
+use jsonwebtoken::{Algorithm, AlgorithmFamily};
+use ring::signature::{self as ring_signature, RsaParameters, RsaPublicKeyComponents};
 use serde_json::{Map, Value};
 
 /// RSA keys shorter than this (in bytes of modulus) are ignored: 2048 bits.
@@ -37,8 +38,9 @@ pub(crate) enum KeyKind {
 pub(crate) enum Material {
     /// A valid, canonically encoded Ed25519 point that is not of small order.
     Ed25519(VerifyingKey),
-    /// An RSA public key (verified by `jsonwebtoken`).
-    Rsa(DecodingKey),
+    /// An RSA public key of at least 2048 bits: modulus and exponent, big-endian (checked
+    /// with `ring`, the library TLS already uses).
+    Rsa(RsaPublicKeyComponents<Vec<u8>>),
 }
 
 /// A signature that cannot be checked at all: not base64url.
@@ -76,15 +78,11 @@ impl Key {
                 Ok(verify_ed25519_strict(key, input, &signature))
             }
             Material::Rsa(key) => {
-                match jsonwebtoken::crypto::verify(signature, input, key, alg) {
-                    Ok(verified) => Ok(verified),
-                    Err(e) if matches!(e.kind(), ErrorKind::Base64(_)) => Err(UndecodableSignature),
-                    // A key the crypto backend refuses verifies nothing.
-                    Err(e) => {
-                        tracing::debug!(kid = ?self.kid, error = %e, "a JWKS key could not be used");
-                        Ok(false)
-                    }
-                }
+                let bytes = URL_SAFE_NO_PAD
+                    .decode(signature)
+                    .map_err(|_| UndecodableSignature)?;
+                Ok(rsa_parameters(alg)
+                    .is_some_and(|params| key.verify(params, input, &bytes).is_ok()))
             }
         }
     }
@@ -257,16 +255,32 @@ pub(crate) fn parse_key(jwk: &Map<String, Value>) -> Result<Key, String> {
             if exponent.is_empty() || exponent.len() > 8 {
                 return Err("e: not a plausible RSA exponent".into());
             }
-            let decoding = DecodingKey::from_rsa_raw_components(&modulus, &exponent);
             Ok(Key {
                 kid,
                 kind: KeyKind::Rsa,
                 alg,
-                material: Material::Rsa(decoding),
+                material: Material::Rsa(RsaPublicKeyComponents {
+                    n: modulus,
+                    e: exponent,
+                }),
             })
         }
         other => Err(format!("key type {other:?} is not supported")),
     }
+}
+
+/// ring's verification parameters for an RSA algorithm: PKCS#1 v1.5 for `RS*`, PSS for `PS*`,
+/// each for moduli of 2048 to 8192 bits (what JWKS parsing lets through).
+fn rsa_parameters(alg: Algorithm) -> Option<&'static RsaParameters> {
+    Some(match alg {
+        Algorithm::RS256 => &ring_signature::RSA_PKCS1_2048_8192_SHA256,
+        Algorithm::RS384 => &ring_signature::RSA_PKCS1_2048_8192_SHA384,
+        Algorithm::RS512 => &ring_signature::RSA_PKCS1_2048_8192_SHA512,
+        Algorithm::PS256 => &ring_signature::RSA_PSS_2048_8192_SHA256,
+        Algorithm::PS384 => &ring_signature::RSA_PSS_2048_8192_SHA384,
+        Algorithm::PS512 => &ring_signature::RSA_PSS_2048_8192_SHA512,
+        _ => return None,
+    })
 }
 
 /// An Ed25519 public key that strict verification can use: a curve point (not of small
@@ -767,5 +781,91 @@ mod tests {
         assert!(parse_jwks(&json!([1, 2])).is_err());
         assert!(parse_jwks(&json!({"keys": {}})).is_err());
         assert_eq!(parse_jwks(&json!({"keys": []})).unwrap().0.len(), 0);
+    }
+
+    #[test]
+    fn rsa_signatures_verify_per_algorithm_with_ring() {
+        use rsa::{
+            pkcs1v15, pss,
+            signature::{RandomizedSigner, SignatureEncoding, Signer},
+            traits::PublicKeyParts,
+            RsaPrivateKey,
+        };
+        use sha2::{Sha256, Sha384, Sha512};
+
+        let mut rng = rand::thread_rng();
+        let private = RsaPrivateKey::new(&mut rng, 2048).unwrap();
+        let public = private.to_public_key();
+        let jwk = json!({
+            "kty": "RSA",
+            "n": URL_SAFE_NO_PAD.encode(public.n().to_bytes_be()),
+            "e": URL_SAFE_NO_PAD.encode(public.e().to_bytes_be()),
+            "kid": "rsa",
+        });
+        let held = key(jwk).unwrap();
+        let input = b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0";
+        let signed: Vec<(Algorithm, Vec<u8>)> = vec![
+            (
+                Algorithm::RS256,
+                pkcs1v15::SigningKey::<Sha256>::new(private.clone())
+                    .sign(input)
+                    .to_vec(),
+            ),
+            (
+                Algorithm::RS384,
+                pkcs1v15::SigningKey::<Sha384>::new(private.clone())
+                    .sign(input)
+                    .to_vec(),
+            ),
+            (
+                Algorithm::RS512,
+                pkcs1v15::SigningKey::<Sha512>::new(private.clone())
+                    .sign(input)
+                    .to_vec(),
+            ),
+            (
+                Algorithm::PS256,
+                pss::SigningKey::<Sha256>::new(private.clone())
+                    .sign_with_rng(&mut rng, input)
+                    .to_vec(),
+            ),
+            (
+                Algorithm::PS384,
+                pss::SigningKey::<Sha384>::new(private.clone())
+                    .sign_with_rng(&mut rng, input)
+                    .to_vec(),
+            ),
+            (
+                Algorithm::PS512,
+                pss::SigningKey::<Sha512>::new(private.clone())
+                    .sign_with_rng(&mut rng, input)
+                    .to_vec(),
+            ),
+        ];
+        for (alg, signature) in &signed {
+            let text = URL_SAFE_NO_PAD.encode(signature);
+            assert!(held.verify(*alg, &text, input).unwrap(), "{alg:?}");
+            // Another message, or the same signature read as another algorithm, fails.
+            assert!(
+                !held
+                    .verify(*alg, &text, b"eyJhbGciOiJSUzI1NiJ9.e30")
+                    .unwrap(),
+                "{alg:?}"
+            );
+            for (other, _) in signed.iter().filter(|(other, _)| other != alg) {
+                assert!(
+                    !held.verify(*other, &text, input).unwrap(),
+                    "{alg:?} as {other:?}"
+                );
+            }
+            // An RSA key never serves EdDSA, and a flipped bit breaks the signature.
+            assert!(!held.verify(Algorithm::EdDSA, &text, input).unwrap());
+            let mut flipped = signature.clone();
+            flipped[17] ^= 1;
+            assert!(!held
+                .verify(*alg, &URL_SAFE_NO_PAD.encode(flipped), input)
+                .unwrap());
+        }
+        assert!(held.verify(Algorithm::RS256, "not base64!", input).is_err());
     }
 }
