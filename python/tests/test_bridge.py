@@ -52,7 +52,7 @@ def test_bad_arguments_and_error_answers_raise_at_await(
         misspelled = aio_client.get("info", timout=1)  # type: ignore[call-arg]
         with pytest.raises(jtl_connect.InvalidInputError, match="did you mean"):
             await misspelled
-        with pytest.raises(jtl_connect.InvalidInputError):
+        with pytest.raises(TypeError, match="expected JSON data"):
             await aio_client.post("items", json={"not json": object()})
         assert emulator.stats()["api"] == before, "a bad request was sent"
         with pytest.raises(jtl_connect.NotFoundError):
@@ -113,7 +113,7 @@ def test_loops_one_after_another_and_side_by_side(aio_client: aio.CloudClient) -
 class NoReaderLoop(asyncio.SelectorEventLoop):
     """A loop that cannot watch file descriptors (as Windows' proactor loop)."""
 
-    def add_reader(self, *args: Any) -> None:
+    def add_reader(self, fd: Any, callback: Any, *args: Any) -> None:  # type: ignore[override]
         raise NotImplementedError
 
 
