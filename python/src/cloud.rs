@@ -253,7 +253,9 @@ cloud_methods!(async_client, AsyncCloudClient, AsyncSessionVerifier, {
     /// The coroutine behind `access_token` when the token is not cached.
     fn _access_token(&self) -> crate::bridge::Pending {
         let client = self.inner.clone();
-        crate::bridge::Pending::new(async move { client.access_token().await.map(AccessToken::from) })
+        crate::bridge::Pending::new(
+            async move { client.access_token().await.map(AccessToken::from) },
+        )
     }
     /// Runs a GraphQL operation and returns its `data` (see `CloudClient.graphql`).
     #[pyo3(signature = (query, variables=None, operation_name=None, *, idempotency_key=None, headers=None, timeout=None))]

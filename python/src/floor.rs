@@ -31,9 +31,8 @@ impl Ed25519Floor {
     /// `verify_strict`: the strictness the verifier guarantees (no small-order `R`).
     fn verify(&self, py: Python<'_>, token: &str) -> bool {
         py.detach(|| {
-            split(token).is_some_and(|(input, signature)| {
-                self.key.verify_strict(input, &signature).is_ok()
-            })
+            split(token)
+                .is_some_and(|(input, signature)| self.key.verify_strict(input, &signature).is_ok())
         })
     }
 
@@ -42,9 +41,8 @@ impl Ed25519Floor {
     /// could reach.
     fn verify_cofactorless(&self, py: Python<'_>, token: &str) -> bool {
         py.detach(|| {
-            split(token).is_some_and(|(input, signature)| {
-                self.key.verify(input, &signature).is_ok()
-            })
+            split(token)
+                .is_some_and(|(input, signature)| self.key.verify(input, &signature).is_ok())
         })
     }
 }

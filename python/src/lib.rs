@@ -4,7 +4,8 @@
 //! One module per wrapped piece of the core: [`cloud`], [`wawi`], [`scx`], [`session`],
 //! [`store`], [`endpoints`], [`token`], [`secret`], [`response`], [`paginator`], [`emulator`];
 //! [`convert`], [`request`], [`surface`] (the request methods of every client), [`errors`],
-//! [`runtime`] and [`logging`] hold what they share.
+//! [`runtime`], [`bridge`] (the asyncio wake-up of the hot `aio` methods) and [`logging`]
+//! hold what they share.
 
 // Python methods take keyword arguments with defaults where Rust would take a builder, plus
 // `**unknown` to refuse misspelled ones with the core's message: `post(path, json, params, ...)`.

@@ -140,7 +140,9 @@ impl AsyncSessionVerifier {
     /// The coroutine behind `verify` when the token is not in the cache.
     fn _verify(&self, token: String) -> crate::bridge::Pending {
         let verifier = self.inner.clone();
-        crate::bridge::Pending::new(async move { verifier.verify(&token).await.map(SessionClaims::from) })
+        crate::bridge::Pending::new(async move {
+            verifier.verify(&token).await.map(SessionClaims::from)
+        })
     }
 
     /// The JWKS URL the keys come from.

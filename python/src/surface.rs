@@ -341,9 +341,9 @@ pub(crate) fn start<C: ApiClient>(
     let request = crate::options::refuse_unknown(unknown, &options::REQUEST)
         .and_then(|()| request::build(py, method, path, args));
     let client = client.clone();
-    Pending::try_new(request.map(|request| async move {
-        client.request(request).await.map(Response::from)
-    }))
+    Pending::try_new(
+        request.map(|request| async move { client.request(request).await.map(Response::from) }),
+    )
 }
 
 /// One page (1-based) of a paginated endpoint, detached from the interpreter.

@@ -680,7 +680,10 @@ mod tests {
                 &signer.public,
                 message,
             );
-            assert!(key.verify(message, &forged).is_ok(), "the forgery works on plain verify");
+            assert!(
+                key.verify(message, &forged).is_ok(),
+                "the forgery works on plain verify"
+            );
             assert!(key.verify_strict(message, &forged).is_err());
             assert!(!verify_ed25519_strict(&key, message, &forged));
         }
@@ -726,7 +729,10 @@ mod tests {
             signatures.push(signer.sign(r, (B * r).compress().0, &mixed_bytes, message));
             for point in SMALL_ORDER.iter().chain(NON_CANONICAL_SMALL.iter()) {
                 let r_bytes = hex(point);
-                for s in [Scalar::ZERO, Scalar::from_bytes_mod_order(genuine[32..].try_into().unwrap())] {
+                for s in [
+                    Scalar::ZERO,
+                    Scalar::from_bytes_mod_order(genuine[32..].try_into().unwrap()),
+                ] {
                     let mut bytes = [0u8; 64];
                     bytes[..32].copy_from_slice(&r_bytes);
                     bytes[32..].copy_from_slice(s.as_bytes());
