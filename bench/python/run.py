@@ -616,8 +616,7 @@ def main() -> None:
         f"load average {load_start[0]:.2f} at the start, {load_end[0]:.2f} at the end",
         f"- Python {platform.python_version()}; "
         + ", ".join(f"{k} {v}" for k, v in versions.items()),
-        "- jtl-connect installed by `run.sh` with `pip install ./python` "
-        "(maturin, release profile)",
+        "- jtl-connect installed by `run.sh` with `maturin develop --release` (release profile)",
         "- server: the release `jtl-emulator` binary in a child process (loopback, no latency), "
         "sharing the CPUs but not the GIL or a runtime",
         "- ratio = jtl-connect ops/s ÷ peer ops/s: above 1 jtl-connect is faster",

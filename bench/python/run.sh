@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Python benchmarks of jtl-connect against PyJWT, requests and httpx (see bench/README.md).
 # Creates bench/python/.venv, installs the pinned peers and jtl-connect from ./python in
-# RELEASE mode (plain `pip install`, maturin's default release profile: never the dev
-# profile of `make test-python`), then runs run.py, which prints a table and writes
+# RELEASE mode (`maturin develop --release`: never the dev profile of `make test-python`),
+# then runs run.py, which prints a table and writes
 # bench/python/RESULTS.md. The server is the release `jtl-emulator` binary, run as a child
 # process (emulator_process.py).
 #
@@ -33,9 +33,13 @@ step "peers (requirements.txt)"
 "$py" -m pip install -q -r "$here/requirements.txt"
 
 step "building and installing jtl-connect from $root/python (release)"
+# maturin, pinned as for the tests; `maturin develop --release` builds into $CARGO_TARGET_DIR
+# (so a rerun rebuilds only what changed) and installs into this venv.
+"$py" -m pip install -q maturin==1.16.0
 started=$(date +%s)
 log="$venv/jtl-connect-build.log"
-if ! "$py" -m pip install -v --force-reinstall --no-deps "$root/python" >"$log" 2>&1; then
+if ! (cd "$root/python" && VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH" \
+        "$venv/bin/maturin" develop --release >"$log" 2>&1); then
     tail -n 40 "$log" >&2
     exit 1
 fi

@@ -5,7 +5,9 @@
 //!   wait for the future; every 100 ms they check for signals, so Ctrl-C interrupts a wait.
 //! - [`spawn`]: `async fn` methods (Python coroutines) spawn the future on the runtime and
 //!   await its handle; the event loop is never blocked, and cancelling the coroutine aborts
-//!   the task.
+//!   the task. The request methods, a token that is not cached and a verification that
+//!   needs the keys use [`crate::bridge::Pending`] instead, which wakes the event loop
+//!   without taking the GIL on the runtime's threads.
 //! - [`Ready`]: the answer of an `async` method that was ready at the call (a cached token, a
 //!   verified token seen before): an awaitable that is already complete, so `await` returns
 //!   at once without a task on the runtime or a wake-up of the event loop.
