@@ -452,3 +452,77 @@ fn tail_text(kept: &Mutex<Vec<u8>>) -> String {
     let kept = kept.lock().unwrap_or_else(PoisonError::into_inner);
     String::from_utf8_lossy(&kept).trim().to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use std::ffi::OsString;
+
+    use super::EmulatorBinary;
+
+    fn message(result: crate::Result<EmulatorBinary>) -> String {
+        let error = result.expect_err("not found");
+        assert_eq!(error.code(), "config");
+        error.to_string()
+    }
+
+    #[test]
+    fn not_found_says_where_it_looked_and_how_to_get_it() {
+        let empty = tempfile_dir("empty");
+        let text = message(EmulatorBinary::find_in(None, empty.clone().into()));
+        assert!(text.contains("JTL_EMULATOR_BIN is not set"), "{text}");
+        assert!(text.contains("neither jtl-emulator nor jtl-connect is on PATH"), "{text}");
+        assert!(text.contains("cargo install --locked --path emulator"), "{text}");
+        assert!(text.contains("make dist"), "{text}");
+
+        let missing = empty.join("no-such-emulator");
+        let text = message(EmulatorBinary::find_in(
+            Some(missing.clone().into()),
+            OsString::new(),
+        ));
+        assert!(text.contains(&missing.display().to_string()), "{text}");
+        assert!(text.contains("JTL_EMULATOR_BIN is"), "{text}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn path_lookup_prefers_jtl_emulator_and_runs_the_cli_as_jtl_connect_emulator() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile_dir("path");
+        let make = |name: &str, mode: u32| {
+            let file = dir.join(name);
+            std::fs::write(&file, "#!/bin/sh\n").unwrap();
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+            file
+        };
+        // Not executable: not taken.
+        make("jtl-emulator", 0o644);
+        let cli = make("jtl-connect", 0o755);
+        let found = EmulatorBinary::find_in(None, dir.clone().into()).unwrap();
+        assert_eq!(found.path, cli);
+        assert_eq!(found.prefix, ["emulator"]);
+
+        let emulator = make("jtl-emulator", 0o755);
+        let found = EmulatorBinary::find_in(None, dir.clone().into()).unwrap();
+        assert_eq!((found.path, found.prefix.len()), (emulator.clone(), 0));
+
+        // The variable wins over PATH, as a path or as a name looked up on PATH.
+        let found = EmulatorBinary::find_in(Some(cli.clone().into()), OsString::new()).unwrap();
+        assert_eq!((found.path, found.prefix), (cli, vec!["emulator".to_owned()]));
+        let found =
+            EmulatorBinary::find_in(Some("jtl-emulator".into()), dir.clone().into()).unwrap();
+        assert_eq!(found.path, emulator);
+    }
+
+    /// A fresh directory under the system's temporary directory.
+    fn tempfile_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "jtl-connect-testing-{name}-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}
