@@ -117,7 +117,11 @@ impl EmulatorBinary {
             .is_some_and(|stem| stem.starts_with("jtl-connect"));
         Self {
             path,
-            prefix: if cli { vec!["emulator".to_owned()] } else { Vec::new() },
+            prefix: if cli {
+                vec!["emulator".to_owned()]
+            } else {
+                Vec::new()
+            },
         }
     }
 }
@@ -472,8 +476,14 @@ mod tests {
         let empty = tempfile_dir("empty");
         let text = message(EmulatorBinary::find_in(None, empty.clone().into()));
         assert!(text.contains("JTL_EMULATOR_BIN is not set"), "{text}");
-        assert!(text.contains("neither jtl-emulator nor jtl-connect is on PATH"), "{text}");
-        assert!(text.contains("cargo install --locked --path emulator"), "{text}");
+        assert!(
+            text.contains("neither jtl-emulator nor jtl-connect is on PATH"),
+            "{text}"
+        );
+        assert!(
+            text.contains("cargo install --locked --path emulator"),
+            "{text}"
+        );
         assert!(text.contains("make dist"), "{text}");
 
         let missing = empty.join("no-such-emulator");
@@ -509,7 +519,10 @@ mod tests {
 
         // The variable wins over PATH, as a path or as a name looked up on PATH.
         let found = EmulatorBinary::find_in(Some(cli.clone().into()), OsString::new()).unwrap();
-        assert_eq!((found.path, found.prefix), (cli, vec!["emulator".to_owned()]));
+        assert_eq!(
+            (found.path, found.prefix),
+            (cli, vec!["emulator".to_owned()])
+        );
         let found =
             EmulatorBinary::find_in(Some("jtl-emulator".into()), dir.clone().into()).unwrap();
         assert_eq!(found.path, emulator);

@@ -298,16 +298,12 @@ pub fn start_emulator<'env>(
     #[napi(ts_arg_type = "import('./lib/testing').EmulatorOptions")] options: Option<Value>,
 ) -> napi::Result<PromiseRaw<'env, Emulator>> {
     let options = options.unwrap_or(Value::Null);
-    spawn(
-        env,
-        EmulatorProcess::start(options),
-        |_, emulator| {
-            Ok(Emulator {
-                url: emulator.url().to_owned(),
-                demo: emulator.demo().clone(),
-                demo_camel: emulator.demo_in(Case::Camel),
-                inner: Mutex::new(Some(Arc::new(emulator))),
-            })
-        },
-    )
+    spawn(env, EmulatorProcess::start(options), |_, emulator| {
+        Ok(Emulator {
+            url: emulator.url().to_owned(),
+            demo: emulator.demo().clone(),
+            demo_camel: emulator.demo_in(Case::Camel),
+            inner: Mutex::new(Some(Arc::new(emulator))),
+        })
+    })
 }

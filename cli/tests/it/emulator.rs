@@ -103,7 +103,13 @@ fn child_mode_prints_the_demo_values_and_ends_with_stdin() {
         .read_line(&mut first)
         .unwrap();
     let demo: serde_json::Value = serde_json::from_str(&first).unwrap();
-    assert!(demo["url"].as_str().unwrap().starts_with("http://127.0.0.1:"), "{demo}");
+    assert!(
+        demo["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:"),
+        "{demo}"
+    );
     assert_eq!(demo["client_id"], "demo-client-id");
     drop(child.stdin.take());
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -111,7 +117,10 @@ fn child_mode_prints_the_demo_values_and_ends_with_stdin() {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(std::time::Instant::now() < deadline, "still running after stdin closed");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after stdin closed"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
     assert!(status.success(), "{status}");

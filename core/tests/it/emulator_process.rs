@@ -13,21 +13,34 @@ use jtl_connect::{
 use serde_json::{json, Value};
 
 fn binary() -> EmulatorBinary {
-    let path = std::env::var_os("JTL_EMULATOR_BIN")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            // target/debug/deps/it-<hash> → target/debug/jtl-emulator
-            let exe = std::env::current_exe().unwrap();
-            let dir = exe.parent().and_then(|d| d.parent()).unwrap();
-            dir.join(format!("jtl-emulator{}", std::env::consts::EXE_SUFFIX))
-        });
-    assert!(
-        path.is_file(),
-        "{} is missing: run `cargo build -p jtl-emulator` (or set JTL_EMULATOR_BIN)",
-        path.display()
-    );
-    EmulatorBinary::find_in(Some(path.into()), Default::default()).unwrap()
+    let name = format!("jtl-emulator{}", std::env::consts::EXE_SUFFIX);
+    // <dir>/<profile>/deps/it-<hash>: the profile this test was built with.
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
+    let profile = profile_dir.file_name().unwrap().to_owned();
+    let in_target = |dir: PathBuf| dir.join(&profile).join(&name);
+    let candidates: Vec<PathBuf> = [
+        std::env::var_os("JTL_EMULATOR_BIN").map(PathBuf::from),
+        std::env::var_os("CARGO_TARGET_DIR").map(|d| in_target(d.into())),
+        option_env!("CARGO_TARGET_DIR").map(|d| in_target(d.into())),
+        Some(in_target(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"),
+        )),
+        // Without a separate build directory the binary is next to the test's.
+        Some(profile_dir.join(&name)),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|p| !p.as_os_str().is_empty())
+    .collect();
+    let Some(path) = candidates.iter().find(|p| p.is_file()) else {
+        panic!(
+            "the emulator binary is missing (looked at {candidates:?}): run \
+             `cargo build -p jtl-emulator` (the workspace's `cargo test` builds it) or set \
+             JTL_EMULATOR_BIN"
+        );
+    };
+    EmulatorBinary::find_in(Some(path.clone().into()), Default::default()).unwrap()
 }
 
 async fn start(options: Value) -> EmulatorProcess {
@@ -54,7 +67,10 @@ async fn a_child_emulator_serves_the_core_and_answers_control() {
     assert!(emu.url().starts_with("http://127.0.0.1:"), "{}", emu.url());
     assert_eq!(emu.demo()["url"], json!(emu.url()));
     assert_eq!(emu.demo_in(Case::Camel)["clientId"], "demo-client-id");
-    let settings = emu.control("settings", Value::Null, Case::Snake).await.unwrap();
+    let settings = emu
+        .control("settings", Value::Null, Case::Snake)
+        .await
+        .unwrap();
     assert_eq!(settings["rate_limit"], 3);
 
     let client = CloudClient::builder(
@@ -69,17 +85,29 @@ async fn a_child_emulator_serves_the_core_and_answers_control() {
     .build()
     .unwrap();
     assert_eq!(client.get("info").await.unwrap().status(), 200);
-    let stats = emu.control("stats", Value::Null, Case::Camel).await.unwrap();
-    assert_eq!((stats["token"].as_u64(), stats["api"].as_u64()), (Some(1), Some(1)));
+    let stats = emu
+        .control("stats", Value::Null, Case::Camel)
+        .await
+        .unwrap();
+    assert_eq!(
+        (stats["token"].as_u64(), stats["api"].as_u64()),
+        (Some(1), Some(1))
+    );
     assert!(stats["faultsServed"].is_u64(), "camelCase keys: {stats}");
 
     assert!(emu.running());
     emu.shutdown().await.unwrap();
     assert!(!emu.running());
     assert!(emu.pid().is_none());
-    assert!(closed_soon(emu.url()).await, "the port is closed after shutdown");
+    assert!(
+        closed_soon(emu.url()).await,
+        "the port is closed after shutdown"
+    );
     emu.shutdown().await.unwrap(); // idempotent
-    let error = emu.control("stats", Value::Null, Case::Snake).await.unwrap_err();
+    let error = emu
+        .control("stats", Value::Null, Case::Snake)
+        .await
+        .unwrap_err();
     assert_eq!(error.code(), "network", "{error}");
     assert!(error.to_string().contains("no longer running"), "{error}");
 }
@@ -90,14 +118,29 @@ async fn emulator_errors_keep_their_codes() {
         .await
         .unwrap_err();
     assert_eq!(error.code(), "invalid_input", "{error}");
-    assert!(error.to_string().contains("unknown option \"prot\""), "{error}");
+    assert!(
+        error.to_string().contains("unknown option \"prot\""),
+        "{error}"
+    );
 
     let emu = start(Value::Null).await;
-    let unknown = emu.control("no_such_op", Value::Null, Case::Snake).await.unwrap_err();
+    let unknown = emu
+        .control("no_such_op", Value::Null, Case::Snake)
+        .await
+        .unwrap_err();
     assert_eq!(unknown.code(), "invalid_input");
-    assert!(unknown.to_string().starts_with("unknown emulator operation"), "{unknown}");
+    assert!(
+        unknown
+            .to_string()
+            .starts_with("unknown emulator operation"),
+        "{unknown}"
+    );
     let missing = emu
-        .control("approve_wawi_registration", json!({"id": "nope"}), Case::Snake)
+        .control(
+            "approve_wawi_registration",
+            json!({"id": "nope"}),
+            Case::Snake,
+        )
         .await
         .unwrap_err();
     assert_eq!(missing.code(), "not_found", "{missing}");
@@ -137,5 +180,8 @@ async fn a_binary_that_is_not_the_emulator_is_a_clear_error() {
     let text = error.to_string();
     assert!(text.contains("/bin/echo did not start"), "{text}");
     assert!(text.contains("expected a JSON line with `url`"), "{text}");
-    assert!(text.contains("cargo install --locked --path emulator"), "{text}");
+    assert!(
+        text.contains("cargo install --locked --path emulator"),
+        "{text}"
+    );
 }

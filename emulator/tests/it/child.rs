@@ -61,9 +61,15 @@ async fn the_control_route_answers_what_emulator_control_answers() {
 async fn control_errors_carry_the_code_and_the_bare_message() {
     let emu = start().await;
     let (status, body) = control(&emu, "no_such_op", "", "").await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_input")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_input"))
+    );
     let message = body["message"].as_str().unwrap();
-    assert!(message.starts_with("unknown emulator operation \"no_such_op\""), "{message}");
+    assert!(
+        message.starts_with("unknown emulator operation \"no_such_op\""),
+        "{message}"
+    );
 
     let (status, body) = control(
         &emu,
@@ -72,17 +78,32 @@ async fn control_errors_carry_the_code_and_the_bare_message() {
         r#"{"id": "no-such-registration"}"#,
     )
     .await;
-    assert_eq!((status, body["error"].as_str()), (404, Some("not_found")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (404, Some("not_found")),
+        "{body}"
+    );
 
     let (status, body) = control(&emu, "update_settings", "", r#"{"no_such": 1}"#).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_input")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_input")),
+        "{body}"
+    );
 
     let (status, body) = control(&emu, "stats", "?case=kebab", "").await;
     assert_eq!(status, 400, "{body}");
-    assert!(body["message"].as_str().unwrap().contains("snake or camel"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("snake or camel"),
+        "{body}"
+    );
 
     let (status, body) = control(&emu, "stats", "", "{not json").await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_input")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_input")),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -179,7 +200,10 @@ async fn child_mode_prints_the_demo_values_and_ends_with_stdin() {
         .await
         .unwrap();
     let (_, body) = status_json(response).await;
-    assert_eq!(body["result"]["token_lifetime_secs"], 42, "the options' settings");
+    assert_eq!(
+        body["result"]["token_lifetime_secs"], 42,
+        "the options' settings"
+    );
 
     // The parent goes away: its end of the pipe closes.
     let mut stdin = emu.stdin.take().unwrap();
@@ -204,7 +228,13 @@ fn child_mode_reports_bad_options_as_a_json_line() {
     let mut emu = child(&["--child", "--options-json", "[1"]);
     let line = first_line(&mut emu);
     assert_eq!(line["error"], "invalid_input", "{line}");
-    assert!(line["message"].as_str().unwrap().starts_with("--options-json"), "{line}");
+    assert!(
+        line["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("--options-json"),
+        "{line}"
+    );
     assert_eq!(exit_code(&mut emu), Some(1));
 }
 
