@@ -45,6 +45,10 @@ if grep -qE 'Finished `dev` profile' "$log"; then
 fi
 echo "built and installed in $(( $(date +%s) - started )) s"
 
+step "building the emulator (release; jtl_connect.testing.Emulator runs it as a child process)"
+(cd "$root" && cargo build --quiet --release -p jtl-emulator)
+export JTL_EMULATOR_BIN="$CARGO_TARGET_DIR/release/jtl-emulator"
+
 step "run.py"
 cd "$here"
 "$py" run.py "$@"
