@@ -272,8 +272,8 @@ export declare class CloudClient {
 }
 
 /**
- * An emulator of JTL's servers running in this process, on a loopback port: for your own
- * tests. It serves until `stop()` (or until the process exits).
+ * An emulator of JTL's servers in a child process of this one, on a loopback port: for
+ * your own tests. It serves until `stop()` (or until this process exits).
  */
 export declare class Emulator {
   /** r" Mints an App Shell session token, signed like JTL's (`SessionTokenOptions`). */
@@ -1097,9 +1097,10 @@ export interface SignInInfo {
 }
 
 /**
- * Starts an emulator of JTL's servers in this process on a free loopback port: the demo
- * client (`clientId`/`clientSecret`/`tenantId`), session tokens, faults and counters for
- * your tests. Stop it with `stop()`.
+ * Starts an emulator of JTL's servers (the `jtl-emulator` binary as a child process, from
+ * `JTL_EMULATOR_BIN` or `PATH`) on a free loopback port: the demo client
+ * (`clientId`/`clientSecret`/`tenantId`), session tokens, faults and counters for your
+ * tests. Stop it with `stop()`; it also ends when this process does.
  */
 export declare function startEmulator(options?: import('./lib/testing').EmulatorOptions): Promise<Emulator>
 

@@ -33,6 +33,10 @@ fi
 grep -E 'Finished .* profile' "$log" | tail -n 1 || true
 echo "built in $(( $(date +%s) - started )) s"
 
+step "building the emulator (release; startEmulator() runs it as a child process)"
+(cd "$root" && cargo build --quiet --release -p jtl-emulator)
+export JTL_EMULATOR_BIN="$CARGO_TARGET_DIR/release/jtl-emulator"
+
 step "run.mjs"
 cd "$here"
 node --expose-gc run.mjs "$@"

@@ -50,8 +50,10 @@ if grep -qE 'Finished `dev` profile' "$log"; then
 fi
 echo "built and installed in $(( $(date +%s) - started )) s"
 
-step "the emulator the benchmarks talk to (release jtl-emulator, a child process)"
-(cd "$root" && cargo build --release -q -p jtl-emulator)
+step "building the emulator (release): the benchmarks' server, a child process"
+(cd "$root" && cargo build --quiet --release -p jtl-emulator)
+# emulator_process.py (and jtl_connect.testing.Emulator) run this binary.
+export JTL_EMULATOR_BIN="$CARGO_TARGET_DIR/release/jtl-emulator"
 
 step "run.py"
 cd "$here"

@@ -47,6 +47,7 @@ mod scx;
 mod secret;
 mod session;
 pub mod store;
+pub mod testing;
 pub mod token;
 pub mod wawi;
 

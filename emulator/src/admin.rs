@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::{
     body::Bytes,
-    extract::{Path, Request, State},
+    extract::{Path, Query, Request, State},
     http::{header, HeaderMap, Method, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -34,7 +34,7 @@ use crate::{
     service::{error_response, Service},
     session::SessionTokenSpec,
     state::Shared,
-    Error,
+    Case, Error,
 };
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
@@ -86,6 +86,61 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/_emulator/app-keys", g(get(app_keys)))
         .route("/_emulator/users", g(get(demo_users)))
         .route("/_emulator/users/revoke", g(post(revoke_user_grants)))
+        .route("/_emulator/control/{op}", g(post(control)))
+}
+
+/// `?case=` of `POST /_emulator/control/{op}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ControlQuery {
+    #[serde(default)]
+    case: Option<String>,
+}
+
+/// `POST /_emulator/control/{op}?case=snake|camel` with the arguments as the body (a JSON
+/// object; empty means none): runs exactly [`crate::Emulator::control`] and answers
+/// `{"result": ...}`, or the error as `{"error": code, "message": ...}` with the message
+/// alone (no "invalid input: " prefix; the code says it), so that a process steering this
+/// emulator (`jtl_connect::testing::EmulatorProcess`) raises what an in-process one raised.
+async fn control(
+    State(shared): State<Arc<Shared>>,
+    Path(op): Path<String>,
+    Query(query): Query<ControlQuery>,
+    bytes: Bytes,
+) -> Response {
+    let answer = control_answer(&shared, &op, query.case.as_deref(), &bytes);
+    match answer {
+        Ok(result) => Json(json!({ "result": result })).into_response(),
+        Err(error) => {
+            let (status, code) = error.status_and_code();
+            error_response(Service::Admin, status, code, &error.message())
+        }
+    }
+}
+
+fn control_answer(
+    shared: &Shared,
+    op: &str,
+    case: Option<&str>,
+    bytes: &[u8],
+) -> Result<Value, Error> {
+    let case = match case {
+        None | Some("snake") => Case::Snake,
+        Some("camel") => Case::Camel,
+        Some(other) => {
+            return Err(Error::InvalidInput(format!(
+                "case: expected snake or camel; found {}",
+                shown(other)
+            )))
+        }
+    };
+    let args = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
+    } else {
+        serde_json::from_slice(bytes)
+            .map_err(|e| Error::InvalidInput(format!("{op}: request body: {e}")))?
+    };
+    shared.control(op, args, case)
 }
 
 /// `GET /_emulator/users`: the demo users of the sign-in page.

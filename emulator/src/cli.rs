@@ -1,9 +1,28 @@
 //! The command-line face of the emulator, shared by the `jtl-emulator` binary and
-//! `jtl-connect emulator`: the flags, and the banner printed after the first line.
+//! `jtl-connect emulator`: the flags, the banner printed after the first line, and the
+//! `--child` mode in which test helpers of other languages run it (see [`run_child`]).
 
-use std::net::IpAddr;
+use std::{io::Write, net::IpAddr};
 
-use crate::{config, Config, Emulator, Settings};
+use serde_json::{json, Value};
+
+use crate::{config, Config, Emulator, Error, Settings};
+
+/// The flags `--options-json` replaces (it says everything they say).
+const REPLACED_BY_OPTIONS: [&str; 12] = [
+    "port",
+    "host",
+    "token_lifetime",
+    "latency_ms",
+    "rate_limit",
+    "rate_limit_interval",
+    "wawi_auto_approve",
+    "session_kid_in_header",
+    "jwks_without_kid",
+    "session_issuer",
+    "sign_in",
+    "auth_code_lifetime",
+];
 
 /// Flags of an emulator started from the command line.
 #[derive(clap::Args, Clone, Debug)]
@@ -46,6 +65,17 @@ pub struct EmulatorArgs {
     /// Lifetime of authorization codes, in seconds (0: every code expires at once).
     #[arg(long, default_value_t = 60)]
     pub auth_code_lifetime: u64,
+    /// Start from these JSON options instead of the flags above, as the test helpers pass
+    /// them: `{"port": 0, "host": "127.0.0.1", "settings": {"token_lifetime_secs": 5}}`
+    /// (each optional; settings as `PATCH /_emulator/settings` takes them).
+    #[arg(long, value_name = "JSON", conflicts_with_all = REPLACED_BY_OPTIONS)]
+    pub options_json: Option<String>,
+    /// Run as the child process of a test helper (Python's `jtl_connect.testing.Emulator`,
+    /// Node's `startEmulator()`): print one JSON line, the demo values (`url`, `client_id`,
+    /// ...) or `{"error": code, "message": ...}` if it could not start, no banner; and exit
+    /// when stdin reaches end of file, so the emulator ends with the process that started it.
+    #[arg(long)]
+    pub child: bool,
 }
 
 impl EmulatorArgs {
@@ -71,6 +101,79 @@ impl EmulatorArgs {
             },
         }
     }
+}
+
+impl EmulatorArgs {
+    /// Starts the emulator these flags describe: from `--options-json` if given (as
+    /// [`Emulator::start_from`]), else from [`EmulatorArgs::config`].
+    pub async fn start(&self) -> Result<Emulator, Error> {
+        match &self.options_json {
+            Some(text) => {
+                let options: Value = serde_json::from_str(text).map_err(|e| {
+                    Error::InvalidInput(format!("--options-json: expected a JSON object; {e}"))
+                })?;
+                Emulator::start_from(options).await
+            }
+            None => Emulator::start_with(self.config()).await,
+        }
+    }
+}
+
+/// The whole life of an emulator started with `--child`: start it, print its demo values
+/// ([`Emulator::demo`]) as one JSON line (or the start error as `{"error", "message"}`), serve
+/// until stdin reaches end of file (the parent exited or closed it), Ctrl-C or SIGTERM, then
+/// stop. Returns the exit code: 0, or 1 if it could not start.
+pub async fn run_child(args: &EmulatorArgs) -> i32 {
+    let emulator = match args.start().await {
+        Ok(emulator) => emulator,
+        Err(error) => {
+            print_line(&json!({ "error": error.code(), "message": error.message() }));
+            return 1;
+        }
+    };
+    print_line(&emulator.demo());
+    let eof = stdin_closed();
+    tokio::select! {
+        () = stopped() => {}
+        _ = eof => {}
+    }
+    emulator.shutdown().await;
+    0
+}
+
+/// One JSON line on stdout, flushed at once (the parent waits for it). A parent that is gone
+/// already is no reason to panic, so write errors are ignored.
+fn print_line(value: &Value) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{value}");
+    let _ = out.flush();
+}
+
+/// Resolves when stdin reaches end of file or fails. Read on a plain thread, not tokio's
+/// stdin (whose blocking read would hold up the runtime's shutdown).
+fn stdin_closed() -> tokio::sync::oneshot::Receiver<()> {
+    let (done, closed) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+        let _ = done.send(());
+    });
+    closed
+}
+
+/// Completes on Ctrl-C, or on SIGTERM where there is one.
+pub async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 impl Emulator {

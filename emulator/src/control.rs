@@ -8,7 +8,11 @@ use std::{net::IpAddr, time::Duration};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
-use crate::{config, AppTokenSpec, ClientSpec, Config, Emulator, Error, Fault, SessionTokenSpec};
+use crate::{
+    config,
+    state::{scx::Party, Shared},
+    AppTokenSpec, ClientSpec, Config, Emulator, Error, Fault, SessionTokenSpec,
+};
 
 /// How a language spells the keys of the objects it hands over and gets back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -220,21 +224,7 @@ impl Emulator {
     /// `wawi_url`, `scx_refresh_token`, `scx_seller_refresh_token`, `app_id`, `app_issuer`,
     /// `customer_id`.
     pub fn demo(&self) -> Value {
-        json!({
-            "url": self.url(),
-            "client_id": config::DEMO_CLIENT_ID,
-            "client_secret": config::DEMO_CLIENT_SECRET,
-            "tenant_id": config::DEMO_TENANT_ID,
-            "second_tenant_id": config::DEMO_SECOND_TENANT_ID,
-            "foreign_tenant_id": config::FOREIGN_TENANT_ID,
-            "wawi_api_key": config::DEMO_WAWI_API_KEY,
-            "wawi_url": self.wawi_base(),
-            "scx_refresh_token": config::DEMO_SCX_REFRESH_TOKEN,
-            "scx_seller_refresh_token": config::DEMO_SCX_SELLER_REFRESH_TOKEN,
-            "app_id": config::DEMO_APP_ID,
-            "app_issuer": self.app_issuer(),
-            "customer_id": config::DEMO_CUSTOMER_ID,
-        })
+        self.shared.demo()
     }
 
     /// Runs the admin operation `op` with `args` (a JSON object, keys in either spelling, or
@@ -247,7 +237,38 @@ impl Emulator {
     /// `scx_dead_letters`, `issue_wawi_api_key` (`scopes`, default `["all.read"]`),
     /// `wawi_registrations`, `approve_wawi_registration` (`id`, `granted_scopes`),
     /// `reject_wawi_registration` (`id`).
+    ///
+    /// The admin API runs the same function at `POST /_emulator/control/{op}`, which is how
+    /// an emulator in another process (`jtl_connect::testing::EmulatorProcess`) is steered.
     pub fn control(&self, op: &str, args: Value, case: Case) -> Result<Value, Error> {
+        self.shared.control(op, args, case)
+    }
+}
+
+// On `Shared`, not `Emulator`: the admin route `POST /_emulator/control/{op}` has only the
+// shared state, and must run exactly what `Emulator::control` runs.
+impl Shared {
+    /// See [`Emulator::demo`].
+    pub(crate) fn demo(&self) -> Value {
+        json!({
+            "url": self.base_url,
+            "client_id": config::DEMO_CLIENT_ID,
+            "client_secret": config::DEMO_CLIENT_SECRET,
+            "tenant_id": config::DEMO_TENANT_ID,
+            "second_tenant_id": config::DEMO_SECOND_TENANT_ID,
+            "foreign_tenant_id": config::FOREIGN_TENANT_ID,
+            "wawi_api_key": config::DEMO_WAWI_API_KEY,
+            "wawi_url": format!("{}/api/eazybusiness", self.base_url),
+            "scx_refresh_token": config::DEMO_SCX_REFRESH_TOKEN,
+            "scx_seller_refresh_token": config::DEMO_SCX_SELLER_REFRESH_TOKEN,
+            "app_id": config::DEMO_APP_ID,
+            "app_issuer": self.app_issuer(),
+            "customer_id": config::DEMO_CUSTOMER_ID,
+        })
+    }
+
+    /// See [`Emulator::control`].
+    pub(crate) fn control(&self, op: &str, args: Value, case: Case) -> Result<Value, Error> {
         let answer = self.run(op, args)?;
         Ok(match case {
             Case::Snake => answer,
@@ -280,22 +301,23 @@ impl Emulator {
                     let text = n.to_string();
                     args.map.insert("retry_after".into(), Value::String(text));
                 }
-                json!(self.inject_fault(args.parse::<Fault>(&["service", "kind", "shape"], true)?)?)
+                let fault = args.parse::<Fault>(&["service", "kind", "shape"], true)?;
+                json!(self.lock().faults.arm(fault)?)
             }
             "clear_faults" => {
-                self.clear_faults();
+                self.lock().faults.clear();
                 Value::Null
             }
-            "stats" => to_json(&self.stats()),
+            "stats" => to_json(&self.lock().stats),
             "rotate_keys" => {
                 let grace = args
                     .take("grace_secs")
                     .map(|g| seconds(op, "grace_secs", g))
                     .transpose()?;
-                self.rotate_keys(grace)
+                self.rotate_keys(grace.map(|g| g.as_secs()))
             }
-            "current_kid" => Value::String(self.current_kid()),
-            "settings" => to_json(&self.settings()),
+            "current_kid" => Value::String(self.lock().keys.current().kid.clone()),
+            "settings" => to_json(&self.lock().settings),
             "update_settings" => to_json(&self.update_settings(Value::Object(args.map))?),
             "reset" => {
                 self.reset();
@@ -308,14 +330,14 @@ impl Emulator {
                 self.register_client(args.parse::<ClientSpec>(&[], true)?)?;
                 Value::Null
             }
-            "issue_scx_refresh_token" => Value::String(self.issue_scx_refresh_token()),
+            "issue_scx_refresh_token" => Value::String(self.issue_scx_refresh_token(None)),
             "issue_scx_seller_refresh_token" => {
-                Value::String(self.issue_scx_seller_refresh_token())
+                Value::String(self.issue_scx_refresh_token_for(None, Party::Seller))
             }
             "push_scx_event" => {
                 let kind = args.string("type")?;
                 let event = args.take("event").unwrap_or_else(|| json!({}));
-                self.push_scx_event(&kind, event)
+                self.push_scx_event(kind, event)
             }
             "scx_dead_letters" => Value::Array(self.scx_dead_letters()),
             "issue_wawi_api_key" => {
@@ -328,11 +350,11 @@ impl Emulator {
             "approve_wawi_registration" => {
                 let id = args.string("id")?;
                 let granted = args.strings("granted_scopes")?;
-                self.approve_wawi_registration(&id, granted)?;
+                self.decide_wawi_registration(&id, true, granted)?;
                 Value::Null
             }
             "reject_wawi_registration" => {
-                self.reject_wawi_registration(&args.string("id")?)?;
+                self.decide_wawi_registration(&args.string("id")?, false, None)?;
                 Value::Null
             }
             _ => Value::Null,

@@ -38,6 +38,20 @@ impl std::error::Error for Error {
 }
 
 impl Error {
+    /// What went wrong, without the kind's prefix that `Display` adds ("invalid input: ").
+    pub fn message(&self) -> String {
+        match self {
+            Self::Bind(_) => self.to_string(),
+            Self::InvalidInput(m) | Self::NotFound(m) | Self::Conflict(m) => m.clone(),
+        }
+    }
+
+    /// The stable code of this error: `internal` (bind), `invalid_input`, `not_found`,
+    /// `conflict`; what the admin API answers as `error`.
+    pub fn code(&self) -> &'static str {
+        self.status_and_code().1
+    }
+
     /// The admin API status and code for this error.
     pub(crate) fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {

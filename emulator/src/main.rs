@@ -1,7 +1,7 @@
 //! `jtl-emulator`: runs the emulator of JTL's servers on a loopback port.
 
 use clap::Parser;
-use jtl_emulator::{cli::EmulatorArgs, Emulator};
+use jtl_emulator::cli::EmulatorArgs;
 
 /// A local stand-in for JTL's servers (identity provider, ERP API, JWKS, SCX, JTL-Wawi).
 #[derive(Parser, Debug)]
@@ -27,7 +27,10 @@ async fn main() {
         }
         return;
     }
-    let emulator = match Emulator::start_with(cli.args.config()).await {
+    if cli.args.child {
+        std::process::exit(jtl_emulator::cli::run_child(&cli.args).await);
+    }
+    let emulator = match cli.args.start().await {
         Ok(e) => e,
         Err(e) => {
             eprintln!("jtl-emulator: {e}");
@@ -37,6 +40,6 @@ async fn main() {
     // The first line is a contract: scripts wait for it and read the URL from it.
     println!("listening on {}", emulator.url());
     println!("{}", emulator.banner());
-    let _ = tokio::signal::ctrl_c().await;
+    jtl_emulator::cli::stopped().await;
     emulator.shutdown().await;
 }

@@ -1,4 +1,4 @@
-// Types of the in-process emulator's admin objects (`startEmulator()`); the native methods
+// Types of the emulator's admin objects (`startEmulator()`); the native methods
 // hand them to the emulator crate, which parses them (camelCase or snake_case keys).
 
 /** How to start an emulator. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Node package's suite, as `make test-node` and CI run it on a fresh machine with
-# Node 20+, npm and Rust: install the locked dev tools, build the addon (debug, in the
-# workspace's shared target directory), run every test with node's own runner.
+# Node 20+, npm and Rust: install the locked dev tools, build the addon and the emulator
+# binary that startEmulator() runs (debug, in the workspace's shared target directory; it
+# exports JTL_EMULATOR_BIN), run every test with node's own runner.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,10 @@ fi
 start=$SECONDS
 npm ci --no-audit --no-fund --loglevel=error
 npm run --silent build
+# startEmulator() runs the emulator binary as a child process: the one just built, whatever
+# the environment says (as bindings/uniffi/scripts/test.sh).
+cargo build --quiet -p jtl-emulator
+export JTL_EMULATOR_BIN="$CARGO_TARGET_DIR/debug/jtl-emulator"
 echo "node: installed and built in $((SECONDS - start)) s"
 
 node --test test/*.test.js test/*.test.mjs

@@ -1,12 +1,14 @@
-//! [`start_emulator`]: the in-process emulator of JTL's servers for users' own tests. Every
-//! admin method forwards its argument to [`jtl_emulator::Emulator::control`], which parses
-//! it (camelCase or snake_case keys) and answers in camelCase; the option types are declared
-//! in `lib/testing.d.ts`.
+//! [`start_emulator`]: the emulator of JTL's servers for users' own tests, run as a child
+//! process (the `jtl-emulator` binary, found through `JTL_EMULATOR_BIN` or `PATH`) by
+//! [`jtl_connect::testing::EmulatorProcess`], so the addon does not carry the emulator. Every
+//! admin method forwards its argument to the emulator's `control`, which parses it
+//! (camelCase or snake_case keys) and answers in camelCase; the option types are declared in
+//! `lib/testing.d.ts`. The admin methods stay synchronous (a loopback round trip of well
+//! under a millisecond), as they were when the emulator ran in-process.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use jtl_connect::Error as CoreError;
-use jtl_emulator::Case;
+use jtl_connect::{options::Case, testing::EmulatorProcess};
 use napi::{bindgen_prelude::PromiseRaw, Env};
 use napi_derive::napi;
 use serde_json::{json, Value};
@@ -17,37 +19,30 @@ use crate::{
     runtime::spawn,
 };
 
-fn emulator_error(error: jtl_emulator::Error) -> CoreError {
-    let detail = Default::default();
-    match error {
-        jtl_emulator::Error::InvalidInput(message) => CoreError::InvalidInput { message },
-        jtl_emulator::Error::NotFound(message) => CoreError::NotFound { message, detail },
-        jtl_emulator::Error::Conflict(message) => CoreError::Conflict { message, detail },
-        other => CoreError::Config {
-            message: other.to_string(),
-        },
-    }
-}
-
-/// An emulator of JTL's servers running in this process, on a loopback port: for your own
-/// tests. It serves until `stop()` (or until the process exits).
+/// An emulator of JTL's servers in a child process of this one, on a loopback port: for
+/// your own tests. It serves until `stop()` (or until this process exits).
 #[napi]
 pub struct Emulator {
-    inner: Arc<Mutex<Option<jtl_emulator::Emulator>>>,
+    inner: Mutex<Option<Arc<EmulatorProcess>>>,
     url: String,
+    /// The demo values with snake_case keys, and with camelCase keys (`demoValues`).
     demo: Value,
+    demo_camel: Value,
 }
 
 impl Emulator {
     /// Runs the admin operation `op` with `args`, or throws `JtlError` `config` after `stop()`.
     fn call(&self, env: &Env, op: &str, args: Value) -> napi::Result<Value> {
-        let guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        match guard.as_ref() {
+        let emulator = self
+            .inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        match emulator {
             Some(emulator) => check(
                 env,
-                emulator
-                    .control(op, args, Case::Camel)
-                    .map_err(emulator_error),
+                jtl_connect::blocking::run(emulator.control(op, args, Case::Camel))
+                    .and_then(|answer| answer),
             ),
             None => Err(with_code(env, "config", "the emulator has been stopped")),
         }
@@ -127,7 +122,7 @@ impl Emulator {
     /// scxSellerRefreshToken, appId, appIssuer, customerId }`.
     #[napi(getter, ts_return_type = "Record<string, string>")]
     pub fn demo_values(&self) -> Value {
-        jtl_emulator::camel_keys(self.demo.clone())
+        self.demo_camel.clone()
     }
 
     /// The demo client id (`demo-client-id`).
@@ -268,10 +263,10 @@ impl Emulator {
         spawn(
             env,
             async move {
-                if let Some(emulator) = emulator {
-                    emulator.shutdown().await;
+                match emulator {
+                    Some(emulator) => emulator.shutdown().await,
+                    None => Ok(()),
                 }
-                Ok(())
             },
             |_, ()| Ok(()),
         )
@@ -293,28 +288,22 @@ impl Emulator {
     }
 }
 
-/// Starts an emulator of JTL's servers in this process on a free loopback port: the demo
-/// client (`clientId`/`clientSecret`/`tenantId`), session tokens, faults and counters for
-/// your tests. Stop it with `stop()`.
+/// Starts an emulator of JTL's servers (the `jtl-emulator` binary as a child process, from
+/// `JTL_EMULATOR_BIN` or `PATH`) on a free loopback port: the demo client
+/// (`clientId`/`clientSecret`/`tenantId`), session tokens, faults and counters for your
+/// tests. Stop it with `stop()`; it also ends when this process does.
 #[napi]
 pub fn start_emulator<'env>(
     env: &'env Env,
     #[napi(ts_arg_type = "import('./lib/testing').EmulatorOptions")] options: Option<Value>,
 ) -> napi::Result<PromiseRaw<'env, Emulator>> {
     let options = options.unwrap_or(Value::Null);
-    spawn(
-        env,
-        async move {
-            jtl_emulator::Emulator::start_from(options)
-                .await
-                .map_err(emulator_error)
-        },
-        |_, emulator| {
-            Ok(Emulator {
-                url: emulator.url().to_owned(),
-                demo: emulator.demo(),
-                inner: Arc::new(Mutex::new(Some(emulator))),
-            })
-        },
-    )
+    spawn(env, EmulatorProcess::start(options), |_, emulator| {
+        Ok(Emulator {
+            url: emulator.url().to_owned(),
+            demo: emulator.demo().clone(),
+            demo_camel: emulator.demo_in(Case::Camel),
+            inner: Mutex::new(Some(Arc::new(emulator))),
+        })
+    })
 }

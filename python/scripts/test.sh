@@ -2,7 +2,8 @@
 # The Python package's checks, as `make test-python` runs them: on a machine with only
 # Python >= 3.9 (venv, pip) and a Rust toolchain, it creates python/.venv, installs the pinned
 # test tools and the package itself (built by maturin with the dev profile, in the workspace's
-# shared target directory, so the Rust build is reused), then runs ruff, stubtest,
+# shared target directory, so the Rust build is reused) and the emulator binary that
+# `jtl_connect.testing.Emulator` starts (JTL_EMULATOR_BIN), then runs ruff, stubtest,
 # mypy --strict (examples and tests) and pytest.
 #
 #   python/scripts/test.sh              # everything
@@ -35,6 +36,12 @@ started=$(date +%s)
 MATURIN_PEP517_ARGS="--profile dev" \
     "$py" -m pip install -q --no-build-isolation --force-reinstall --no-deps "$here"
 echo "built and installed in $(( $(date +%s) - started )) s"
+
+step "building the emulator (jtl_connect.testing.Emulator runs it as a child process)"
+# jtl-connect too: a test runs the emulator as `jtl-connect emulator`, as from the CLI tarball.
+(cd "$root" && cargo build --quiet -p jtl-emulator -p jtl-connect-cli)
+# The binary just built, whatever the environment says (as bindings/uniffi/scripts/test.sh).
+export JTL_EMULATOR_BIN="$CARGO_TARGET_DIR/debug/jtl-emulator"
 
 cd "$here"
 step "ruff"

@@ -1,10 +1,13 @@
-//! [`EmulatorHandle`]: the emulator of JTL's servers in-process, for tests. It serves on the
-//! core's shared runtime, so it keeps answering while Python code runs, until `close()`.
-//! Every admin operation goes through [`jtl_emulator::Emulator::control`], which parses the
-//! arguments; `jtl_connect.testing.Emulator` names the methods on top of `control`.
+//! [`EmulatorHandle`]: the emulator of JTL's servers for tests, run as a child process (the
+//! `jtl-emulator` binary, found through `JTL_EMULATOR_BIN` or `PATH`) by
+//! [`jtl_connect::testing::EmulatorProcess`], so the wheel does not carry the emulator. It
+//! serves until `close()` and dies with this process. Every admin operation goes to the
+//! emulator's `control`, which parses the arguments; `jtl_connect.testing.Emulator` names
+//! the methods on top of `control`.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
+use jtl_connect::{options::Case, testing::EmulatorProcess};
 use pyo3::{prelude::*, types::PyDict};
 use serde_json::Value;
 
@@ -17,7 +20,7 @@ use crate::{
 /// `jtl_connect.testing.Emulator`, which wraps it.
 #[pyclass(module = "jtl_connect._native", frozen)]
 pub(crate) struct EmulatorHandle {
-    inner: Mutex<Option<jtl_emulator::Emulator>>,
+    inner: Mutex<Option<Arc<EmulatorProcess>>>,
     demo: Value,
 }
 
@@ -30,16 +33,13 @@ impl EmulatorHandle {
             Some(o) => convert::from_python(o.as_any(), "options")?,
             None => Value::Null,
         };
-        let started =
-            py.detach(|| jtl_connect::blocking::run(jtl_emulator::Emulator::start_from(options)));
-        let emulator = match started {
-            Ok(Ok(emulator)) => emulator,
-            Ok(Err(error)) => return Err(errors::emulator_error(py, &error)),
-            Err(error) => return Err(errors::to_py(py, &error)),
-        };
+        let emulator = py
+            .detach(|| jtl_connect::blocking::run(EmulatorProcess::start(options)))
+            .and_then(|started| started)
+            .map_err(|e| errors::to_py(py, &e))?;
         Ok(Self {
-            demo: emulator.demo(),
-            inner: Mutex::new(Some(emulator)),
+            demo: emulator.demo().clone(),
+            inner: Mutex::new(Some(Arc::new(emulator))),
         })
     }
 
@@ -56,25 +56,27 @@ impl EmulatorHandle {
             Some(a) => convert::from_python(a, op)?,
             None => Value::Null,
         };
-        let result = py.detach(|| {
-            let guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-            guard
-                .as_ref()
-                .map(|emu| emu.control(op, args, jtl_emulator::Case::Snake))
-        });
-        match result {
-            Some(Ok(value)) => Ok(Json(value)),
-            Some(Err(error)) => Err(errors::emulator_error(py, &error)),
-            None => Err(errors::to_py(
-                py,
-                &jtl_connect::Error::Config {
-                    message: "the emulator is closed".into(),
-                },
-            )),
-        }
+        let emulator = self
+            .inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or_else(|| {
+                errors::to_py(
+                    py,
+                    &jtl_connect::Error::Config {
+                        message: "the emulator is closed".into(),
+                    },
+                )
+            })?;
+        py.detach(|| jtl_connect::blocking::run(emulator.control(op, args, Case::Snake)))
+            .and_then(|answer| answer)
+            .map(Json)
+            .map_err(|e| errors::to_py(py, &e))
     }
 
-    /// Stops serving (waits until the port is closed). Idempotent.
+    /// Stops serving (kills the child and waits until it has exited, so the port is closed).
+    /// Idempotent.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         let taken = self
             .inner
@@ -83,6 +85,7 @@ impl EmulatorHandle {
             .take();
         if let Some(emulator) = taken {
             py.detach(|| jtl_connect::blocking::run(emulator.shutdown()))
+                .and_then(|stopped| stopped)
                 .map_err(|e| errors::to_py(py, &e))?;
         }
         Ok(())

@@ -73,17 +73,6 @@ pub(crate) fn invalid_input(py: Python<'_>, message: impl Into<String>) -> PyErr
     )
 }
 
-/// The Python exception for an error of the in-process emulator.
-pub(crate) fn emulator_error(py: Python<'_>, error: &jtl_emulator::Error) -> PyErr {
-    let code = match error {
-        jtl_emulator::Error::Bind(_) => "config",
-        jtl_emulator::Error::InvalidInput(_) => "invalid_input",
-        jtl_emulator::Error::NotFound(_) => "not_found",
-        jtl_emulator::Error::Conflict(_) => "conflict",
-    };
-    build(py, code, &error.to_string(), |_| Ok(())).unwrap_or_else(|failed| failed)
-}
-
 /// `cls(message, code=code, **details)`; `Err` carries the error of building it instead.
 fn build(
     py: Python<'_>,

@@ -1,4 +1,4 @@
-"""Shared fixtures. `emulator` (a fresh in-process emulator per test) comes from the
+"""Shared fixtures. `emulator` (a fresh emulator per test) comes from the
 package's own pytest plugin, as it does for users."""
 
 from __future__ import annotations

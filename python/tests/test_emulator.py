@@ -1,4 +1,4 @@
-"""jtl_connect.testing: the in-process emulator as users' tests see it."""
+"""jtl_connect.testing: the emulator as users' tests see it."""
 
 from __future__ import annotations
 

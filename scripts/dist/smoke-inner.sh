@@ -53,10 +53,15 @@ cli() {
     echo "cli: account store (SQLite) round trip"
 }
 
+# The wheel's and the addon's test helpers (jtl_connect.testing.Emulator, startEmulator())
+# run the emulator as a child process, found through JTL_EMULATOR_BIN or PATH: here the
+# CLI's, as a user without Rust gets it from the tarball (`jtl-connect emulator`).
+emulator_bin=""
 start_emulator() {
     local bin
     mkdir -p emu && tar -xzf dist/cli/jtl-connect-*.tar.gz -C emu
     bin="$(echo emu/jtl-connect-*/jtl-connect)"
+    emulator_bin="$work/$bin"
     "$bin" emulator --port 0 >emulator.log 2>&1 &
     emulator_pid=$!
     for _ in $(seq 100); do
@@ -68,15 +73,20 @@ start_emulator() {
     echo "$emulator_url" >emulator.url
 }
 
-# The wheel into a fresh venv (no index, binary only), then the in-process emulator.
+# The wheel into a fresh venv (no index, binary only), then its test helper Emulator with
+# the CLI tarball's jtl-connect on PATH (no JTL_EMULATOR_BIN: the PATH lookup).
 python() {
-    local wheel
+    local wheel so
     wheel="$(ls dist/python/*.whl)"
     case "$wheel" in *-cp39-abi3-manylinux_2_17_x86_64* | *-cp39-abi3-manylinux2014_x86_64*) ;; *) echo "tag: $wheel"; return 1 ;; esac
     "$SMOKE_PYTHON" -m venv venv
     venv/bin/python -m pip install -q --disable-pip-version-check --no-index --only-binary=:all: \
         --find-links dist/python jtl-connect
-    (cd "$work/home" && "$work/venv/bin/python" - <<'EOF'
+    # The emulator is no longer linked into the wheel (issue 17).
+    so="$(echo venv/lib/python*/site-packages/jtl_connect/_native*.so)"
+    if grep -qa -e 'async-graphql' -e 'axum' "$so"; then echo "$so links the emulator"; return 1; fi
+    (cd "$work/home" && env -u JTL_EMULATOR_BIN PATH="$(dirname "$emulator_bin"):$PATH" \
+        "$work/venv/bin/python" - <<'EOF'
 import jtl_connect
 from jtl_connect.testing import Emulator
 
@@ -103,8 +113,15 @@ node_packages() {
     npm install --offline --no-audit --no-fund --loglevel=error \
         "../dist/npm/jtl-connect-$version.tgz" "../dist/npm/jtl-connect-linux-x64-gnu-$version.tgz" \
         "typescript@$SMOKE_TYPESCRIPT" "@types/node@$SMOKE_TYPES_NODE"
-    ! find node_modules/jtl-connect -name '*.node' | grep -q .
+    # (`if`, not `!`: errexit ignores a negated command's status.)
+    if find node_modules/jtl-connect -name '*.node' | grep .; then echo "the main package holds a binary"; return 1; fi
     [ -f "node_modules/jtl-connect-linux-x64-gnu/jtl-connect.linux-x64-gnu.node" ]
+    # The emulator is no longer linked into the addon (issue 17); startEmulator() runs the
+    # CLI tarball's jtl-connect, named by JTL_EMULATOR_BIN.
+    if grep -qa -e 'async-graphql' -e 'axum' node_modules/jtl-connect-linux-x64-gnu/jtl-connect.linux-x64-gnu.node; then
+        echo "the addon links the emulator"; return 1
+    fi
+    export JTL_EMULATOR_BIN="$emulator_bin"
     cat >check.cjs <<'EOF'
 const { startEmulator, CloudClient, JtlError } = require('jtl-connect')
 ;(async () => {
@@ -238,8 +255,8 @@ EOF
 check "clean place (no cargo/rustc, no network, SHA256SUMS)" clean_place
 start_emulator || { echo "FAILED the CLI's emulator did not start"; cat emulator.log; exit 1; }
 check "cli: --help, --version, completions, request GET info, account store" cli
-check "python: wheel into a fresh venv, in-process emulator" python
-check "node: npm tarballs from CommonJS, ESM and TypeScript (tsc --strict)" node_packages
+check "python: wheel into a fresh venv, testing.Emulator with the CLI tarball's emulator" python
+check "node: npm tarballs from CommonJS, ESM and TypeScript (tsc --strict), startEmulator() with the CLI tarball's emulator" node_packages
 check "jvm: Maven project resolving the jar from dist/maven" jvm
 kill "$emulator_pid" 2>/dev/null
 echo "smoke: $passed passed, $failed failed"

@@ -1,7 +1,7 @@
 //! `emulator`: runs the emulator of JTL's servers in this process, like the `jtl-emulator`
 //! binary (same flags, same first line), until Ctrl-C or SIGTERM.
 
-use jtl_emulator::{cli::EmulatorArgs, config, Emulator};
+use jtl_emulator::{cli::EmulatorArgs, config};
 use serde_json::json;
 
 use crate::{
@@ -12,7 +12,13 @@ use crate::{
 
 /// Runs `emulator`.
 pub(crate) async fn run(global: &Global, args: &EmulatorArgs) -> CliResult {
-    let emulator = Emulator::start_with(args.config())
+    if args.child {
+        // The machine mode of the test helpers (one JSON line, ends with stdin): the same
+        // code as `jtl-emulator --child`.
+        std::process::exit(jtl_emulator::cli::run_child(args).await);
+    }
+    let emulator = args
+        .start()
         .await
         .map_err(|e| CliError::config(format!("emulator: {e}")))?;
     let url = emulator.url().to_owned();
@@ -39,23 +45,7 @@ pub(crate) async fn run(global: &Global, args: &EmulatorArgs) -> CliResult {
     } else {
         output::line(&emulator.banner())?;
     }
-    stopped().await;
+    jtl_emulator::cli::stopped().await;
     emulator.shutdown().await;
     Ok(())
-}
-
-/// Completes on Ctrl-C, or on SIGTERM where there is one.
-async fn stopped() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -84,3 +84,44 @@ fn json_mode_keeps_the_first_line() {
         .unwrap();
     assert_eq!(refused.status.code(), Some(exit::INPUT));
 }
+
+/// Issue 17: `jtl-connect emulator --child` is what `jtl_connect.testing.Emulator` and
+/// `startEmulator()` run when only the CLI is installed: one JSON line with the demo values,
+/// and it ends when its stdin does.
+#[test]
+fn child_mode_prints_the_demo_values_and_ends_with_stdin() {
+    let mut child = Command::new(BIN)
+        .args(["emulator", "--child", "--options-json", r#"{"port": 0}"#])
+        .env_remove("JTL_EMULATOR_PORT")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let demo: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert!(
+        demo["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:"),
+        "{demo}"
+    );
+    assert_eq!(demo["client_id"], "demo-client-id");
+    drop(child.stdin.take());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after stdin closed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+}

@@ -13,6 +13,7 @@ mod app_token;
 mod cloud;
 mod conformance;
 mod content_type;
+mod emulator_process;
 mod graphql;
 mod leak;
 mod redaction;

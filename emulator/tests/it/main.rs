@@ -11,6 +11,7 @@ mod support;
 
 mod admin;
 mod admin_guard;
+mod child;
 mod conformance_erp;
 mod conformance_tokens;
 mod conformance_wawi_scx;

@@ -14,6 +14,9 @@ export CHROMIUM_PATH="$chromium"
 
 # Always build the addon (cargo is incremental): a stale one would lack what the page uses.
 (cd "$root/node" && { [ -d node_modules ] || npm ci --loglevel=error; } && npm run --silent build)
+# startEmulator() runs the emulator binary as a child process: the one just built.
+(cd "$root" && cargo build --quiet -p jtl-emulator)
+export JTL_EMULATOR_BIN="$CARGO_TARGET_DIR/debug/jtl-emulator"
 cd "$here"
 npm ci --loglevel=error
 # http.test.js: the security rules over raw HTTP; page.test.js: the page in Chromium

@@ -15,6 +15,9 @@ export CHROMIUM_PATH="$chromium"
 
 # Always build the addon (cargo is incremental): a stale one would lack the sign-in API.
 (cd "$root/node" && { [ -d node_modules ] || npm ci --loglevel=error; } && npm run --silent build)
+# startEmulator() runs the emulator binary as a child process: the one just built.
+(cd "$root" && cargo build --quiet -p jtl-emulator)
+export JTL_EMULATOR_BIN="$CARGO_TARGET_DIR/debug/jtl-emulator"
 cd "$here"
 npm ci --loglevel=error
 node --test test/*.test.js

@@ -1,4 +1,4 @@
-"""Test helpers: `Emulator`, JTL's servers in-process, and the pytest fixture `emulator`.
+"""Test helpers: `Emulator`, JTL's servers on a loopback port, and the pytest fixture `emulator`.
 
     from jtl_connect import CloudClient
     from jtl_connect.testing import Emulator
@@ -10,6 +10,12 @@
 
 With pytest installed, the package's plugin provides the fixture `emulator` (a fresh
 emulator per test) to every test; ``from jtl_connect.testing import emulator`` works too.
+
+The emulator runs as a child process: the `jtl-emulator` binary named by the environment
+variable `JTL_EMULATOR_BIN`, else `jtl-emulator` or `jtl-connect` (the CLI, as
+`jtl-connect emulator`) on `PATH`. Get it with `cargo install --locked --path emulator` from
+a checkout, or from the CLI tarball of `make dist` or the release. It ends with `close()` or
+when the test process exits, however it exits.
 
 The methods only name the emulator's admin operations: the arguments are parsed, checked
 and defaulted by the emulator crate (`Emulator::control`), the same for every language.
