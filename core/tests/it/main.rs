@@ -14,6 +14,7 @@ mod cloud;
 mod conformance;
 mod content_type;
 mod graphql;
+mod prefetch;
 mod leak;
 mod redaction;
 mod scx;
