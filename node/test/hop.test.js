@@ -131,3 +131,21 @@ test('paginate(): a failed page rejects after every record before it', async (t)
   assert.equal(read, 50, 'every record of pages 1 and 2 before the error')
   assert.equal(emulator.stats().api, 3)
 })
+
+test('paginate(): next() calls made at once get the records in order; toArray() after a partial walk has the rest', async (t) => {
+  const { emulator, client } = await setup()
+  t.after(() => emulator.stop())
+  const expected = (await client.get('items', { params: { pageSize: '60' } })).json().items.map((i) => i.id)
+  assert.equal(expected.length, 60)
+  // 60 records in pages of 25, asked for all at once (no await in between) and one more.
+  const records = client.paginate('items', { pageSize: 25 })[Symbol.asyncIterator]()
+  const steps = await Promise.all(Array.from({ length: 61 }, () => records.next()))
+  assert.deepEqual(steps.slice(0, 60).map((s) => s.value.id), expected)
+  assert.equal(steps[60].done, true)
+  // Half a page read, then toArray(): the records not read yet, in order, none twice.
+  const walk = client.paginate('items', { pageSize: 25 })
+  const it = walk[Symbol.asyncIterator]()
+  for (let i = 0; i < 30; i++) await it.next()
+  const rest = await walk.toArray()
+  assert.deepEqual(rest.map((i) => i.id), expected.slice(30))
+})
