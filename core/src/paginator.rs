@@ -85,9 +85,11 @@ impl Paginator {
             });
         }
         let page = match self.ahead.take() {
-            Some((ahead, task)) if ahead == number => task.await.map_err(|e| Error::Network {
-                message: format!("the request of page {number} did not finish: {e}"),
-            })??,
+            Some((ahead, task)) if ahead == number => {
+                task.await.map_err(|e| Error::Network {
+                    message: format!("the request of page {number} did not finish: {e}"),
+                })??
+            }
             _ => (self.fetch)(number).await?,
         };
         self.pages_fetched += 1;

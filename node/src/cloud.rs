@@ -92,7 +92,10 @@ impl CloudClient {
     /// `config` naming a missing variable.
     #[napi(factory)]
     pub fn from_env(env: &Env) -> napi::Result<Self> {
-        Ok(Self::from(check(env, jtl_connect::CloudClient::from_env())?))
+        Ok(Self::from(check(
+            env,
+            jtl_connect::CloudClient::from_env(),
+        )?))
     }
 
     /// A handle for another tenant that shares this client's token cache and connections.

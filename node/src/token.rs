@@ -92,7 +92,9 @@ impl AccessToken {
 /// the handles of `forTenant`/`runAs` share it with the client they came from, as they share
 /// its token cache.
 #[derive(Clone, Default)]
-pub(crate) struct HandedOut(Rc<RefCell<Option<(Arc<jtl_connect::AccessToken>, Reference<AccessToken>)>>>);
+pub(crate) struct HandedOut(
+    Rc<RefCell<Option<(Arc<jtl_connect::AccessToken>, Reference<AccessToken>)>>>,
+);
 
 impl HandedOut {
     /// The JavaScript object for `token`: the one handed out before if it wraps the same

@@ -29,9 +29,7 @@ async fn prefetch_asks_for_the_next_page_at_once_and_never_beyond_the_last() {
     let client = cloud(&emu);
     client.access_token().await.unwrap();
     // 60 seeded items in pages of 25: three pages.
-    let mut pages = client
-        .paginate("items", vec![], Some(25))
-        .prefetching();
+    let mut pages = client.paginate("items", vec![], Some(25)).prefetching();
     let first = pages.next_page().await.unwrap().unwrap();
     assert_eq!(first.items.len(), 25);
     // Page 2 is requested without anyone asking for it yet.
@@ -63,9 +61,7 @@ async fn a_failed_prefetch_surfaces_after_the_records_before_it() {
     let emu = emulator().await;
     let client = cloud(&emu);
     client.access_token().await.unwrap();
-    let mut pages = client
-        .paginate("items", vec![], Some(25))
-        .prefetching();
+    let mut pages = client.paginate("items", vec![], Some(25)).prefetching();
     assert_eq!(pages.next_page().await.unwrap().unwrap().items.len(), 25);
     // Page 2 is answered (prefetched); the request of page 3, started when page 2 is
     // handed out, meets a 404 (not retried).
@@ -79,7 +75,10 @@ async fn a_failed_prefetch_surfaces_after_the_records_before_it() {
             Err(err) => break err,
         }
     };
-    assert_eq!(read, 25, "every record of page 2 comes before page 3's error");
+    assert_eq!(
+        read, 25,
+        "every record of page 2 comes before page 3's error"
+    );
     assert_eq!(err.code(), "not_found");
     assert_eq!(emu.stats().get(Service::Api), 3);
 }
