@@ -40,7 +40,7 @@ impl PageRecords {
         let mut text = String::from("[");
         let mut bounds = Vec::with_capacity(items.len());
         for item in items {
-            if bounds.len() > 0 {
+            if !bounds.is_empty() {
                 text.push(',');
             }
             let at = text.len();

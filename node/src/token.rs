@@ -92,9 +92,10 @@ impl AccessToken {
 /// the handles of `forTenant`/`runAs` share it with the client they came from, as they share
 /// its token cache.
 #[derive(Clone, Default)]
-pub(crate) struct HandedOut(
-    Rc<RefCell<Option<(Arc<jtl_connect::AccessToken>, Reference<AccessToken>)>>>,
-);
+pub(crate) struct HandedOut(Rc<RefCell<Option<Handed>>>);
+
+/// A core token and the JavaScript object handed out for it.
+type Handed = (Arc<jtl_connect::AccessToken>, Reference<AccessToken>);
 
 impl HandedOut {
     /// The JavaScript object for `token`: the one handed out before if it wraps the same
