@@ -17,7 +17,7 @@ async function binary() {
   const url = await new Promise((resolve) => child.stdout.on('data', (c) => { const m = String(c).match(/listening on (\S+)/); if (m) resolve(m[1]) }))
   child.stdout.resume()
   const s = await (await fetch(`${url}/_emulator`)).json()
-  return { url, clientId: s.client_id, clientSecret: s.client_secret, tenantId: s.tenant_id, stop: async () => child.kill('SIGINT') }
+  return { url, clientId: s.client_id, clientSecret: s.client_secret, tenantId: s.tenant_id, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGINT') }) }
 }
 async function inProcess() {
   const e = await startEmulator({ settings: { latencyMs: 0, rateLimit: 4_000_000_000 } })
