@@ -210,8 +210,10 @@ export declare class CloudClient {
   /** The endpoints. */
   get endpoints(): Endpoints
   /**
-   * A valid access token (cached; one request for any number of concurrent callers). A token that needs no refresh yet is answered at
-   * once, without the async runtime; otherwise a Promise. `await` works for both.
+   * A valid access token (cached; one request for any number of concurrent callers). A
+   * token that needs no refresh yet is answered at once, without the async runtime;
+   * otherwise a Promise. `await` works for both. While the token stays the same, so does
+   * the `AccessToken` object.
    */
   accessToken(): AccessToken | Promise<AccessToken>
   /**
@@ -426,7 +428,8 @@ export declare class Pages {
 
 /**
  * Every record of a paginated endpoint, lazily: `for await (const item of paginator)`.
- * Each page is fetched when the records before it have been consumed.
+ * When a page arrives the next one is requested (one page ahead, never past the last), so
+ * it is usually there by the time the records before it have been read.
  */
 export declare class Paginator {
   /** The next page with all its records, or `null` after the last one. */

@@ -13,9 +13,13 @@
 // Method as run.mjs: warm-up, R interleaved repetitions, the median reported. Appends the
 // section "## Issue 19" to RESULTS.md (run.mjs writes the rest first).
 //
+// The server is the release `jtl-emulator` binary in a process of its own (run.sh builds
+// it; JTL_EMULATOR_BIN overrides the path), so the clients measured do not share a runtime
+// or an event loop with it, and its admin API (/_emulator/) mints the session tokens.
+//
 //   node --expose-gc hop.mjs [--quick] [--reps 7] [--no-write]
 
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync, existsSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
@@ -23,7 +27,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
 import { createLocalJWKSet, jwtVerify } from 'jose'
-import { CloudClient, startEmulator } from 'jtl-connect'
+import { CloudClient, Endpoints } from 'jtl-connect'
 import { Pool } from 'undici'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -37,6 +41,7 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '7' },
     'no-write': { type: 'boolean', default: false },
     'clients-child': { type: 'string' },
+    'emulator-url': { type: 'string' },
   },
 })
 let [REPS, VERIFY_N, TOKEN_N, PAGE_N, WALKS] = [Number(args.reps), 2000, 20000, 300, 3]
@@ -68,8 +73,56 @@ async function opsPerSec(n, op) {
 
 // ------------------------------------------------------------------------------------
 
+// The release emulator binary in its own process; resolves once it listens.
+async function startEmulatorProcess() {
+  const root = join(HERE, '..', '..')
+  const bin = process.env.JTL_EMULATOR_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'release', 'jtl-emulator')
+  if (!existsSync(bin)) throw new Error(`${bin} not found: build it with cargo build --release -p jtl-emulator (run.sh does)`)
+  const child = spawn(bin, ['--port', '0', '--latency-ms', '0', '--rate-limit', '4000000000'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise((resolve, reject) => {
+    let out = ''
+    child.once('error', reject)
+    child.once('exit', (code) => reject(new Error(`jtl-emulator exited with ${code}`)))
+    child.stdout.on('data', (chunk) => {
+      out += chunk
+      const line = out.match(/^listening on (\S+)/m)
+      if (line) resolve(line[1])
+    })
+  })
+  child.stdout.resume()
+  const emulator = await connectEmulator(url)
+  emulator.stop = () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGINT') })
+  return emulator
+}
+
+// The emulator at `url` through its admin API: the demo credentials and token minting.
+async function connectEmulator(url) {
+  const admin = async (path, body) => {
+    const r = await fetch(`${url}/_emulator${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    if (!r.ok) throw new Error(`admin ${path} answered ${r.status}: ${await r.text()}`)
+    return r.json()
+  }
+  const summary = await admin('')
+  return {
+    url,
+    clientId: summary.client_id,
+    clientSecret: summary.client_secret,
+    tenantId: summary.tenant_id,
+    endpoints: () => Endpoints.emulator(url),
+    // n session tokens, minted 50 at a time
+    mintSessionTokens: async (n, spec) => {
+      const tokens = []
+      while (tokens.length < n) {
+        const batch = Math.min(50, n - tokens.length)
+        tokens.push(...(await Promise.all(Array.from({ length: batch }, () => admin('/session-tokens', spec)))).map((m) => m.token))
+      }
+      return tokens
+    },
+  }
+}
+
 async function clientsChild(kind) {
-  const emulator = await startEmulator({ settings: { latencyMs: 0 } })
+  const emulator = await connectEmulator(args['emulator-url'])
   const endpoints = emulator.endpoints()
   const origin = new URL(endpoints.apiBase).origin
   const make = kind === 'undici.Pool'
@@ -84,7 +137,6 @@ async function clientsChild(kind) {
   globalThis.gc?.()
   const grown = rssKib() - before
   process.stdout.write(JSON.stringify({ kind, ms, rssKib: grown, kept: keep.length }) + '\n')
-  await emulator.stop()
   process.exit(0)
 }
 
@@ -92,7 +144,7 @@ if (args['clients-child']) await clientsChild(args['clients-child'])
 
 const load0 = os.loadavg()[0]
 const started = new Date()
-const emulator = await startEmulator({ settings: { latencyMs: 0, rateLimit: 4_000_000_000 } })
+const emulator = await startEmulatorProcess()
 const endpoints = emulator.endpoints()
 const client = new CloudClient({ clientId: emulator.clientId, clientSecret: emulator.clientSecret, tenantId: emulator.tenantId, endpoints })
 const base = endpoints.apiBase.replace(/\/$/, '')
@@ -123,7 +175,7 @@ const results = {}
     'jose + createLocalJWKSet': async (t) => { const { payload } = await jwtVerify(t, local, joseOptions); return payload.tenantId },
     'jtl-connect SessionVerifier, cache off': async (t) => (await off.verify(t)).tenantId,
   }
-  const tokens = Array.from({ length: 200 + REPS * VERIFY_N * 2 }, () => emulator.mintSessionToken({ ttlSeconds: 3600 }).token)
+  const tokens = await emulator.mintSessionTokens(200 + REPS * VERIFY_N * 2, { ttlSeconds: 3600 })
   for (const f of Object.values(cases)) for (const t of tokens.slice(0, 200)) await f(t)
   let next = 200
   results.verify = await interleaved(cases, REPS, async (c) => {
@@ -193,7 +245,6 @@ const pool = new Pool(origin, { connections: 10 })
   })
 }
 await pool.close()
-await emulator.stop()
 
 // (h5) 1,000 clients, fresh processes
 console.log('(h5) 1,000 clients')
@@ -201,7 +252,7 @@ const kinds = ['jtl-connect CloudClient', 'undici.Pool']
 const clientRuns = Object.fromEntries(kinds.map((k) => [k, { ms: [], rssKib: [] }]))
 for (let rep = 0; rep < Math.max(3, REPS >> 1); rep++) {
   for (const kind of rep % 2 ? [...kinds].reverse() : kinds) {
-    const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--clients-child', kind], { encoding: 'utf8' })
+    const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--clients-child', kind, '--emulator-url', emulator.url], { encoding: 'utf8' })
     if (child.status !== 0) { console.error(child.stderr); throw new Error(`clients child ${kind} failed`) }
     const got = JSON.parse(child.stdout.trim().split('\n').pop())
     clientRuns[kind].ms.push(got.ms)
@@ -209,6 +260,7 @@ for (let rep = 0; rep < Math.max(3, REPS >> 1); rep++) {
   }
 }
 const clients = Object.fromEntries(Object.entries(clientRuns).map(([k, v]) => [k, { ms: median(v.ms), rssKib: median(v.rssKib) }]))
+await emulator.stop()
 const load1 = os.loadavg()[0]
 
 // ------------------------------------------------------------------------------------
@@ -233,6 +285,7 @@ const body = [
   `- run: ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC; ${REPS} repetitions per case, interleaved, median reported; ` +
     `load average ${load0.toFixed(2)} at the start, ${load1.toFixed(2)} at the end (${os.cpus().length} CPUs, shared)`,
   `- Node ${process.versions.node}; jose, undici: bench/node/package-lock.json`,
+  '- server: the release `jtl-emulator` binary in its own process (loopback, no latency), sharing the CPUs',
   '',
   `### (h1) Cold verification, 1 in flight, distinct tokens (${fmt(VERIFY_N)} per repetition)`, '', ...rows(results.verify), '',
   `### (h2) A cached access token (${fmt(TOKEN_N)} calls per repetition)`, '', ...rows(results.token), '',

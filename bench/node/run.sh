@@ -2,8 +2,9 @@
 # Node benchmarks of jtl-connect against jose, fetch, undici and graphql-request (see bench/README.md).
 # Installs the locked dependencies (jose; jtl-connect linked from ../../node), builds the
 # addon in RELEASE (`npm run build:release` in node/: ~5 min the first time, a few seconds
-# when nothing changed), then runs run.mjs, which prints a table and writes
-# bench/node/RESULTS.md.
+# when nothing changed) and the release `jtl-emulator` binary (hop.mjs's server), then runs
+# run.mjs, which prints a table and writes bench/node/RESULTS.md, graphql_walk.mjs and
+# hop.mjs, which add their sections.
 #
 #   bench/node/run.sh            # everything (~3 min after the build)
 #   bench/node/run.sh --quick    # fewer repetitions, for a smoke test
@@ -33,8 +34,11 @@ fi
 grep -E 'Finished .* profile' "$log" | tail -n 1 || true
 echo "built in $(( $(date +%s) - started )) s"
 
-step "building the emulator (release; startEmulator() runs it as a child process)"
-(cd "$root" && cargo build --quiet --release -p jtl-emulator)
+step "building the emulator binary (release; startEmulator() and hop.mjs run it as a child process)"
+if ! (cd "$root" && cargo build --release -p jtl-emulator) >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    exit 1
+fi
 export JTL_EMULATOR_BIN="$CARGO_TARGET_DIR/release/jtl-emulator"
 
 step "run.mjs"

@@ -427,18 +427,26 @@ async fn list(
             ))
         }
     };
-    let mut rows = shared.lock().catalogue(&caller.tenant).rows(resource);
-    if let Err(r) = sort_rows(&mut rows, &request.sort_by, request.sort_descending) {
-        return caller.answer(r);
-    }
     let page = request.page;
-    let total = rows.len() as u64;
     let skip = usize::try_from(page.number.saturating_sub(1).saturating_mul(page.size))
         .unwrap_or(usize::MAX);
+    let take = usize::try_from(page.size).unwrap_or(usize::MAX);
+    // Unsorted (key order): copy only the page's rows; sorting needs them all.
+    let (rows, total) = if request.sort_by.is_empty() {
+        shared
+            .lock()
+            .catalogue(&caller.tenant)
+            .rows_slice(resource, skip, take)
+    } else {
+        let mut rows = shared.lock().catalogue(&caller.tenant).rows(resource);
+        if let Err(r) = sort_rows(&mut rows, &request.sort_by, request.sort_descending) {
+            return caller.answer(r);
+        }
+        let total = rows.len() as u64;
+        (rows.into_iter().skip(skip).take(take).collect(), total)
+    };
     let items = rows
         .into_iter()
-        .skip(skip)
-        .take(usize::try_from(page.size).unwrap_or(usize::MAX))
         .map(|row| to_rest(Value::Object(row)))
         .collect();
     caller.answer(Json(pagination::envelope(items, total, page, Casing::Camel)).into_response())

@@ -2,7 +2,7 @@
 
 use jtl_connect::{options::CLOUD_CLIENT, ClientCredentials, Secret};
 use napi::{
-    bindgen_prelude::{Either, Object, PromiseRaw},
+    bindgen_prelude::{Either, Object, PromiseRaw, Reference},
     Env,
 };
 use napi_derive::napi;
@@ -14,7 +14,7 @@ use crate::{
     runtime::spawn,
     session::{self, SessionVerifier},
     surface::api_methods,
-    token::AccessToken,
+    token::{AccessToken, HandedOut},
 };
 
 /// A client of the JTL Cloud ERP API: a client-credentials token (one request for any number
@@ -24,6 +24,17 @@ use crate::{
 #[napi]
 pub struct CloudClient {
     pub(crate) inner: jtl_connect::CloudClient,
+    /// The `AccessToken` object last handed out (see [`HandedOut`]).
+    token: HandedOut,
+}
+
+impl From<jtl_connect::CloudClient> for CloudClient {
+    fn from(inner: jtl_connect::CloudClient) -> Self {
+        Self {
+            inner,
+            token: HandedOut::default(),
+        }
+    }
 }
 
 /// What `toJSON()` of a [`CloudClient`] shows: no secret.
@@ -73,9 +84,7 @@ impl CloudClient {
             }
             builder.build()
         })();
-        Ok(Self {
-            inner: check(env, result)?,
-        })
+        Ok(Self::from(check(env, result)?))
     }
 
     /// From `JTL_CLIENT_ID`, `JTL_CLIENT_SECRET`, and optionally `JTL_TENANT_ID` and
@@ -83,9 +92,10 @@ impl CloudClient {
     /// `config` naming a missing variable.
     #[napi(factory)]
     pub fn from_env(env: &Env) -> napi::Result<Self> {
-        Ok(Self {
-            inner: check(env, jtl_connect::CloudClient::from_env())?,
-        })
+        Ok(Self::from(check(
+            env,
+            jtl_connect::CloudClient::from_env(),
+        )?))
     }
 
     /// A handle for another tenant that shares this client's token cache and connections.
@@ -93,6 +103,7 @@ impl CloudClient {
     pub fn for_tenant(&self, env: &Env, tenant_id: String) -> napi::Result<CloudClient> {
         Ok(Self {
             inner: check(env, self.inner.for_tenant(&tenant_id))?,
+            token: self.token.clone(),
         })
     }
 
@@ -101,6 +112,7 @@ impl CloudClient {
     pub fn run_as(&self, user_id: String) -> CloudClient {
         Self {
             inner: self.inner.run_as(&user_id),
+            token: self.token.clone(),
         }
     }
 
@@ -124,21 +136,25 @@ impl CloudClient {
         }
     }
 
-    /// A valid access token (cached; one request for any number of concurrent callers). A token that needs no refresh yet is answered at
-    /// once, without the async runtime; otherwise a Promise. `await` works for both.
+    /// A valid access token (cached; one request for any number of concurrent callers). A
+    /// token that needs no refresh yet is answered at once, without the async runtime;
+    /// otherwise a Promise. `await` works for both. While the token stays the same, so does
+    /// the `AccessToken` object.
     #[napi(ts_return_type = "AccessToken | Promise<AccessToken>")]
     pub fn access_token<'env>(
         &self,
         env: &'env Env,
-    ) -> napi::Result<Either<AccessToken, PromiseRaw<'env, AccessToken>>> {
+    ) -> napi::Result<Either<Reference<AccessToken>, PromiseRaw<'env, Reference<AccessToken>>>>
+    {
         if let Some(token) = self.inner.token_cache().fresh() {
-            return Ok(Either::A(AccessToken::from(token)));
+            return self.token.object(env, token).map(Either::A);
         }
         let client = self.inner.clone();
+        let handed = self.token.clone();
         spawn(
             env,
             async move { client.access_token().await },
-            |_, token| Ok(AccessToken::from(token)),
+            move |env, token| handed.object(env, token),
         )
         .map(Either::B)
     }

@@ -1,62 +1,157 @@
-//! [`Paginator`]: the pages of a paginated endpoint, one request per page, as they are
-//! consumed (wraps [`jtl_connect::Paginator`]). It is an async iterable of records
+//! [`Paginator`]: the pages of a paginated endpoint, one request per page, each requested
+//! while the one before it is read (wraps [`jtl_connect::Paginator`], prefetching). It is an async iterable of records
 //! (`for await`: `[Symbol.asyncIterator]()` gives [`Records`]); `pages()` gives [`Pages`].
 
-use std::{collections::VecDeque, sync::Arc};
+use std::{
+    cell::{Cell, RefCell},
+    ops::Range,
+    rc::Rc,
+    sync::Arc,
+};
 
 use napi::{
-    bindgen_prelude::{Either, JsObjectValue, Object, PromiseRaw, Unknown},
-    Env,
+    bindgen_prelude::{
+        Either, JsObjectValue, Object, ObjectFinalize, ObjectRef, PromiseRaw, Unknown,
+    },
+    Env, JsValue,
 };
 use napi_derive::napi;
-use tokio::sync::Mutex;
+use tokio::sync::{oneshot, Mutex};
 
 use crate::{
     response::{parse, PageText},
     runtime::spawn,
 };
 
-/// The core paginator and the records of its current page not yet handed out.
+/// The records of one page as one JSON array, serialized off the JavaScript thread: one
+/// `JSON.parse` there builds them all (much cheaper than converting serde values through
+/// napi, or than a parse per record; issue 19).
+struct PageRecords {
+    /// Which page of the walk (1, 2, ...), to tell a held JS array's page.
+    seq: u64,
+    /// `[record, record, ...]`.
+    text: String,
+    /// Where each record is in `text` (for `toArray()` after a partial walk).
+    bounds: Vec<Range<usize>>,
+}
+
+impl PageRecords {
+    fn new(seq: u64, items: &[serde_json::Value]) -> jtl_connect::Result<Self> {
+        let mut text = String::from("[");
+        let mut bounds = Vec::with_capacity(items.len());
+        for item in items {
+            if !bounds.is_empty() {
+                text.push(',');
+            }
+            let at = text.len();
+            let record = serde_json::to_string(item)
+                .map_err(|e| crate::convert::invalid(format!("a record: {e}")))?;
+            text.push_str(&record);
+            bounds.push(at..text.len());
+        }
+        text.push(']');
+        Ok(Self { seq, text, bounds })
+    }
+}
+
+/// The core paginator, the page whose records are being handed out and how many of them
+/// have been (each record goes to exactly one `next()` call, in order, whichever JavaScript
+/// callback runs first).
 struct State {
     pages: jtl_connect::Paginator,
-    /// The records as JSON text, serialized off the JavaScript thread: `JSON.parse` builds
-    /// each one there, much cheaper than converting serde values through napi (issue 19).
-    records: VecDeque<String>,
+    current: Option<Arc<PageRecords>>,
+    handed: usize,
+    seq: u64,
 }
 
 impl State {
-    /// The next record, fetching the next page when this one is used up.
-    async fn next_record(&mut self) -> jtl_connect::Result<Option<String>> {
+    /// The page and index of the next record, fetching the next page when this one is used
+    /// up (empty pages are skipped); `None` after the last record.
+    async fn next_record(&mut self) -> jtl_connect::Result<Option<(Arc<PageRecords>, u32)>> {
         loop {
-            if let Some(record) = self.records.pop_front() {
-                return Ok(Some(record));
+            if let Some(page) = self.take_current() {
+                return Ok(Some(page));
             }
             match self.pages.next_page().await? {
                 Some(page) => {
-                    for item in &page.items {
-                        let text = serde_json::to_string(item)
-                            .map_err(|e| crate::convert::invalid(format!("a record: {e}")))?;
-                        self.records.push_back(text);
-                    }
+                    self.seq += 1;
+                    self.current = Some(Arc::new(PageRecords::new(self.seq, &page.items)?));
+                    self.handed = 0;
                 }
                 None => return Ok(None),
             }
         }
     }
+
+    /// The next record of the current page, if it has one left.
+    fn take_current(&mut self) -> Option<(Arc<PageRecords>, u32)> {
+        let page = self.current.as_ref()?;
+        if self.handed >= page.bounds.len() {
+            return None;
+        }
+        let index = u32::try_from(self.handed).ok()?;
+        self.handed += 1;
+        Some((page.clone(), index))
+    }
+
+    /// The records of the current page not handed out yet, as JSON texts (`toArray()`).
+    fn rest_of_current(&mut self) -> Vec<String> {
+        let Some(page) = self.current.take() else {
+            return Vec::new();
+        };
+        let rest = page.bounds[self.handed.min(page.bounds.len())..]
+            .iter()
+            .map(|r| page.text[r.clone()].to_owned())
+            .collect();
+        self.handed = 0;
+        rest
+    }
 }
 
-/// `{ done, value }` of the record iterator, `value` built by `JSON.parse`.
-fn record_step<'env>(env: &'env Env, record: Option<String>) -> napi::Result<Object<'env>> {
+/// The JavaScript array of the page a [`Records`] iterator reads from (kept between calls so
+/// each record costs an array read, not a parse), shared with the Promise callbacks that fill
+/// it. Released when replaced and when the iterator is collected.
+type Held = Rc<RefCell<Option<(u64, ObjectRef<false>)>>>;
+
+/// Record `index` of `page` as an iterator step, from the held array if it is that page's,
+/// else from a new `JSON.parse` of the page, then held (unless the iterator is gone).
+fn step_of<'env>(
+    env: &'env Env,
+    held: &Held,
+    page: &PageRecords,
+    index: u32,
+) -> napi::Result<Object<'env>> {
+    let mut slot = held.borrow_mut();
+    let array: Object<'env> = match slot.as_ref() {
+        Some((seq, array)) if *seq == page.seq => array.get_value(env)?,
+        _ => {
+            let array = parse(env, &page.text)?.coerce_to_object()?;
+            // A callback may outlive its iterator (then nothing holds the array).
+            if Rc::strong_count(held) > 1 {
+                if let Some((_, old)) = slot.replace((page.seq, array.create_ref::<false>()?)) {
+                    old.unref(env)?;
+                }
+            }
+            array
+        }
+    };
+    let value: Unknown<'env> = array.get_element(index)?;
+    step(env, Some(value))
+}
+
+/// `{ done, value }` of the record iterator.
+fn step<'env>(env: &'env Env, value: Option<Unknown<'env>>) -> napi::Result<Object<'env>> {
     let mut step = Object::new(env)?;
-    step.set_named_property("done", record.is_none())?;
-    if let Some(text) = record {
-        step.set_named_property("value", parse(env, &text)?)?;
+    step.set_named_property("done", value.is_none())?;
+    if let Some(value) = value {
+        step.set_named_property("value", value)?;
     }
     Ok(step)
 }
 
 /// Every record of a paginated endpoint, lazily: `for await (const item of paginator)`.
-/// Each page is fetched when the records before it have been consumed.
+/// When a page arrives the next one is requested (one page ahead, never past the last), so
+/// it is usually there by the time the records before it have been read.
 #[napi]
 pub struct Paginator {
     state: Arc<Mutex<State>>,
@@ -66,7 +161,9 @@ impl Paginator {
     pub(crate) fn new(inner: jtl_connect::Paginator) -> Self {
         let state = State {
             pages: inner,
-            records: VecDeque::new(),
+            current: None,
+            handed: 0,
+            seq: 0,
         };
         Self {
             state: Arc::new(Mutex::new(state)),
@@ -101,6 +198,9 @@ impl Paginator {
     pub fn records(&self) -> Records {
         Records {
             state: self.state.clone(),
+            held: Held::default(),
+            pending: Rc::default(),
+            tail: RefCell::new(None),
         }
     }
 
@@ -122,11 +222,21 @@ impl Paginator {
                 let mut state = state.lock().await;
                 // One JSON array of every record's text, parsed once on the JS thread.
                 let mut all = String::from("[");
-                while let Some(record) = state.next_record().await? {
+                let mut add = |record: &str| {
                     if all.len() > 1 {
                         all.push(',');
                     }
-                    all.push_str(&record);
+                    all.push_str(record);
+                };
+                for record in state.rest_of_current() {
+                    add(&record);
+                }
+                while let Some(page) = state.pages.next_page().await? {
+                    for item in &page.items {
+                        let record = serde_json::to_string(item)
+                            .map_err(|e| crate::convert::invalid(format!("a record: {e}")))?;
+                        add(&record);
+                    }
                 }
                 all.push(']');
                 Ok(all)
@@ -143,9 +253,26 @@ impl Paginator {
 }
 
 /// The records of a [`Paginator`] as an async iterator (`paginator[Symbol.asyncIterator]()`).
-#[napi]
+#[napi(custom_finalize)]
 pub struct Records {
     state: Arc<Mutex<State>>,
+    held: Held,
+    /// `next()` calls whose Promise has not settled yet: while there are any, a new call
+    /// queues behind them instead of taking a record at once (records go out in call order).
+    pending: Rc<Cell<u32>>,
+    /// Settles when the last queued call has its record: the next call's task waits for it
+    /// (tasks start in any order on the runtime's threads; call order is decided here).
+    tail: RefCell<Option<oneshot::Receiver<()>>>,
+}
+
+impl ObjectFinalize for Records {
+    /// Lets the held page array go.
+    fn finalize(self, env: Env) -> napi::Result<()> {
+        match self.held.borrow_mut().take() {
+            Some((_, array)) => array.unref(&env),
+            None => Ok(()),
+        }
+    }
 }
 
 #[napi]
@@ -161,16 +288,39 @@ impl Records {
     ) -> napi::Result<Either<Object<'env>, PromiseRaw<'env, Object<'env>>>> {
         // No hop through the async runtime while the current page lasts (issue 19); the
         // lock is busy only while a page is being fetched, and then the Promise waits for it.
-        if let Ok(mut state) = self.state.try_lock() {
-            if let Some(record) = state.records.pop_front() {
-                return record_step(env, Some(record)).map(Either::A);
+        if self.pending.get() == 0 {
+            if let Ok(mut state) = self.state.try_lock() {
+                if let Some((page, index)) = state.take_current() {
+                    drop(state);
+                    return step_of(env, &self.held, &page, index).map(Either::A);
+                }
             }
         }
         let state = self.state.clone();
+        let held = self.held.clone();
+        let pending = self.pending.clone();
+        let (done, done_rx) = oneshot::channel();
+        let before = self.tail.replace(Some(done_rx));
+        pending.set(pending.get() + 1);
         spawn(
             env,
-            async move { state.lock().await.next_record().await },
-            record_step,
+            async move {
+                if let Some(before) = before {
+                    // An error means that call's task is gone; it no longer needs a turn.
+                    let _ = before.await;
+                }
+                let record = state.lock().await.next_record().await;
+                let _ = done.send(());
+                Ok(record)
+            },
+            move |env, record| {
+                pending.set(pending.get().saturating_sub(1));
+                match record {
+                    Ok(Some((page, index))) => step_of(env, &held, &page, index),
+                    Ok(None) => step(env, None),
+                    Err(error) => Err(crate::errors::to_js(env, &error)),
+                }
+            },
         )
         .map(Either::B)
     }

@@ -5,7 +5,7 @@ use std::{cell::Cell, rc::Rc};
 use jtl_connect::{options::SCX_CLIENT, Secret};
 use napi::{
     bindgen_prelude::{
-        CallbackContext, Either, FromNapiValue, Function, Object, PromiseRaw, Unknown,
+        CallbackContext, Either, FromNapiValue, Function, Object, PromiseRaw, Reference, Unknown,
     },
     threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode},
     Env, JsDate, JsValue, Status,
@@ -19,7 +19,7 @@ use crate::{
     options::{self, Given},
     runtime::spawn,
     surface::api_methods,
-    token::AccessToken,
+    token::{AccessToken, HandedOut},
 };
 
 /// One event of the SCX event queue.
@@ -137,6 +137,17 @@ impl From<jtl_connect::ScxEvent> for ScxEvent {
 #[napi]
 pub struct ScxClient {
     pub(crate) inner: jtl_connect::ScxClient,
+    /// The `AccessToken` object last handed out (see [`HandedOut`]).
+    token: HandedOut,
+}
+
+impl From<jtl_connect::ScxClient> for ScxClient {
+    fn from(inner: jtl_connect::ScxClient) -> Self {
+        Self {
+            inner,
+            token: HandedOut::default(),
+        }
+    }
 }
 
 #[napi]
@@ -166,9 +177,7 @@ impl ScxClient {
             }
             builder.build()
         })();
-        Ok(Self {
-            inner: check(env, result)?,
-        })
+        Ok(Self::from(check(env, result)?))
     }
 
     /// A valid auth token (cached, refreshed before expiry). A token that needs no refresh yet is answered at
@@ -177,15 +186,17 @@ impl ScxClient {
     pub fn access_token<'env>(
         &self,
         env: &'env Env,
-    ) -> napi::Result<Either<AccessToken, PromiseRaw<'env, AccessToken>>> {
+    ) -> napi::Result<Either<Reference<AccessToken>, PromiseRaw<'env, Reference<AccessToken>>>>
+    {
         if let Some(token) = self.inner.token_cache().fresh() {
-            return Ok(Either::A(AccessToken::from(token)));
+            return self.token.object(env, token).map(Either::A);
         }
         let client = self.inner.clone();
+        let handed = self.token.clone();
         spawn(
             env,
             async move { client.access_token().await },
-            |_, token| Ok(AccessToken::from(token)),
+            move |env, token| handed.object(env, token),
         )
         .map(Either::B)
     }

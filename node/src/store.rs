@@ -376,9 +376,9 @@ impl AccountStore {
             blocking(move || store.client(&id, tenant_id.as_deref())),
             |_, client| {
                 Ok(match client {
-                    AccountClient::Cloud(inner) => Either3::A(CloudClient { inner }),
+                    AccountClient::Cloud(inner) => Either3::A(CloudClient::from(inner)),
                     AccountClient::Wawi(inner) => Either3::B(WawiClient { inner }),
-                    AccountClient::Scx(inner) => Either3::C(ScxClient { inner }),
+                    AccountClient::Scx(inner) => Either3::C(ScxClient::from(inner)),
                 })
             },
         )

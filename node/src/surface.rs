@@ -123,7 +123,7 @@ pub(crate) fn page<'env, C: ApiClient>(
     )
 }
 
-/// `paginate(path, { params, pageSize })`: a lazy [`Paginator`].
+/// `paginate(path, { params, pageSize })`: a lazy [`Paginator`] that fetches one page ahead.
 pub(crate) fn paginate<C: ApiClient>(
     env: &Env,
     client: &C,
@@ -132,11 +132,13 @@ pub(crate) fn paginate<C: ApiClient>(
 ) -> napi::Result<Paginator> {
     let options = options.unwrap_or_default();
     let query = crate::errors::check(env, query_pairs(options.params))?;
-    Ok(Paginator::new(client.paginate(
-        &path,
-        query,
-        options.page_size,
-    )))
+    // The next page is requested while JavaScript reads the current one (the core's
+    // prefetch: at most one page ahead, never past the last).
+    Ok(Paginator::new(
+        client
+            .paginate(&path, query, options.page_size)
+            .prefetching(),
+    ))
 }
 
 /// Adds `request`, `get`, `post`, `put`, `patch`, `delete`, `page` and `paginate` to a class

@@ -1,9 +1,12 @@
 //! [`AccessToken`]: a bearer token with its expiry (wraps [`jtl_connect::AccessToken`]).
 //! Printing it shows a fingerprint, never the token.
 
-use std::sync::Arc;
+use std::{cell::RefCell, rc::Rc, sync::Arc};
 
-use napi::{Env, JsDate};
+use napi::{
+    bindgen_prelude::{JavaScriptClassExt, Reference},
+    Env, JsDate,
+};
 use napi_derive::napi;
 
 use crate::convert::date;
@@ -78,5 +81,39 @@ impl AccessToken {
     #[napi(js_name = "toString")]
     pub fn to_string_js(&self) -> String {
         format!("AccessToken({})", self.inner.fingerprint())
+    }
+}
+
+/// The JavaScript `AccessToken` last handed out by a client, next to the core token it wraps.
+/// While the core's cache answers the same token (`Arc::ptr_eq`), `accessToken()` returns
+/// this same object: building a class instance through napi costs microseconds, handing out
+/// a held one a few napi calls (issue 19: ≤ 2 µs for a cached token). A new token (refresh,
+/// 401) builds a new object. Lives on the JavaScript thread (napi references are not `Send`);
+/// the handles of `forTenant`/`runAs` share it with the client they came from, as they share
+/// its token cache.
+#[derive(Clone, Default)]
+pub(crate) struct HandedOut(Rc<RefCell<Option<Handed>>>);
+
+/// A core token and the JavaScript object handed out for it.
+type Handed = (Arc<jtl_connect::AccessToken>, Reference<AccessToken>);
+
+impl HandedOut {
+    /// The JavaScript object for `token`: the one handed out before if it wraps the same
+    /// token, otherwise a new one, kept for the next call.
+    pub(crate) fn object(
+        &self,
+        env: &Env,
+        token: Arc<jtl_connect::AccessToken>,
+    ) -> napi::Result<Reference<AccessToken>> {
+        let mut slot = self.0.borrow_mut();
+        if let Some((held, object)) = slot.as_ref() {
+            if Arc::ptr_eq(held, &token) {
+                return object.clone(*env);
+            }
+        }
+        let object = AccessToken::from(token.clone()).into_reference(*env)?;
+        let handed = object.clone(*env)?;
+        *slot = Some((token, object));
+        Ok(handed)
     }
 }

@@ -406,9 +406,7 @@ impl AuthorizationCodeClient {
         if let Some(tenant) = tenant_id {
             builder = builder.tenant_id(tenant);
         }
-        Ok(CloudClient {
-            inner: check(env, builder.build())?,
-        })
+        Ok(CloudClient::from(check(env, builder.build())?))
     }
 
     /// `{ clientId, redirectUri, scopes, endpoints }`: no secret.
@@ -597,7 +595,7 @@ impl AccountStore {
         spawn(
             env,
             blocking(move || store.user_client(&account_id, &user_id, tenant_id.as_deref())),
-            |_, inner| Ok(CloudClient { inner }),
+            |_, inner| Ok(CloudClient::from(inner)),
         )
     }
 }

@@ -16,6 +16,7 @@ mod content_type;
 mod emulator_process;
 mod graphql;
 mod leak;
+mod prefetch;
 mod redaction;
 mod scx;
 mod session;
