@@ -244,12 +244,7 @@ impl Catalogue {
 
     /// Every row of `resource` in key order (stock: derived per item and warehouse).
     pub(crate) fn rows(&self, resource: &str) -> Vec<Row> {
-        if resource == STOCK {
-            return self.stock_rows();
-        }
-        self.table(resource)
-            .map(|t| t.rows.values().cloned().collect())
-            .unwrap_or_default()
+        self.rows_slice(resource, 0, usize::MAX).0
     }
 
     /// `take` rows of `resource` after the first `skip`, in key order, and how many there are
