@@ -16,9 +16,9 @@ use axum::{
 use serde_json::{json, Map, Value};
 
 use crate::{
-    catalogue::{self, from_rest, rest_name, to_rest, Refusal, Row},
+    catalogue::{self, from_rest, rest_name, to_rest, Refusal, RestRows, Row},
     clock::{now, rfc3339},
-    pagination::{self, Casing},
+    pagination,
     rate_limit::Quota,
     service::{error_response, error_with_details, Service},
     state::{Inner, Shared},
@@ -431,25 +431,34 @@ async fn list(
     let skip = usize::try_from(page.number.saturating_sub(1).saturating_mul(page.size))
         .unwrap_or(usize::MAX);
     let take = usize::try_from(page.size).unwrap_or(usize::MAX);
-    // Unsorted (key order): copy only the page's rows; sorting needs them all.
-    let (rows, total) = if request.sort_by.is_empty() {
+    // Unsorted (key order): the page's rows, serialized where they are stored; sorting
+    // needs a copy of them all.
+    let body = if request.sort_by.is_empty() {
         shared
             .lock()
             .catalogue(&caller.tenant)
-            .rows_slice(resource, skip, take)
+            .with_rows(resource, skip, take, |rows, total| {
+                page_body(rows, total, page)
+            })
     } else {
         let mut rows = shared.lock().catalogue(&caller.tenant).rows(resource);
         if let Err(r) = sort_rows(&mut rows, &request.sort_by, request.sort_descending) {
             return caller.answer(r);
         }
-        let total = rows.len() as u64;
-        (rows.into_iter().skip(skip).take(take).collect(), total)
+        let page_rows: Vec<&Row> = rows.iter().skip(skip).take(take).collect();
+        page_body(&page_rows, rows.len() as u64, page)
     };
-    let items = rows
-        .into_iter()
-        .map(|row| to_rest(Value::Object(row)))
-        .collect();
-    caller.answer(Json(pagination::envelope(items, total, page, Casing::Camel)).into_response())
+    caller.answer(body)
+}
+
+/// A REST v2 page of `rows` (of `total`) as a JSON response.
+fn page_body(rows: &[&Row], total: u64, page: pagination::PageRequest) -> Response {
+    let envelope = pagination::Envelope {
+        items: RestRows(rows),
+        total,
+        page,
+    };
+    Json(envelope).into_response()
 }
 
 async fn read(

@@ -114,8 +114,20 @@ impl Shared {
             Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
             _ => return Err("the Authorization header must use the Bearer scheme".into()),
         };
-        let key = self.lock().keys.access().signing.verifying_key();
-        let claims = jwt::verify(&key, token, now()).map_err(|r| r.message().to_owned())?;
+        let (key, recalled) = {
+            let inner = self.lock();
+            let key = inner.keys.access().signing.verifying_key();
+            let recalled = inner.bearers.recall(&key, token, now());
+            (key, recalled)
+        };
+        let claims = match recalled {
+            Some(claims) => claims,
+            // Verified outside the lock; remembered only once verified.
+            None => jwt::verify(&key, token, now()).inspect(|claims| {
+                self.lock().bearers.remember(&key, token, claims);
+            }),
+        }
+        .map_err(|r| r.message().to_owned())?;
         if claims.get("token_use").and_then(Value::as_str) != Some(token_use) {
             return Err(format!(
                 "the token was not issued for this API (expected a {token_use} token)"

@@ -2,18 +2,13 @@
 //! `totalItems, pageNumber, pageSize, totalPages, hasPreviousPage, hasNextPage,
 //! nextPageNumber, previousPageNumber, items` in camelCase (Cloud) or PascalCase (Wawi v1).
 
-use serde_json::{json, Map, Value};
+use serde::{ser::SerializeMap, Serialize, Serializer};
+use serde_json::{Map, Value};
 
 /// Page size when the request names none.
 pub(crate) const DEFAULT_PAGE_SIZE: u64 = 20;
 /// Largest page size accepted.
 pub(crate) const MAX_PAGE_SIZE: u64 = 100;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Casing {
-    Camel,
-    Pascal,
-}
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PageRequest {
@@ -59,26 +54,48 @@ pub(crate) fn parse(query: Option<&str>) -> Result<PageRequest, Map<String, Valu
     }
 }
 
-/// Builds the envelope for one page of `total` items.
-pub(crate) fn envelope(items: Vec<Value>, total: u64, page: PageRequest, casing: Casing) -> Value {
-    let total_pages = total.div_ceil(page.size);
-    let has_next = page.number < total_pages;
-    let has_previous = page.number > 1;
-    let body = json!({
-        "totalItems": total,
-        "pageNumber": page.number,
-        "pageSize": page.size,
-        "totalPages": total_pages,
-        "hasPreviousPage": has_previous,
-        "hasNextPage": has_next,
-        "nextPageNumber": if has_next { json!(page.number + 1) } else { Value::Null },
-        "previousPageNumber": if has_previous { json!(page.number - 1) } else { Value::Null },
-        "items": items,
-    });
-    match casing {
-        Casing::Camel => body,
-        Casing::Pascal => pascal_case(body),
+/// The envelope of one page of `total` items around `items` (anything serializable: a page
+/// of borrowed rows is written without copying them).
+pub(crate) struct Envelope<I> {
+    pub(crate) items: I,
+    pub(crate) total: u64,
+    pub(crate) page: PageRequest,
+}
+
+impl<I: Serialize> Serialize for Envelope<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (number, total) = (self.page.number, self.total);
+        let total_pages = total.div_ceil(self.page.size);
+        let has_next = number < total_pages;
+        let has_previous = number > 1;
+        let mut map = serializer.serialize_map(Some(9))?;
+        map.serialize_entry("totalItems", &total)?;
+        map.serialize_entry("pageNumber", &number)?;
+        map.serialize_entry("pageSize", &self.page.size)?;
+        map.serialize_entry("totalPages", &total_pages)?;
+        map.serialize_entry("hasPreviousPage", &has_previous)?;
+        map.serialize_entry("hasNextPage", &has_next)?;
+        map.serialize_entry("nextPageNumber", &has_next.then(|| number + 1))?;
+        map.serialize_entry("previousPageNumber", &has_previous.then(|| number - 1))?;
+        map.serialize_entry("items", &self.items)?;
+        map.end()
     }
+}
+
+/// The envelope for one page of `total` items as a value in Wawi v1's PascalCase.
+pub(crate) fn pascal_envelope(items: Vec<Value>, total: u64, page: PageRequest) -> Value {
+    let body = serde_json::to_value(Envelope {
+        items: (),
+        total,
+        page,
+    });
+    let mut body = match body {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    // Moved in, not serialized into a copy.
+    body.insert("items".to_owned(), Value::Array(items));
+    pascal_case(Value::Object(body))
 }
 
 /// Turns every object key's first letter upper-case, recursively (Wawi v1 style).

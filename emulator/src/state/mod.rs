@@ -20,7 +20,7 @@ use self::{
     wawi::WawiState,
 };
 use crate::{
-    catalogue::Catalogue, config::Settings, faults::FaultQueue, keys::KeyRing,
+    catalogue::Catalogue, config::Settings, faults::FaultQueue, jwt::VerifiedTokens, keys::KeyRing,
     rate_limit::RateLimiter, stats::Stats,
 };
 
@@ -48,6 +48,8 @@ pub(crate) struct Inner {
     pub(crate) wawi: WawiState,
     /// Codes and refresh tokens of user sign-ins (`/oauth2/auth`).
     pub(crate) user_auth: UserAuthState,
+    /// Bearer tokens already verified (see [`VerifiedTokens`]).
+    pub(crate) bearers: VerifiedTokens,
 }
 
 /// The catalogue key of the OnPremise database (`eazybusiness` in the Wawi base URL).
@@ -66,6 +68,7 @@ impl Inner {
             scx: ScxState::new(),
             wawi: WawiState::new(),
             user_auth: Default::default(),
+            bearers: VerifiedTokens::default(),
         }
     }
 

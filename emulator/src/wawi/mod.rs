@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::{
     catalogue,
-    pagination::{self, pascal_case, Casing},
+    pagination::{self, pascal_case},
     service::{error_response, error_with_details, Service},
     state::{Shared, WAWI_DATABASE},
 };
@@ -147,7 +147,7 @@ async fn list(
             .lock()
             .catalogue(WAWI_DATABASE)
             .wawi_page(resource, page.number, page.size);
-    let envelope = pagination::envelope(items, total, page, Casing::Pascal);
+    let envelope = pagination::pascal_envelope(items, total, page);
     Json(paging_edges(&shared, envelope)).into_response()
 }
 
