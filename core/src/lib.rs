@@ -61,7 +61,7 @@ pub use http::{ApiClient, HttpOptions, RateLimit, Request, Response, RetryPolicy
 pub use oauth_user::{
     AuthorizationCodeClient, AuthorizationCodeClientBuilder, GrantHook, SignIn, UserGrant,
 };
-pub use pagination::Page;
+pub use pagination::{ItemsJson, Page};
 pub use paginator::{FetchPage, Paginator};
 pub use runtime::runtime;
 pub use scx::{

@@ -8,16 +8,19 @@ use tokio::task::JoinHandle;
 
 use crate::{pagination::Page, Error, Result};
 
-/// Fetches page `n` (1-based).
-pub type FetchPage = Arc<dyn Fn(u64) -> BoxFuture<'static, Result<Page>> + Send + Sync>;
+/// Fetches page `n` (1-based); `T` holds a page's records (see [`Page`]).
+pub type FetchPage<T = Vec<Value>> =
+    Arc<dyn Fn(u64) -> BoxFuture<'static, Result<Page<T>>> + Send + Sync>;
 
 /// No walk goes on forever, whatever the server says.
 const MAX_PAGES: u64 = 1_000_000;
 
 /// Yields the records of every page in order, fetching the next page only when needed
-/// (or, with [`Paginator::prefetching`], while the caller reads the current one).
-pub struct Paginator {
-    fetch: FetchPage,
+/// (or, with [`Paginator::prefetching`], while the caller reads the current one). `T` holds
+/// a page's records: values (the default: [`Paginator::next_item`] hands them out one by
+/// one), or [`crate::ItemsJson`] for bindings that parse them in their language.
+pub struct Paginator<T = Vec<Value>> {
+    fetch: FetchPage<T>,
     buffer: VecDeque<Value>,
     next_page: Option<u64>,
     pages_fetched: u64,
@@ -25,10 +28,10 @@ pub struct Paginator {
     /// Whether each page's arrival starts the request of the next one.
     prefetch: bool,
     /// The request of the next page, running on its own task, with the page it asks for.
-    ahead: Option<(u64, JoinHandle<Result<Page>>)>,
+    ahead: Option<(u64, JoinHandle<Result<Page<T>>>)>,
 }
 
-impl Drop for Paginator {
+impl<T> Drop for Paginator<T> {
     /// A walk given up does not keep a request running for a page nobody reads.
     fn drop(&mut self) {
         if let Some((_, task)) = self.ahead.take() {
@@ -37,7 +40,7 @@ impl Drop for Paginator {
     }
 }
 
-impl fmt::Debug for Paginator {
+impl<T> fmt::Debug for Paginator<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Paginator")
             .field("next_page", &self.next_page)
@@ -46,9 +49,9 @@ impl fmt::Debug for Paginator {
     }
 }
 
-impl Paginator {
+impl<T: Send + 'static> Paginator<T> {
     /// A paginator over `fetch` (page number → page), starting at page 1.
-    pub fn new(fetch: FetchPage) -> Self {
+    pub fn new(fetch: FetchPage<T>) -> Self {
         Self {
             fetch,
             buffer: VecDeque::new(),
@@ -72,7 +75,7 @@ impl Paginator {
     }
 
     /// The next page (all its records), or `None` after the last one.
-    pub async fn next_page(&mut self) -> Result<Option<Page>> {
+    pub async fn next_page(&mut self) -> Result<Option<Page<T>>> {
         let Some(number) = self.next_page else {
             return Ok(None);
         };
@@ -112,6 +115,31 @@ impl Paginator {
         }
     }
 
+    /// Pages fetched so far.
+    pub fn pages_fetched(&self) -> u64 {
+        self.pages_fetched
+    }
+
+    /// `totalItems` as the last page said, for progress bars.
+    pub fn total_items(&self) -> Option<u64> {
+        self.total_items
+    }
+}
+
+impl Paginator {
+    /// The same walk with each page's records as JSON text ([`crate::ItemsJson`]), for a
+    /// binding that parses them in its language. Call it before the walk starts: a walk
+    /// already under way starts over.
+    pub fn into_json(self) -> Paginator<crate::ItemsJson> {
+        let fetch = self.fetch.clone();
+        let mut json = Paginator::new(Arc::new(move |number| {
+            let page = fetch(number);
+            Box::pin(async move { page.await.map(Page::<crate::ItemsJson>::from) })
+        }));
+        json.prefetch = self.prefetch;
+        json
+    }
+
     /// The next record, or `None` after the last one.
     pub async fn next_item(&mut self) -> Result<Option<Value>> {
         loop {
@@ -132,16 +160,6 @@ impl Paginator {
             all.push(item);
         }
         Ok(all)
-    }
-
-    /// Pages fetched so far.
-    pub fn pages_fetched(&self) -> u64 {
-        self.pages_fetched
-    }
-
-    /// `totalItems` as the last page said, for progress bars.
-    pub fn total_items(&self) -> Option<u64> {
-        self.total_items
     }
 
     /// The records as a `Stream`.

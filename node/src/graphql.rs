@@ -156,6 +156,6 @@ impl CloudClient {
             &options.connection,
             options.page_size,
         );
-        Ok(Paginator::new(check(env, paginator)?))
+        Ok(Paginator::new(check(env, paginator)?.into_json()))
     }
 }

@@ -4,14 +4,13 @@
 
 use std::{
     cell::{Cell, RefCell},
-    ops::Range,
     rc::Rc,
     sync::Arc,
 };
 
 use napi::{
     bindgen_prelude::{
-        Either, JsObjectValue, Object, ObjectFinalize, ObjectRef, PromiseRaw, Unknown,
+        Either, JsObjectValue, Object, ObjectFinalize, ObjectRef, PromiseRaw, ToNapiValue, Unknown,
     },
     Env, JsValue,
 };
@@ -23,42 +22,21 @@ use crate::{
     runtime::spawn,
 };
 
-/// The records of one page as one JSON array, serialized off the JavaScript thread: one
-/// `JSON.parse` there builds them all (much cheaper than converting serde values through
-/// napi, or than a parse per record; issue 19).
+/// The records of one page as one JSON array, the text the server sent: one `JSON.parse`
+/// on the JavaScript thread builds them all (much cheaper than converting serde values
+/// through napi, or than a parse per record; issue 19).
 struct PageRecords {
     /// Which page of the walk (1, 2, ...), to tell a held JS array's page.
     seq: u64,
-    /// `[record, record, ...]`.
-    text: String,
-    /// Where each record is in `text` (for `toArray()` after a partial walk).
-    bounds: Vec<Range<usize>>,
-}
-
-impl PageRecords {
-    fn new(seq: u64, items: &[serde_json::Value]) -> jtl_connect::Result<Self> {
-        let mut text = String::from("[");
-        let mut bounds = Vec::with_capacity(items.len());
-        for item in items {
-            if !bounds.is_empty() {
-                text.push(',');
-            }
-            let at = text.len();
-            let record = serde_json::to_string(item)
-                .map_err(|e| crate::convert::invalid(format!("a record: {e}")))?;
-            text.push_str(&record);
-            bounds.push(at..text.len());
-        }
-        text.push(']');
-        Ok(Self { seq, text, bounds })
-    }
+    /// `[record, record, ...]` and how many.
+    items: jtl_connect::ItemsJson,
 }
 
 /// The core paginator, the page whose records are being handed out and how many of them
 /// have been (each record goes to exactly one `next()` call, in order, whichever JavaScript
 /// callback runs first).
 struct State {
-    pages: jtl_connect::Paginator,
+    pages: jtl_connect::Paginator<jtl_connect::ItemsJson>,
     current: Option<Arc<PageRecords>>,
     handed: usize,
     seq: u64,
@@ -75,7 +53,10 @@ impl State {
             match self.pages.next_page().await? {
                 Some(page) => {
                     self.seq += 1;
-                    self.current = Some(Arc::new(PageRecords::new(self.seq, &page.items)?));
+                    self.current = Some(Arc::new(PageRecords {
+                        seq: self.seq,
+                        items: page.items,
+                    }));
                     self.handed = 0;
                 }
                 None => return Ok(None),
@@ -86,7 +67,7 @@ impl State {
     /// The next record of the current page, if it has one left.
     fn take_current(&mut self) -> Option<(Arc<PageRecords>, u32)> {
         let page = self.current.as_ref()?;
-        if self.handed >= page.bounds.len() {
+        if self.handed >= page.items.len {
             return None;
         }
         let index = u32::try_from(self.handed).ok()?;
@@ -94,17 +75,11 @@ impl State {
         Some((page.clone(), index))
     }
 
-    /// The records of the current page not handed out yet, as JSON texts (`toArray()`).
-    fn rest_of_current(&mut self) -> Vec<String> {
-        let Some(page) = self.current.take() else {
-            return Vec::new();
-        };
-        let rest = page.bounds[self.handed.min(page.bounds.len())..]
-            .iter()
-            .map(|r| page.text[r.clone()].to_owned())
-            .collect();
-        self.handed = 0;
-        rest
+    /// The current page and how many of its records were handed out already (`toArray()`).
+    fn rest_of_current(&mut self) -> Option<(Arc<PageRecords>, usize)> {
+        let page = self.current.take()?;
+        let handed = std::mem::take(&mut self.handed);
+        Some((page, handed))
     }
 }
 
@@ -125,7 +100,7 @@ fn step_of<'env>(
     let array: Object<'env> = match slot.as_ref() {
         Some((seq, array)) if *seq == page.seq => array.get_value(env)?,
         _ => {
-            let array = parse(env, &page.text)?.coerce_to_object()?;
+            let array = parse(env, &page.items.json)?.coerce_to_object()?;
             // A callback may outlive its iterator (then nothing holds the array).
             if Rc::strong_count(held) > 1 {
                 if let Some((_, old)) = slot.replace((page.seq, array.create_ref::<false>()?)) {
@@ -158,7 +133,7 @@ pub struct Paginator {
 }
 
 impl Paginator {
-    pub(crate) fn new(inner: jtl_connect::Paginator) -> Self {
+    pub(crate) fn new(inner: jtl_connect::Paginator<jtl_connect::ItemsJson>) -> Self {
         let state = State {
             pages: inner,
             current: None,
@@ -184,7 +159,7 @@ impl Paginator {
             env,
             async move {
                 let page = state.lock().await.pages.next_page().await?;
-                Ok(page.map(PageText::new))
+                Ok(page.map(PageText::from))
             },
             |env, page| page.map(|page| page.into_js(env)).transpose(),
         )
@@ -220,28 +195,32 @@ impl Paginator {
             env,
             async move {
                 let mut state = state.lock().await;
-                // One JSON array of every record's text, parsed once on the JS thread.
-                let mut all = String::from("[");
-                let mut add = |record: &str| {
-                    if all.len() > 1 {
-                        all.push(',');
-                    }
-                    all.push_str(record);
-                };
-                for record in state.rest_of_current() {
-                    add(&record);
+                // Every page's JSON text, each parsed once on the JS thread.
+                let mut pages = Vec::new();
+                let mut skip = 0;
+                if let Some((page, handed)) = state.rest_of_current() {
+                    pages.push(page.items.clone());
+                    skip = handed;
                 }
                 while let Some(page) = state.pages.next_page().await? {
-                    for item in &page.items {
-                        let record = serde_json::to_string(item)
-                            .map_err(|e| crate::convert::invalid(format!("a record: {e}")))?;
-                        add(&record);
+                    pages.push(page.items);
+                }
+                Ok((pages, skip))
+            },
+            |env, (pages, skip)| {
+                let mut all = env.create_array(0)?;
+                let mut at = 0;
+                for (n, page) in pages.iter().enumerate() {
+                    let records = parse(env, &page.json)?.coerce_to_object()?;
+                    let from = if n == 0 { skip } else { 0 };
+                    for index in from..page.len {
+                        let record: Unknown<'_> = records.get_element(index as u32)?;
+                        all.set(at, record)?;
+                        at += 1;
                     }
                 }
-                all.push(']');
-                Ok(all)
+                all.into_unknown(env)
             },
-            |env, all| parse(env, &all),
         )
     }
 
@@ -342,7 +321,7 @@ impl Pages {
             env,
             async move {
                 let page = state.lock().await.pages.next_page().await?;
-                Ok(page.map(PageText::new))
+                Ok(page.map(PageText::from))
             },
             |env, page| {
                 let mut step = Object::new(env)?;

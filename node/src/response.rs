@@ -158,29 +158,24 @@ impl From<jtl_connect::Page> for Page {
     }
 }
 
-/// A page whose records are JSON text, serialized off the JavaScript thread and parsed on it
-/// by `JSON.parse` ([`parse`]); becomes the [`Page`] object.
+/// A page whose records are the JSON text the server sent (the core never parses them),
+/// parsed on the JavaScript thread by `JSON.parse` ([`parse`]); becomes the [`Page`] object.
 pub(crate) struct PageText {
-    items: serde_json::Result<String>,
-    page: jtl_connect::Page,
+    page: jtl_connect::Page<jtl_connect::ItemsJson>,
+}
+
+impl From<jtl_connect::Page<jtl_connect::ItemsJson>> for PageText {
+    fn from(page: jtl_connect::Page<jtl_connect::ItemsJson>) -> Self {
+        Self { page }
+    }
 }
 
 impl PageText {
-    /// Serializes the records of `page` (call this inside the future, off the JS thread).
-    pub(crate) fn new(mut page: jtl_connect::Page) -> Self {
-        let items = serde_json::to_string(&page.items);
-        page.items = Vec::new();
-        Self { items, page }
-    }
-
     /// The [`Page`] object, its `items` from `JSON.parse`.
     pub(crate) fn into_js(self, env: &Env) -> napi::Result<Object<'_>> {
-        let items = self
-            .items
-            .map_err(|e| napi::Error::from_reason(format!("could not pass the page on: {e}")))?;
         let page = self.page;
         let mut object = Object::new(env)?;
-        object.set_named_property("items", parse(env, &items)?)?;
+        object.set_named_property("items", parse(env, &page.items.json)?)?;
         object.set_named_property("pageNumber", page.page_number as f64)?;
         object.set_named_property("pageSize", page.page_size.map(|n| n as f64))?;
         object.set_named_property("totalItems", page.total_items.map(|n| n as f64))?;

@@ -115,9 +115,9 @@ pub(crate) fn page<'env, C: ApiClient>(
                 .page_size
                 .unwrap_or(jtl_connect::pagination::DEFAULT_PAGE_SIZE);
             client
-                .page(&path, &query, number, size)
+                .page_json(&path, &query, number, size)
                 .await
-                .map(PageText::new)
+                .map(PageText::from)
         },
         |env, page| page.into_js(env),
     )
@@ -136,7 +136,7 @@ pub(crate) fn paginate<C: ApiClient>(
     // prefetch: at most one page ahead, never past the last).
     Ok(Paginator::new(
         client
-            .paginate(&path, query, options.page_size)
+            .paginate_json(&path, query, options.page_size)
             .prefetching(),
     ))
 }

@@ -9,9 +9,25 @@ use std::{future::Future, sync::Arc};
 use serde_json::Value;
 
 use crate::{
-    pagination::{parse_page, DEFAULT_PAGE_SIZE},
-    Page, Paginator, Request, Response, Result,
+    pagination::{parse_page, parse_page_json, DEFAULT_PAGE_SIZE},
+    ItemsJson, Page, Paginator, Request, Response, Result,
 };
+
+/// `GET path?query&pageNumber=..&pageSize=..`.
+fn page_request(
+    path: &str,
+    query: &[(String, String)],
+    page_number: u64,
+    page_size: u32,
+) -> Request {
+    let mut request = Request::get(path);
+    for (name, value) in query {
+        request = request.query(name.clone(), value.clone());
+    }
+    request
+        .query("pageNumber", page_number.to_string())
+        .query("pageSize", page_size.to_string())
+}
 
 /// What every API client offers: one required method ([`ApiClient::request`]) and the
 /// helpers built on it. Bring it into scope with `use jtl_connect::ApiClient;` (or the
@@ -54,14 +70,39 @@ pub trait ApiClient: Clone + Send + Sync + 'static {
         page_number: u64,
         page_size: u32,
     ) -> impl Future<Output = Result<Page>> + Send {
-        let mut request = Request::get(path);
-        for (name, value) in query {
-            request = request.query(name.clone(), value.clone());
-        }
-        let request = request
-            .query("pageNumber", page_number.to_string())
-            .query("pageSize", page_size.to_string());
+        let request = page_request(path, query, page_number, page_size);
         async move { parse_page(self.request(request).await?.json()?, page_number) }
+    }
+
+    /// [`ApiClient::page`] with the records left as the JSON text the server sent (see
+    /// [`ItemsJson`]), for bindings that parse them in their language.
+    fn page_json(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        page_number: u64,
+        page_size: u32,
+    ) -> impl Future<Output = Result<Page<ItemsJson>>> + Send {
+        let request = page_request(path, query, page_number, page_size);
+        async move { parse_page_json(self.request(request).await?.bytes(), page_number) }
+    }
+
+    /// [`ApiClient::paginate`] with each page's records as JSON text (see [`ItemsJson`]).
+    fn paginate_json(
+        &self,
+        path: &str,
+        query: Vec<(String, String)>,
+        page_size: Option<u32>,
+    ) -> Paginator<ItemsJson> {
+        let client = self.clone();
+        let path = path.to_owned();
+        let size = page_size.unwrap_or(DEFAULT_PAGE_SIZE).max(1);
+        Paginator::new(Arc::new(move |number| {
+            let client = client.clone();
+            let path = path.clone();
+            let query = query.clone();
+            Box::pin(async move { client.page_json(&path, &query, number, size).await })
+        }))
     }
 
     /// Every record of a paginated endpoint, fetched page by page as it is consumed
