@@ -106,24 +106,20 @@ impl Response {
 /// One page of a paginated endpoint.
 #[pyclass(module = "jtl_connect", frozen)]
 pub(crate) struct Page {
-    /// The page without its records (they are in `items_json`).
-    inner: jtl_connect::Page,
-    /// The records as JSON text, made where the page is built (off the GIL) and handed to
-    /// `json.loads` by `items`.
-    items_json: serde_json::Result<String>,
-    len: usize,
+    /// The page, its records as JSON text (the server's own, or serialized off the GIL for
+    /// parsed pages), handed to `json.loads` by `items`.
+    inner: jtl_connect::Page<jtl_connect::ItemsJson>,
+}
+
+impl From<jtl_connect::Page<jtl_connect::ItemsJson>> for Page {
+    fn from(inner: jtl_connect::Page<jtl_connect::ItemsJson>) -> Self {
+        Self { inner }
+    }
 }
 
 impl From<jtl_connect::Page> for Page {
-    fn from(mut inner: jtl_connect::Page) -> Self {
-        let items_json = serde_json::to_string(&inner.items);
-        let len = inner.items.len();
-        inner.items = Vec::new();
-        Self {
-            inner,
-            items_json,
-            len,
-        }
+    fn from(page: jtl_connect::Page) -> Self {
+        Self { inner: page.into() }
     }
 }
 
@@ -132,10 +128,7 @@ impl Page {
     /// The records of this page.
     #[getter]
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let text = self.items_json.as_ref().map_err(|e| {
-            pyo3::exceptions::PyRuntimeError::new_err(format!("could not pass the page on: {e}"))
-        })?;
-        Ok(loads(py, text)?.cast_into::<PyList>()?)
+        Ok(loads(py, &self.inner.items.json)?.cast_into::<PyList>()?)
     }
 
     /// 1-based number of this page.
@@ -169,14 +162,14 @@ impl Page {
     }
 
     fn __len__(&self) -> usize {
-        self.len
+        self.inner.items.len
     }
 
     fn __repr__(&self) -> String {
         format!(
             "Page(page_number={}, items={}, total_items={})",
             self.inner.page_number,
-            self.len,
+            self.inner.items.len,
             self.inner
                 .total_items
                 .map_or_else(|| "None".to_owned(), |t| t.to_string())

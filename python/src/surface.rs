@@ -360,7 +360,7 @@ pub(crate) fn page<C: ApiClient>(
     let (client, path) = (client.clone(), path.to_owned());
     block(py, async move {
         client
-            .page(&path, &query, page_number, size)
+            .page_json(&path, &query, page_number, size)
             .await
             .map(Page::from)
     })
@@ -381,7 +381,7 @@ pub(crate) fn start_page<C: ApiClient>(
     let (client, path) = (client.clone(), path.to_owned());
     Pending::try_new(query.map(|query| async move {
         client
-            .page(&path, &query, page_number, size)
+            .page_json(&path, &query, page_number, size)
             .await
             .map(Page::from)
     }))
