@@ -63,7 +63,7 @@ pub use oauth_user::{
 };
 pub use pagination::{ItemsJson, Page};
 pub use paginator::{FetchPage, Paginator};
-pub use runtime::runtime;
+pub use runtime::{runtime, worker_threads};
 pub use scx::{
     valid_channel_name, FailedEvent, ProcessedEvents, ScxClient, ScxClientBuilder, ScxEvent,
     SellerSignUp, MAX_ACK_BATCH, SELLER_SCOPE,

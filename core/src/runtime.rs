@@ -15,7 +15,21 @@ use crate::{Error, Result};
 
 static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
 
-/// The shared runtime (two worker threads named `jtl-connect`), made for this process.
+/// Worker threads of the shared runtime: half the CPUs, at least one, unless
+/// `TOKIO_WORKER_THREADS` says otherwise (tokio reads it when no number is given). Its
+/// futures wait on sockets and do little work, the calling threads (Python's, the JVM's)
+/// need CPUs of their own, and every extra worker is one more thread to wake and park per
+/// request (issue 19; Node's runtime is sized the same way).
+pub fn worker_threads() -> Option<usize> {
+    if std::env::var_os("TOKIO_WORKER_THREADS").is_some() {
+        return None;
+    }
+    let cpus = std::thread::available_parallelism().map_or(2, usize::from);
+    Some((cpus / 2).max(1))
+}
+
+/// The shared runtime (worker threads named `jtl-connect`, see [`worker_threads`]), made
+/// for this process.
 pub fn runtime() -> Result<Arc<Runtime>> {
     let pid = std::process::id();
     let mut slot = RUNTIME.lock().unwrap_or_else(PoisonError::into_inner);
@@ -29,9 +43,12 @@ pub fn runtime() -> Result<Arc<Runtime>> {
             std::mem::forget(stale);
         }
     }
+    let mut builder = Builder::new_multi_thread();
+    if let Some(workers) = worker_threads() {
+        builder.worker_threads(workers);
+    }
     let runtime = Arc::new(
-        Builder::new_multi_thread()
-            .worker_threads(2)
+        builder
             .thread_name("jtl-connect")
             .enable_all()
             .build()

@@ -27,20 +27,19 @@ pub mod token;
 pub mod user_auth;
 pub mod wawi;
 
-/// napi's tokio runtime with half as many worker threads as CPUs (at least one) instead of
-/// one per CPU: the futures here wait on sockets and do little work, the JavaScript thread
-/// needs a CPU of its own, and every extra worker is one more thread to wake and park per
-/// request. On 2 CPUs one worker halved the process CPU time of a GET (issue 19's
-/// `bench/node/hop.mjs`). Without this (or if building fails) napi makes its default one.
+/// napi's tokio runtime with half as many worker threads as CPUs (at least one; the core's
+/// rule, `TOKIO_WORKER_THREADS` overrides it) instead of one per CPU: the futures here wait
+/// on sockets and do little work, the JavaScript thread needs a CPU of its own, and every
+/// extra worker is one more thread to wake and park per request. On 2 CPUs one worker
+/// halved the process CPU time of a GET (issue 19's `bench/node/hop.mjs`). If building
+/// fails, napi makes its default one.
 #[napi_derive::module_init]
 fn init() {
-    let cpus = std::thread::available_parallelism().map_or(2, usize::from);
-    if let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads((cpus / 2).max(1))
-        .thread_name("jtl-connect")
-        .enable_all()
-        .build()
-    {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = jtl_connect::worker_threads() {
+        builder.worker_threads(workers);
+    }
+    if let Ok(runtime) = builder.thread_name("jtl-connect").enable_all().build() {
         napi::bindgen_prelude::create_custom_tokio_runtime(runtime);
     }
 }
