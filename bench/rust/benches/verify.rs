@@ -236,8 +236,47 @@ fn ratio(s: &Setup) {
         best
     });
     let x = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+    // Paired: rounds of 200 calls of each, the order alternating, the median of the
+    // per-round ratios (load from elsewhere moves sequential measurements by ±15 % here).
+    let paired = |f: &dyn Fn(), g: &dyn Fn()| {
+        let time = |h: &dyn Fn()| {
+            let start = Instant::now();
+            for _ in 0..200 {
+                h();
+            }
+            start.elapsed()
+        };
+        let mut ratios: Vec<f64> = (0..41)
+            .map(|round| {
+                if round % 2 == 0 {
+                    let (a, b) = (time(f), time(g));
+                    x(a, b)
+                } else {
+                    let (b, a) = (time(g), time(f));
+                    x(a, b)
+                }
+            })
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        ratios[ratios.len() / 2]
+    };
+    let raw_call = || {
+        black_box(s.key.verify(black_box(&s.signing_input), &s.signature)).ok();
+    };
+    let strict_call = || {
+        black_box(
+            s.key
+                .verify_strict(black_box(&s.signing_input), &s.signature),
+        )
+        .ok();
+    };
+    let now_call = || {
+        black_box(s.cold.verify_now(black_box(&s.token))).map(|r| r.ok());
+    };
+    let now_vs_raw = paired(&now_call, &raw_call);
+    let now_vs_strict = paired(&now_call, &strict_call);
     println!(
-        "\nsummary: raw Ed25519 {raw:?} (strict {strict:?}), session_cold {cold:?} => ratio {:.2}x (target <= 1.5x), verify_now {now:?} ({:.2}x); token_cache_get {get:?} (target < 1 us)",
+        "\nsummary: raw Ed25519 {raw:?} (strict {strict:?}), session_cold {cold:?} => ratio {:.2}x (target <= 1.5x), verify_now {now:?} ({:.2}x; paired {now_vs_raw:.2}x, ÷ strict {now_vs_strict:.2}x); token_cache_get {get:?} (target < 1 us)",
         x(cold, raw),
         x(now, raw),
     );
@@ -264,7 +303,12 @@ in `target/criterion/`.\n\n\
 | `SessionVerifier::verify_now` (cache off; the bindings' path) | {} | {:.2}x |\n\
 | `SessionVerifier::verify` (cache off, async) | {} | {:.2}x |\n\
 | `SessionVerifier::verify_cached` (a hit) | {} | |\n\
-| `TokenCache::get` (a fresh token) | {} | |\n",
+| `TokenCache::get` (a fresh token) | {} | |\n\n\
+Paired (41 rounds of 200 calls of each, the order alternating, median of the per-round\n\
+ratios; the sequential figures above move by ±15 % between runs on this machine):\n\n\
+| ratio | median |\n|---|---:|\n\
+| `verify_now` ÷ `verify` (cofactorless) | {:.2}x |\n\
+| `verify_now` ÷ `verify_strict` | {:.2}x |\n",
         us(raw),
         us(strict),
         x(strict, raw),
@@ -274,6 +318,8 @@ in `target/criterion/`.\n\n\
         x(cold, raw),
         us(cached),
         us(get),
+        now_vs_raw,
+        now_vs_strict,
         cpus = std::thread::available_parallelism().map_or(0, usize::from),
     );
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/RESULTS.md");
