@@ -6,6 +6,7 @@
 
 use std::{future::Future, sync::Arc};
 
+use futures_util::future::BoxFuture;
 use serde_json::Value;
 
 use crate::{
@@ -94,15 +95,15 @@ pub trait ApiClient: Clone + Send + Sync + 'static {
         query: Vec<(String, String)>,
         page_size: Option<u32>,
     ) -> Paginator<ItemsJson> {
-        let client = self.clone();
-        let path = path.to_owned();
-        let size = page_size.unwrap_or(DEFAULT_PAGE_SIZE).max(1);
-        Paginator::new(Arc::new(move |number| {
-            let client = client.clone();
-            let path = path.clone();
-            let query = query.clone();
-            Box::pin(async move { client.page_json(&path, &query, number, size).await })
-        }))
+        walk(
+            self,
+            path,
+            query,
+            page_size,
+            |client, path, query, number, size| {
+                Box::pin(async move { client.page_json(&path, &query, number, size).await })
+            },
+        )
     }
 
     /// Every record of a paginated endpoint, fetched page by page as it is consumed
@@ -113,14 +114,36 @@ pub trait ApiClient: Clone + Send + Sync + 'static {
         query: Vec<(String, String)>,
         page_size: Option<u32>,
     ) -> Paginator {
-        let client = self.clone();
-        let path = path.to_owned();
-        let size = page_size.unwrap_or(DEFAULT_PAGE_SIZE).max(1);
-        Paginator::new(Arc::new(move |number| {
-            let client = client.clone();
-            let path = path.clone();
-            let query = query.clone();
-            Box::pin(async move { client.page(&path, &query, number, size).await })
-        }))
+        walk(
+            self,
+            path,
+            query,
+            page_size,
+            |client, path, query, number, size| {
+                Box::pin(async move { client.page(&path, &query, number, size).await })
+            },
+        )
     }
+}
+
+/// How [`walk`] fetches page `number` (of `size` records) of `path` with `query`.
+type FetchWith<C, T> =
+    fn(C, String, Vec<(String, String)>, u64, u32) -> BoxFuture<'static, Result<Page<T>>>;
+
+/// The paginator of `path` behind [`ApiClient::paginate`] and [`ApiClient::paginate_json`]:
+/// each page fetched by `fetch` with a clone of `client` (`page_size` default
+/// [`DEFAULT_PAGE_SIZE`]).
+fn walk<C: ApiClient, T: Send + 'static>(
+    client: &C,
+    path: &str,
+    query: Vec<(String, String)>,
+    page_size: Option<u32>,
+    fetch: FetchWith<C, T>,
+) -> Paginator<T> {
+    let client = client.clone();
+    let path = path.to_owned();
+    let size = page_size.unwrap_or(DEFAULT_PAGE_SIZE).max(1);
+    Paginator::new(Arc::new(move |number| {
+        fetch(client.clone(), path.clone(), query.clone(), number, size)
+    }))
 }
