@@ -245,7 +245,12 @@ impl Catalogue {
 
     /// Every row of `resource` in key order (stock: derived per item and warehouse).
     pub(crate) fn rows(&self, resource: &str) -> Vec<Row> {
-        self.rows_slice(resource, 0, usize::MAX).0
+        if resource == STOCK {
+            return self.stock_rows();
+        }
+        self.table(resource)
+            .map(|t| t.rows.values().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// `f` over `take` rows of `resource` after the first `skip` (key order) and how many
@@ -270,24 +275,6 @@ impl Catalogue {
                 f(&page, t.rows.len() as u64)
             }
             None => f(&[], 0),
-        }
-    }
-
-    /// `take` rows of `resource` after the first `skip`, in key order, and how many there are
-    /// in all: a page without copying the whole table (a 2,000-item catalogue copied per
-    /// request made each page cost milliseconds; issue 19's benchmarks).
-    fn rows_slice(&self, resource: &str, skip: usize, take: usize) -> (Vec<Row>, u64) {
-        if resource == STOCK {
-            let rows = self.stock_rows();
-            let total = rows.len() as u64;
-            return (rows.into_iter().skip(skip).take(take).collect(), total);
-        }
-        match self.table(resource) {
-            Some(t) => (
-                t.rows.values().skip(skip).take(take).cloned().collect(),
-                t.rows.len() as u64,
-            ),
-            None => (Vec::new(), 0),
         }
     }
 

@@ -25,6 +25,7 @@ use crate::{
 /// The records of one page as one JSON array, the text the server sent: one `JSON.parse`
 /// on the JavaScript thread builds them all (much cheaper than converting serde values
 /// through napi, or than a parse per record; issue 19).
+#[derive(Clone)]
 struct PageRecords {
     /// Which page of the walk (1, 2, ...), to tell a held JS array's page.
     seq: u64,
@@ -199,7 +200,8 @@ impl Paginator {
                 let mut pages = Vec::new();
                 let mut skip = 0;
                 if let Some((page, handed)) = state.rest_of_current() {
-                    pages.push(page.items.clone());
+                    // A held copy (an iterator's callback) keeps the text; else it moves.
+                    pages.push(Arc::unwrap_or_clone(page).items);
                     skip = handed;
                 }
                 while let Some(page) = state.pages.next_page().await? {
