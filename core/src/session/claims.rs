@@ -189,8 +189,8 @@ fn checked(
         ));
     }
     let iat = numeric_date(&claims, "iat")?;
-    for name in ["nbf", "iat"] {
-        if let Some(at) = numeric_date(&claims, name)? {
+    for (name, at) in [("nbf", numeric_date(&claims, "nbf")?), ("iat", iat)] {
+        if let Some(at) = at {
             if at > now.saturating_add(leeway) {
                 return Err(kind.invalid(
                     "expiry",

@@ -18,9 +18,9 @@ use tracing::debug;
 use super::{
     claims::{self, SessionClaims, TokenKind},
     config::VerifierConfig,
-    decode::{self, malformed, Segments},
+    decode::{self, malformed, Member, Segments},
     jwks::{JwksCache, JwksOptions},
-    keys::{json_kind, KeySet},
+    keys::KeySet,
     verified::{Digest32, VerifiedCache},
 };
 use crate::{
@@ -278,16 +278,13 @@ impl SessionVerifier {
 
     /// [`Self::check_signature`] with `keys` only: `None` if none of them verified it.
     fn signature_with(&self, token: &str, keys: &KeySet) -> Result<Option<Map<String, Value>>> {
-        let segments = decode::split(token)?;
-        let header = decode::object(segments.header, "header")?;
-        let alg = self.algorithm(&header)?;
-        if header.get("crit").is_some_and(|c| !c.is_null()) {
-            return Err(malformed(
-                "expected no critical header extensions (crit); found some this verifier does not support",
-            ));
-        }
-        let payload = decode::object(segments.payload, "payload")?;
-        let kid = header_kid(&header)?;
+        let Parts {
+            segments,
+            alg,
+            kid,
+            payload,
+        } = self.parts(token)?;
+        let kid = kid.as_deref();
         match self.try_keys(keys, alg, kid, &segments)? {
             Outcome::Verified => Ok(Some(payload)),
             // The key the header names refused it: `verify` would not refetch either.
@@ -300,16 +297,13 @@ impl SessionVerifier {
 
     /// Shape, algorithm, key and signature; the payload if they hold.
     async fn check_signature(&self, token: &str) -> Result<Map<String, Value>> {
-        let segments = decode::split(token)?;
-        let header = decode::object(segments.header, "header")?;
-        let alg = self.algorithm(&header)?;
-        if header.get("crit").is_some_and(|c| !c.is_null()) {
-            return Err(malformed(
-                "expected no critical header extensions (crit); found some this verifier does not support",
-            ));
-        }
-        let payload = decode::object(segments.payload, "payload")?;
-        let kid = header_kid(&header)?;
+        let Parts {
+            segments,
+            alg,
+            kid,
+            payload,
+        } = self.parts(token)?;
+        let kid = kid.as_deref();
 
         let mut keys = self.inner.jwks.keys().await?;
         let mut refetched = false;
@@ -333,18 +327,38 @@ impl SessionVerifier {
         Ok(payload)
     }
 
+    /// The token taken apart and checked up to the signature: the segments, the header's
+    /// `alg` (allowed) and `kid`, no `crit`, and the payload, in that order of checks.
+    fn parts<'t>(&self, token: &'t str) -> Result<Parts<'t>> {
+        let segments = decode::split(token)?;
+        let header = decode::header(segments.header)?;
+        let alg = self.algorithm(&header.alg)?;
+        if header.crit {
+            return Err(malformed(
+                "expected no critical header extensions (crit); found some this verifier does not support",
+            ));
+        }
+        let payload = decode::object(segments.payload, "payload")?;
+        let kid = header_kid(header.kid)?;
+        Ok(Parts {
+            segments,
+            alg,
+            kid,
+            payload,
+        })
+    }
+
     /// The header's `alg`, if the allow-list has it.
-    fn algorithm(&self, header: &Map<String, Value>) -> Result<Algorithm> {
+    fn algorithm(&self, alg: &Member) -> Result<Algorithm> {
         let allowed = &self.inner.config.algorithms;
-        let name = match header.get("alg") {
-            Some(Value::String(name)) => name.as_str(),
-            Some(other) => {
+        let name = match alg {
+            Member::Text(name) => name.as_str(),
+            Member::Other(kind) => {
                 return Err(malformed(format!(
-                    "header alg: expected a string; found {}",
-                    json_kind(other)
+                    "header alg: expected a string; found {kind}"
                 )))
             }
-            None => return Err(malformed("expected an alg in the header; found none")),
+            Member::Absent => return Err(malformed("expected an alg in the header; found none")),
         };
         // RFC 9864's fully specified name for Ed25519 means EdDSA here.
         let parsed = if name == "Ed25519" {
@@ -437,15 +451,22 @@ impl SessionVerifier {
 
 /// The header `kid`: the only place a key id can be. JTL's documented header has none; the
 /// payload `kid` is the customer id (facts §4.1) and is never looked up as a key.
-fn header_kid(header: &Map<String, Value>) -> Result<Option<&str>> {
-    match header.get("kid") {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(kid)) => Ok(Some(kid)),
-        Some(other) => Err(malformed(format!(
-            "kid in the header: expected a string; found {}",
-            json_kind(other)
+fn header_kid(kid: Member) -> Result<Option<String>> {
+    match kid {
+        Member::Absent => Ok(None),
+        Member::Text(kid) => Ok(Some(kid)),
+        Member::Other(kind) => Err(malformed(format!(
+            "kid in the header: expected a string; found {kind}"
         ))),
     }
+}
+
+/// A token taken apart by [`SessionVerifier::parts`].
+struct Parts<'t> {
+    segments: Segments<'t>,
+    alg: Algorithm,
+    kid: Option<String>,
+    payload: Map<String, Value>,
 }
 
 fn shorten(kid: &str) -> String {
@@ -468,6 +489,7 @@ mod tests {
 
     use std::time::Duration;
 
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
     use serde_json::json;
 
     use super::*;
@@ -607,12 +629,15 @@ mod tests {
 
     #[test]
     fn kid_comes_from_the_header_only() {
-        let h = json!({"kid": "h"}).as_object().unwrap().clone();
-        assert_eq!(header_kid(&h).unwrap(), Some("h"));
-        assert_eq!(header_kid(&Map::new()).unwrap(), None);
-        let bad = json!({"kid": 3}).as_object().unwrap().clone();
+        let header = |json: &str| decode::header(&URL_SAFE_NO_PAD.encode(json)).unwrap();
         assert_eq!(
-            header_kid(&bad).unwrap_err().reason(),
+            header_kid(header(r#"{"kid":"h"}"#).kid).unwrap().as_deref(),
+            Some("h")
+        );
+        assert_eq!(header_kid(header(r#"{"kid":null}"#).kid).unwrap(), None);
+        assert_eq!(header_kid(header("{}").kid).unwrap(), None);
+        assert_eq!(
+            header_kid(header(r#"{"kid":3}"#).kid).unwrap_err().reason(),
             Some(TokenInvalidReason::Malformed)
         );
     }
