@@ -388,12 +388,12 @@ pub(crate) fn start_page<C: ApiClient>(
 }
 
 /// Every record of a paginated endpoint, as the (sync or async) iterator `P`.
-pub(crate) fn paginate<C: ApiClient, P: From<jtl_connect::Paginator>>(
+pub(crate) fn paginate<C: ApiClient, P: From<jtl_connect::Paginator<jtl_connect::ItemsJson>>>(
     client: &C,
     path: &str,
     params: Option<&Bound<'_, PyAny>>,
     page_size: Option<u32>,
 ) -> PyResult<P> {
     let query = convert::params(params)?;
-    Ok(client.paginate(path, query, page_size).into())
+    Ok(client.paginate_json(path, query, page_size).into())
 }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from typing import Any
 
 import pytest
 
 import jtl_connect
-from jtl_connect import CloudClient, Endpoints
+from jtl_connect import CloudClient, Endpoints, aio
 from jtl_connect.testing import Emulator
 
 
@@ -57,6 +59,42 @@ def test_paginate_with_params_and_pages(client: CloudClient) -> None:
     assert (page.page_number, page.total_pages, page.next_page, len(page.items)) == (2, 3, 3, 25)
     assert page.total_items == 60 and page.page_size == 25
     assert "Page(page_number=2" in repr(page)
+
+
+def test_walks_hand_out_each_page_parsed_once(
+    client: CloudClient, aio_client: aio.CloudClient, emulator: Emulator
+) -> None:
+    pages_of_25 = [client.page("items", page_number=n, page_size=25) for n in (1, 2, 3)]
+    expected = [item for page in pages_of_25 for item in page.items]
+    assert len(expected) == 60
+    before = emulator.stats()["routes"]["GET /erp/v2/{resource}"]
+    assert list(client.paginate("items", page_size=25)) == expected
+
+    async def walk() -> list[Any]:
+        return [item async for item in aio_client.paginate("items", page_size=25)]
+
+    assert asyncio.run(walk()) == expected
+    # One request per page for each walk (the next page is fetched while one is read).
+    assert emulator.stats()["routes"]["GET /erp/v2/{resource}"] - before == 6
+
+    # next_page() skips the records of the current page not handed out yet.
+    pages = client.paginate("items", page_size=25)
+    assert next(pages) == expected[0]
+    page = pages.next_page()
+    assert page is not None and page.page_number == 2 and page.items == expected[25:50]
+    assert next(pages) == expected[50]
+
+    async def skip() -> tuple[Any, Any, Any, int]:
+        walk = aio_client.paginate("items", page_size=25)
+        first = await walk.__anext__()
+        second = await walk.__anext__()  # from the buffer
+        page = await walk.next_page()
+        assert page is not None
+        rest = [item async for item in walk]
+        return first, second, page.items, len(rest)
+
+    first, second, items, rest = asyncio.run(skip())
+    assert (first, second, items, rest) == (expected[0], expected[1], expected[25:50], 10)
 
 
 def test_crud_helpers(client: CloudClient) -> None:
