@@ -138,9 +138,10 @@ impl Drain {
         if let Some(reader) = &self.reader {
             use std::io::Read;
             // Consume the wake-ups before taking the queue: a result queued after this read
-            // writes a new byte, so it is never left waiting.
+            // writes a new byte, so it is never left waiting. A short read took every byte
+            // there was (one wake-up byte per burst): no second read to learn that.
             let mut buffer = [0u8; 256];
-            while matches!((&*reader).read(&mut buffer), Ok(n) if n > 0) {}
+            while matches!((&*reader).read(&mut buffer), Ok(n) if n == buffer.len()) {}
         }
         self.bridge.drain(py)
     }
