@@ -12,7 +12,10 @@
          against aiohttp and httpx.AsyncClient (hand-cached bearer token), and the sync
          client as a reference;
     (h4) 1,000 clients (one per stored account): the time to build them and the RSS they
-         add, each case in a fresh child process, against 1,000 requests.Session.
+         add, each case in a fresh child process, against 1,000 requests.Session;
+    (h5) walking 2,000 items in pages of 100: `paginate()` (sync and `async for`) against a
+         requests.Session loop and an aiohttp loop (hand-cached bearer token, json() per
+         page), as Node's (h4).
 
 Method as run.py: warm-up, R interleaved repetitions, the median reported. The server is
 the release `jtl-emulator` binary in a child process (emulator_process.py), so it shares
@@ -266,6 +269,63 @@ def bench_aio_get(emu: Emulator, client: CloudClient, aclient: aio.CloudClient, 
     return interleaved(cases, reps, measure)
 
 
+WALK_ITEMS = 2000
+
+
+def bench_walk(emu: Emulator, client: CloudClient, aclient: aio.CloudClient, walks: int, reps: int) -> dict[str, Stats]:
+    """Items/s walking every item in pages of 100 (the catalogue topped up to WALK_ITEMS)."""
+    base = emu.endpoints.api_base.rstrip("/") + "/items"
+    headers = {"X-Tenant-ID": emu.tenant_id, "Accept": "application/json",
+               "Authorization": f"Bearer {client.access_token().expose()}"}
+    missing = WALK_ITEMS - int(client.get("items", params={"pageSize": "1"}).json()["totalItems"])
+    for i in range(max(0, missing)):
+        client.post("items", json={"sKU": f"HOP-{i}", "name": f"Benchmark item {i}", "price": 1}, idempotent=True)
+
+    def with_requests() -> int:
+        n, page = 0, 1
+        with requests.Session() as session:
+            while page:
+                body = session.get(base, params={"pageNumber": page, "pageSize": 100}, headers=headers).json()
+                n += sum(1 for item in body["items"] if item["id"])
+                page = body.get("nextPageNumber")
+        return n
+
+    async def with_aiohttp() -> int:
+        n, page = 0, 1
+        async with aiohttp.ClientSession() as session:
+            while page:
+                params = {"pageNumber": str(page), "pageSize": "100"}
+                async with session.get(base, params=params, headers=headers) as r:
+                    body = await r.json()
+                n += sum(1 for item in body["items"] if item["id"])
+                page = body.get("nextPageNumber")
+        return n
+
+    def with_jtl() -> int:
+        return sum(1 for item in client.paginate("items", page_size=100) if item["id"])
+
+    async def with_aio() -> int:
+        return sum([1 async for item in aclient.paginate("items", page_size=100) if item["id"]])
+
+    cases: dict[str, Callable[[], int]] = {
+        "requests.Session loop": with_requests,
+        "aiohttp loop": lambda: asyncio.run(with_aiohttp()),
+        "jtl-connect paginate()": with_jtl,
+        "jtl-connect aio paginate() (async for)": lambda: asyncio.run(with_aio()),
+    }
+    for name, case in cases.items():
+        if (got := case()) != WALK_ITEMS:
+            raise AssertionError(f"{name} walked {got} of {WALK_ITEMS} items")
+
+    def measure(case: str, _rep: int) -> float:
+        start = time.perf_counter()
+        for _ in range(walks):
+            cases[case]()
+        return walks * WALK_ITEMS / (time.perf_counter() - start)
+
+    return interleaved(list(cases), reps, measure)
+
+
 CLIENT_CASES = ["jtl-connect CloudClient", "jtl-connect aio.CloudClient", "requests.Session"]
 
 
@@ -319,8 +379,9 @@ def bench_clients(n: int, reps: int, url: str) -> dict[str, dict[str, float]]:
 # --------------------------------------------------------------------------------------
 
 
-def rows(results: dict[str, Stats]) -> list[str]:
-    lines = ["| case | ops/s (median) | µs/op | min-max ops/s |", "|---|---:|---:|---:|"]
+def rows(results: dict[str, Stats], unit: str = "ops/s") -> list[str]:
+    per = "µs/op" if unit == "ops/s" else "µs/item"
+    lines = [f"| case | {unit} (median) | {per} | min-max {unit} |", "|---|---:|---:|---:|"]
     for name, (m, lo, hi) in results.items():
         lines.append(f"| {name} | {m:,.0f} | {1e6 / m:,.2f} | {lo:,.0f}-{hi:,.0f} |")
     return lines
@@ -355,6 +416,8 @@ def main() -> None:
         aget = bench_aio_get(emu, client, aclient, get_n, reps)
         print("(h4) 1,000 clients", flush=True)
         clients = bench_clients(1000, max(3, reps // 2), emu.url)
+        print("(h5) walking 2,000 items", flush=True)
+        walk = bench_walk(emu, client, aclient, 1 if args.quick else 3, reps)
     finally:
         emu.close()
     load_end = os.getloadavg()
@@ -363,6 +426,7 @@ def main() -> None:
     jtl_v, dalek, pyjwt = v["jtl-connect SessionVerifier, cache off"], v["floor: ed25519-dalek verify alone"], v["PyJWT + kid dict"]
     aio_token = 1e6 / token["await aio.CloudClient.access_token()"][0]
     g = {k: s[0] for k, s in aget.items()}
+    w = {k: s[0] for k, s in walk.items()}
     jtl_c, req_c = clients["jtl-connect CloudClient"], clients["requests.Session"]
     aio_c = clients["jtl-connect aio.CloudClient"]
 
@@ -397,6 +461,13 @@ def main() -> None:
         "| case | time to build 1,000 | RSS added |",
         "|---|---:|---:|",
         *[f"| {c} | {m['ms']:,.1f} ms | {m['rss_kib'] / 1024:,.2f} MiB |" for c, m in clients.items()],
+        "",
+        f"### (h5) Walking {WALK_ITEMS:,} items in pages of 100 (items/s; not one of issue 19's targets in Python)",
+        "",
+        *rows(walk, "items/s"),
+        "",
+        f"jtl-connect paginate() ÷ requests.Session loop: {w['jtl-connect paginate()'] / w['requests.Session loop']:.2f}x; "
+        f"aio paginate() ÷ aiohttp loop: {w['jtl-connect aio paginate() (async for)'] / w['aiohttp loop']:.2f}x",
         "",
         "### Against issue 19's targets",
         "",
