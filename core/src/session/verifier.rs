@@ -278,15 +278,10 @@ impl SessionVerifier {
 
     /// [`Self::check_signature`] with `keys` only: `None` if none of them verified it.
     fn signature_with(&self, token: &str, keys: &KeySet) -> Result<Option<Map<String, Value>>> {
-        let Parts {
-            segments,
-            alg,
-            kid,
-            payload,
-        } = self.parts(token)?;
-        let kid = kid.as_deref();
-        match self.try_keys(keys, alg, kid, &segments)? {
-            Outcome::Verified => Ok(Some(payload)),
+        let parts = self.parts(token)?;
+        let (alg, kid) = (parts.alg, parts.kid.as_deref());
+        match self.try_keys(keys, alg, kid, &parts.segments)? {
+            Outcome::Verified => Ok(Some(parts.payload)),
             // The key the header names refused it: `verify` would not refetch either.
             outcome @ Outcome::Mismatch { .. } if kid.is_some() => {
                 Err(self.no_match(keys, alg, kid, &outcome, token))
@@ -297,18 +292,13 @@ impl SessionVerifier {
 
     /// Shape, algorithm, key and signature; the payload if they hold.
     async fn check_signature(&self, token: &str) -> Result<Map<String, Value>> {
-        let Parts {
-            segments,
-            alg,
-            kid,
-            payload,
-        } = self.parts(token)?;
-        let kid = kid.as_deref();
+        let parts = self.parts(token)?;
+        let (alg, kid) = (parts.alg, parts.kid.as_deref());
 
         let mut keys = self.inner.jwks.keys().await?;
         let mut refetched = false;
         loop {
-            let outcome = self.try_keys(&keys, alg, kid, &segments)?;
+            let outcome = self.try_keys(&keys, alg, kid, &parts.segments)?;
             let retry = match outcome {
                 Outcome::Verified => break,
                 Outcome::NoKey => true,
@@ -324,7 +314,7 @@ impl SessionVerifier {
             }
             return Err(self.no_match(&keys, alg, kid, &outcome, token));
         }
-        Ok(payload)
+        Ok(parts.payload)
     }
 
     /// The token taken apart and checked up to the signature: the segments, the header's
