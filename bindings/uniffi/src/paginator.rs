@@ -4,16 +4,19 @@ use std::sync::Mutex;
 
 use crate::{errors::JtlError, response::Page};
 
-/// Every record of a paginated endpoint, fetched page by page as it is consumed (blocking).
+/// Every record of a paginated endpoint, fetched page by page as it is consumed (blocking;
+/// the next page is requested while the current one is read).
 #[derive(uniffi::Object)]
 pub struct Paginator {
     inner: Mutex<jtl_connect::blocking::Paginator>,
 }
 
 impl Paginator {
+    /// The walk, requesting each next page while the current one is read (as in Python and
+    /// Node).
     pub(crate) fn wrap(inner: jtl_connect::Paginator) -> std::sync::Arc<Self> {
         std::sync::Arc::new(Self {
-            inner: Mutex::new(jtl_connect::blocking::Paginator::new(inner)),
+            inner: Mutex::new(jtl_connect::blocking::Paginator::new(inner.prefetching())),
         })
     }
 

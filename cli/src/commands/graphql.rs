@@ -49,7 +49,9 @@ pub(crate) async fn run(global: &Global, args: &GraphqlArgs) -> CliResult {
             "--operation-name: not with --paginate; give a document with one query",
         ));
     }
-    let mut pages = cloud.paginate_graphql(&query, variables, connection, Some(args.page_size))?;
+    let mut pages = cloud
+        .paginate_graphql(&query, variables, connection, Some(args.page_size))?
+        .prefetching();
     let out_path = args.out.clone().unwrap_or_else(|| PathBuf::from("-"));
     let to_stdout = out_path.as_os_str() == "-";
     let mut out: Box<dyn Write> = if to_stdout {

@@ -23,11 +23,13 @@ pub(crate) async fn run(global: &Global, args: &PaginateArgs) -> CliResult {
     let query = queries(&args.query)?;
     let resolved = client(global, args.tenant.as_deref())?;
     let size = Some(args.page_size);
+    // The next page is requested while the current one is written out.
     let mut pages: Paginator = match &resolved.client {
         AccountClient::Cloud(c) => c.paginate(&args.path, query, size),
         AccountClient::Wawi(c) => c.paginate(&args.path, query, size),
         AccountClient::Scx(c) => c.paginate(&args.path, query, size),
-    };
+    }
+    .prefetching();
     let to_stdout = args.out.as_os_str() == "-";
     let mut out: Box<dyn Write> = if to_stdout {
         Box::new(BufWriter::new(io::stdout().lock()))
