@@ -49,6 +49,7 @@ mod session;
 pub mod store;
 pub mod testing;
 pub mod token;
+pub mod warm;
 pub mod wawi;
 
 pub use cancel::Cancellation;

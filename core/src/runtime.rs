@@ -42,6 +42,8 @@ pub fn runtime() -> Result<Arc<Runtime>> {
         if let Some((_, stale)) = slot.take() {
             std::mem::forget(stale);
         }
+        // A spinner of the parent's runtime did not come along either.
+        crate::warm::forget_spinner();
     }
     let mut builder = Builder::new_multi_thread();
     if let Some(workers) = worker_threads() {
@@ -68,5 +70,5 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
             "a blocking jtl-connect call was made from inside an async runtime; use the async API there",
         ));
     }
-    Ok(runtime()?.block_on(future))
+    Ok(runtime()?.block_on(crate::warm::around(future)))
 }

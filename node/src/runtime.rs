@@ -23,10 +23,9 @@ where
     F: Future<Output = jtl_connect::Result<T>> + Send + 'static,
     M: FnOnce(&'env Env, T) -> napi::Result<V> + 'static,
 {
-    env.spawn_future_with_callback(async move { Ok(future.await) }, move |env, outcome| {
-        match outcome {
-            Ok(value) => map(env, value),
-            Err(error) => Err(errors::to_js(env, &error)),
-        }
+    let work = async move { Ok(jtl_connect::warm::around(future).await) };
+    env.spawn_future_with_callback(work, move |env, outcome| match outcome {
+        Ok(value) => map(env, value),
+        Err(error) => Err(errors::to_js(env, &error)),
     })
 }

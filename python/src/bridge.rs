@@ -299,7 +299,7 @@ impl Pending {
                 let runtime = jtl_connect::runtime().map_err(|e| errors::to_py(py, &e))?;
                 let waiting = future.clone().unbind();
                 let task = runtime.spawn(async move {
-                    let convert = work.await;
+                    let convert = jtl_connect::warm::around(work).await;
                     bridge.complete(Completion {
                         future: waiting,
                         convert,

@@ -63,7 +63,7 @@ where
     T: Send + 'static,
 {
     let runtime = jtl_connect::runtime().map_err(|e| errors::to_py_attached(&e))?;
-    let task = runtime.spawn(future);
+    let task = runtime.spawn(jtl_connect::warm::around(future));
     let _abort = AbortOnDrop(task.abort_handle());
     match task.await {
         Ok(Ok(value)) => Ok(value),

@@ -19,7 +19,7 @@ where
     T: Send + 'static,
     F: Future<Output = jtl_connect::Result<T>> + Send + 'static,
 {
-    let handle = jtl_connect::runtime()?.spawn(future);
+    let handle = jtl_connect::runtime()?.spawn(jtl_connect::warm::around(future));
     match handle.await {
         Ok(result) => Ok(result?),
         Err(e) => Err(JtlError::internal(format!(
