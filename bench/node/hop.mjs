@@ -213,7 +213,17 @@ const pool = new Pool(origin, { connections: 10 })
       (await client.page('items', { pageNumber: 2, pageSize: 100 })).items.length,
   }
   for (const f of Object.values(cases)) if ((await f()) !== 100) throw new Error('a page of 100 expected')
-  results.page = await interleaved(cases, REPS, (c) => opsPerSec(PAGE_N, cases[c]))
+  // CPU time of this process per request too (every thread: the event loop's and the
+  // runtime's; the server's is not counted).
+  const cpu = Object.fromEntries(Object.keys(cases).map((c) => [c, []]))
+  results.page = await interleaved(cases, REPS, async (c) => {
+    const before = process.cpuUsage()
+    const ops = await opsPerSec(PAGE_N, cases[c])
+    const used = process.cpuUsage(before)
+    cpu[c].push((used.user + used.system) / PAGE_N)
+    return ops
+  })
+  results.pageCpu = Object.fromEntries(Object.entries(cpu).map(([c, xs]) => [c, summary(xs)[0]]))
 }
 
 // (h4) walking 2,000 items
@@ -290,6 +300,10 @@ const body = [
   `### (h1) Cold verification, 1 in flight, distinct tokens (${fmt(VERIFY_N)} per repetition)`, '', ...rows(results.verify), '',
   `### (h2) A cached access token (${fmt(TOKEN_N)} calls per repetition)`, '', ...rows(results.token), '',
   `### (h3) GET one 100-item page + json(), 1 in flight (${PAGE_N} per repetition)`, '', ...rows(results.page), '',
+  'CPU time of this process per request (the event loop\'s thread and the runtime\'s; the server\'s not counted), median: ' +
+    Object.entries(results.pageCpu).map(([c, us]) => `${c} ${us.toFixed(0)} µs`).join('; ') +
+    `. jtl-connect's runtime worker spins around each call instead of parking (\`core/src/warm.rs\`; window in this run: ${process.env.JTL_CONNECT_SPIN_MICROS ?? '250 (the default)'} µs), ` +
+    'trading CPU for wake-ups; `JTL_CONNECT_SPIN_MICROS=0` turns that off.', '',
   `### (h4) Walking ${fmt(ITEMS)} items in pages of 100 (${WALKS} walks per repetition; items/s)`, '', ...rows(results.walk, 'items/s'), '',
   '### (h5) 1,000 clients, each case in a fresh process (median of the runs)', '',
   '| case | time to build 1,000 | RSS added |', '|---|---:|---:|',

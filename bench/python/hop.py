@@ -212,64 +212,85 @@ def bench_token(client: CloudClient, aclient: aio.CloudClient, n: int, reps: int
     return interleaved(list(cases), reps, lambda c, _r: cases[c]())
 
 
-def bench_aio_get(emu: Emulator, client: CloudClient, aclient: aio.CloudClient, n: int, reps: int) -> dict[str, Stats]:
+class Stopwatch:
+    """Wall and process CPU time from now: `ops(n)` gives operations per wall second and
+    CPU µs per operation (every thread of this process)."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def ops(self, n: int) -> tuple[float, float]:
+        wall, cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+        return n / wall, cpu / n * 1e6
+
+
+def bench_aio_get(
+    emu: Emulator, client: CloudClient, aclient: aio.CloudClient, n: int, reps: int
+) -> tuple[dict[str, Stats], dict[str, float]]:
+    """Ops/s of each case, and the median CPU time per request of this process (every
+    thread: the event loop's and the runtime's; the server's is not counted), in µs."""
     url = emu.endpoints.api_base.rstrip("/") + "/info"
     bearer = f"Bearer {client.access_token().expose()}"  # hand-cached: valid for the whole run
     headers = {"X-Tenant-ID": emu.tenant_id, "Accept": "application/json", "Authorization": bearer}
 
-    async def with_aiohttp() -> float:
+    async def with_aiohttp() -> tuple[float, float]:
         async with aiohttp.ClientSession() as s:
             for _ in range(20):
                 async with s.get(url, headers=headers) as r:
                     await r.json()
-            start = time.perf_counter()
+            start = Stopwatch()
             for _ in range(n):
                 async with s.get(url, headers=headers) as r:
                     r.raise_for_status()
                     await r.json()
-            return n / (time.perf_counter() - start)
+            return start.ops(n)
 
-    async def with_httpx() -> float:
+    async def with_httpx() -> tuple[float, float]:
         async with httpx.AsyncClient() as s:
             for _ in range(20):
                 (await s.get(url, headers=headers)).json()
-            start = time.perf_counter()
+            start = Stopwatch()
             for _ in range(n):
                 r = await s.get(url, headers=headers)
                 r.raise_for_status()
                 r.json()
-            return n / (time.perf_counter() - start)
+            return start.ops(n)
 
-    async def with_jtl() -> float:
+    async def with_jtl() -> tuple[float, float]:
         for _ in range(20):
             (await aclient.get("info")).json()
-        start = time.perf_counter()
+        start = Stopwatch()
         for _ in range(n):
             (await aclient.get("info")).json()
-        return n / (time.perf_counter() - start)
+        return start.ops(n)
 
-    def with_sync() -> float:
-        start = time.perf_counter()
+    def with_sync() -> tuple[float, float]:
+        start = Stopwatch()
         for _ in range(n):
             client.get("info").json()
-        return n / (time.perf_counter() - start)
+        return start.ops(n)
 
-    runs: dict[str, Callable[[], Awaitable[float]]] = {
+    runs: dict[str, Callable[[], Awaitable[tuple[float, float]]]] = {
         "aiohttp.ClientSession": with_aiohttp,
         "httpx.AsyncClient": with_httpx,
         "jtl-connect aio.CloudClient": with_jtl,
     }
     cases = list(runs) + ["jtl-connect CloudClient (sync, reference)"]
 
-    def measure(case: str, _rep: int) -> float:
-        if case in runs:
-            return asyncio.run(runs[case]())
-        return with_sync()
+    cpu: dict[str, list[float]] = {c: [] for c in cases}
 
-    return interleaved(cases, reps, measure)
+    def measure(case: str, _rep: int) -> float:
+        ops, cpu_us = asyncio.run(runs[case]()) if case in runs else with_sync()
+        cpu[case].append(cpu_us)
+        return ops
+
+    return interleaved(cases, reps, measure), {c: statistics.median(v) for c, v in cpu.items()}
 
 
 WALK_ITEMS = 2000
+
+# The spin window of jtl-connect's runtime worker in this run (core/src/warm.rs).
+SPIN = os.environ.get("JTL_CONNECT_SPIN_MICROS", "250 (the default)")
 
 
 def bench_walk(emu: Emulator, client: CloudClient, aclient: aio.CloudClient, walks: int, reps: int) -> dict[str, Stats]:
@@ -413,7 +434,7 @@ def main() -> None:
         print("(h2) cached token", flush=True)
         token = bench_token(client, aclient, token_n, reps)
         print("(h3) asyncio GET, one at a time", flush=True)
-        aget = bench_aio_get(emu, client, aclient, get_n, reps)
+        aget, aget_cpu = bench_aio_get(emu, client, aclient, get_n, reps)
         print("(h4) 1,000 clients", flush=True)
         clients = bench_clients(1000, max(3, reps // 2), emu.url)
         print("(h5) walking 2,000 items", flush=True)
@@ -455,6 +476,11 @@ def main() -> None:
         f"### (h3) asyncio GET /erp/v2/info + json(), one request at a time ({get_n:,} per repetition)",
         "",
         *rows(aget),
+        "",
+        "CPU time of this process per request (the event loop's thread and the runtime's; the server's not counted), median: "
+        + "; ".join(f"{c} {us:,.0f} µs" for c, us in aget_cpu.items())
+        + f". jtl-connect's runtime worker spins around each call instead of parking (`core/src/warm.rs`; window in this run: {SPIN} µs), "
+        "trading CPU for wake-ups; `JTL_CONNECT_SPIN_MICROS=0` turns that off.",
         "",
         "### (h4) 1,000 clients, each case in a fresh process (median of the runs)",
         "",
