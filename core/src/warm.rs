@@ -37,13 +37,24 @@ pub const DEFAULT_WINDOW_MICROS: u64 = 250;
 /// spinning is off.
 pub fn window() -> Duration {
     static WINDOW: OnceLock<Duration> = OnceLock::new();
-    *WINDOW.get_or_init(|| {
-        let micros = std::env::var("JTL_CONNECT_SPIN_MICROS")
-            .ok()
-            .and_then(|text| text.trim().parse::<u64>().ok())
-            .unwrap_or(DEFAULT_WINDOW_MICROS);
-        Duration::from_micros(micros)
-    })
+    *WINDOW.get_or_init(|| parse_window(std::env::var("JTL_CONNECT_SPIN_MICROS").ok().as_deref()))
+}
+
+/// The window `JTL_CONNECT_SPIN_MICROS` asks for: whole microseconds, `0` for none; unset
+/// or not a number, the default (a warning says which value was ignored).
+fn parse_window(setting: Option<&str>) -> Duration {
+    let micros = match setting.map(str::trim) {
+        None | Some("") => DEFAULT_WINDOW_MICROS,
+        Some(text) => text.parse::<u64>().unwrap_or_else(|_| {
+            tracing::warn!(
+                value = %text,
+                default = DEFAULT_WINDOW_MICROS,
+                "JTL_CONNECT_SPIN_MICROS: expected whole microseconds (0 turns spinning off); using the default"
+            );
+            DEFAULT_WINDOW_MICROS
+        }),
+    };
+    Duration::from_micros(micros)
 }
 
 /// Where the window ends (nanoseconds after [`epoch`]), and whether a spinner runs.
@@ -133,7 +144,19 @@ mod tests {
 
     use super::*;
 
-    // One test, since the window is process-wide state.
+    #[test]
+    fn the_window_setting_reads_whole_microseconds() {
+        let default = Duration::from_micros(DEFAULT_WINDOW_MICROS);
+        assert_eq!(parse_window(None), default);
+        assert_eq!(parse_window(Some("")), default);
+        assert_eq!(parse_window(Some("0")), Duration::ZERO);
+        assert_eq!(parse_window(Some(" 100 ")), Duration::from_micros(100));
+        assert_eq!(parse_window(Some("1.5")), default);
+        assert_eq!(parse_window(Some("-3")), default);
+        assert_eq!(parse_window(Some("lots")), default);
+    }
+
+    // One test for the spinner, since the window is process-wide state.
     #[test]
     fn a_touch_keeps_a_worker_awake_for_its_window_then_lets_it_park() {
         let runtime = tokio::runtime::Builder::new_multi_thread()
