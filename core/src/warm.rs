@@ -3,15 +3,15 @@
 //! of a thread wake-up.
 //!
 //! Why: every asynchronous call from Node or Python's asyncio crosses to a runtime worker
-//! and back. A worker parked on an idle CPU is dear to wake on a virtual machine (28-41 µs
-//! measured by `bench/rust/benches/wakeup.rs`, against 1 µs on a busy CPU), and a call one
+//! and back. A worker parked on an idle CPU is dear to wake on a virtual machine (tens of
+//! microseconds, `bench/rust/WAKEUPS.md`, against about 1 µs on a busy CPU), and a call one
 //! at a time pays that twice more than undici or aiohttp, which do their I/O on the event
 //! loop's thread: once when the call is handed to the worker, once when the server's answer
 //! arrives. Go's scheduler and .NET's thread pool answer the same cost the same way: a
 //! thread that has just worked looks for more for a moment before it sleeps.
 //!
-//! [`touch`] marks activity (a call starting or ending); it extends the window and starts a
-//! spinner task if none runs. The spinner yields to the scheduler in a loop until the window
+//! [`around`] wraps each call a binding hands the runtime and marks its start and its end;
+//! each mark extends the window and starts a spinner task if none runs. The spinner yields to the scheduler in a loop until the window
 //! has passed: each yield polls the I/O driver without blocking and runs whatever was woken
 //! or queued, so a new call or a server's answer inside the window is picked up at once.
 //! Outside the window the worker parks as before. The cost is bounded: at most
@@ -79,9 +79,8 @@ fn now_nanos() -> u64 {
 }
 
 /// Marks activity on the runtime of `handle`: the worker stays awake for [`window`] from
-/// now. Call it on the runtime (where a spawn is a queue push), when a call from a binding
-/// starts and when it ends. A no-op when spinning is off.
-pub fn touch(handle: &tokio::runtime::Handle) {
+/// now. A no-op when spinning is off.
+fn touch(handle: &tokio::runtime::Handle) {
     extend(handle, window());
 }
 
@@ -98,17 +97,18 @@ fn extend(handle: &tokio::runtime::Handle, window: Duration) {
 }
 
 /// After `fork()`: the parent's spinner is not running in this process, so the next
-/// [`touch`] must start one.
+/// mark must start one.
 pub(crate) fn forget_spinner() {
     WINDOW_STATE.spinning.store(false, Ordering::Release);
 }
 
-/// Whether a spinner runs now (for tests and diagnostics).
-pub fn spinning() -> bool {
+/// Whether a spinner runs now.
+#[cfg(test)]
+fn spinning() -> bool {
     WINDOW_STATE.spinning.load(Ordering::Acquire)
 }
 
-/// Yields until the window has passed. A [`touch`] racing with the end either sees
+/// Yields until the window has passed. A mark racing with the end either sees
 /// `spinning` still set (and this loop sees its later `until`) or starts a new spinner.
 async fn spin() {
     loop {
@@ -123,8 +123,9 @@ async fn spin() {
     }
 }
 
-/// `future`, with [`touch`] when it starts and when it ends: how the bindings run a call
-/// handed to the runtime. Outside a runtime it is `future` alone.
+/// `future`, with the worker kept awake for [`window`] after it starts and after it ends:
+/// how the bindings (and [`crate::blocking`]) run a call handed to the runtime. Outside a
+/// runtime it is `future` alone.
 pub async fn around<F: std::future::Future>(future: F) -> F::Output {
     let handle = tokio::runtime::Handle::try_current().ok();
     if let Some(handle) = &handle {
